@@ -13,7 +13,7 @@ export default defineConfig([
     treeshake: true,
   },
   {
-    entry: { cli: "src/cli.ts", "parse-worker": "src/io/parse-worker.ts" },
+    entry: { cli: "src/cli.ts" },
     format: ["esm"],
     dts: false,
     target: "node20",

@@ -1,0 +1,180 @@
+import { compareDiagnostics } from "./diagnostics/diagnostic.js";
+import { TopicfeedsError } from "./diagnostics/topicfeeds-error.js";
+import { buildFeedModel, type FeedContext, type FeedSpec } from "./model/build-feed-model.js";
+import { sameArticleKey } from "./records/canonical-url.js";
+import { parseDate } from "./records/parse-date.js";
+import { renderAtom } from "./render/render-atom.js";
+import { renderIndexHtml } from "./render/render-index-html.js";
+import { renderJsonFeed } from "./render/render-json-feed.js";
+import { renderOpml } from "./render/render-opml.js";
+import { renderRss } from "./render/render-rss.js";
+import { verifyOutput } from "./render/verify-output.js";
+import { resolveRules, type ResolvedRules } from "./select/resolve-rules.js";
+import { selectRecords } from "./select/select-records.js";
+import { groupByTopic } from "./topics/group-by-topic.js";
+import { topicKey } from "./topics/slug.js";
+import type { ArticleRecord, BuildReport, BuildResult, Diagnostic, FeedModel, FeedsConfig, OutputFile, Rule } from "./types.js";
+import { validateConfig } from "./validate-config.js";
+
+/** Records with what reading them found: what {@link loadRecords} and {@link normalizeRecords} return. */
+export interface RecordSet {
+  records: ArticleRecord[];
+  diagnostics: Diagnostic[];
+  /** Records read, including rejected ones. */
+  read: number;
+  /** Records rejected by an error diagnostic. */
+  rejected: number;
+}
+
+/**
+ * Builds every feed from records: selection, topics, models and the rendered files. Pure: no
+ * file system, no clock, no environment; the same records and config give the same bytes.
+ *
+ * Writes per topic `<slug>/rss.xml`, `<slug>/atom.xml`, `<slug>/feed.json`; site-wide
+ * `rss.xml`, `atom.xml`, `feed.json` (unless `siteFeeds: false`); and `feeds.opml` and
+ * `index.html` listing them all.
+ *
+ * @param input - a {@link RecordSet} (from `loadRecords`/`normalizeRecords`) or normalised records
+ * @param config - base URL, rules, topics…
+ * @returns the files to write and the build report
+ * @throws TopicfeedsError `invalid-config` for a bad config; `strict-failed` when `strict` is set and any error diagnostic exists
+ * @example
+ * const { records, diagnostics, read, rejected } = await loadRecords("content/");
+ * const { files, report } = buildFeeds({ records, diagnostics, read, rejected }, {
+ *   baseUrl: "https://example.com/feeds/", select: [rules.minQuality(60)], limit: 50 });
+ */
+export function buildFeeds(input: RecordSet | readonly ArticleRecord[], config: FeedsConfig & { strict?: boolean }): BuildResult {
+  const problems = validateConfig(config);
+  if (problems.length > 0) {
+    throw new TopicfeedsError("invalid-config", `invalid config: ${problems.map((p) => p.message).join("; ")}`, problems);
+  }
+  const set: RecordSet = isRecordSet(input) ? input : { records: [...input], diagnostics: [], read: input.length, rejected: 0 };
+  const records = set.records;
+  const diagnostics: Diagnostic[] = [...set.diagnostics];
+
+  const baseUrl = withSlash(new URL(config.baseUrl).href);
+  const siteUrl = config.siteUrl !== undefined ? new URL(config.siteUrl).href : `${new URL(baseUrl).origin}/`;
+  const siteTitle = config.title ?? new URL(siteUrl).hostname;
+  const now = config.now === undefined ? undefined : (parseDate(config.now) as { ms: number }).ms;
+
+  const globalSelect: Rule[] = [...(config.select ?? [])];
+  if (config.minQuality !== undefined) globalSelect.unshift({ rule: "minQuality", value: config.minQuality });
+  if (config.limit !== undefined) globalSelect.unshift({ rule: "limit", value: config.limit });
+  const global = resolveRules([globalSelect], now);
+  const globalSelection = selectRecords(records, global);
+  diagnostics.push(...globalSelection.diagnostics);
+
+  // Topics come from the records the public may see: a topic used only by drafts gets no feed.
+  const publishedFilter = global.filters.find((f) => f.name === "published");
+  const visible = publishedFilter === undefined ? records : records.filter(publishedFilter.keep);
+  const grouped = groupByTopic(visible, config.topics ?? {});
+  diagnostics.push(...grouped.diagnostics);
+  const topics = grouped.topics.filter((t) => !global.excludeTopics?.has(t.key) && (global.includeTopics === undefined || global.includeTopics.has(t.key)));
+  const nameOf = new Map(grouped.topics.map((t) => [t.key, t.name]));
+
+  const hidden = new Set<string>();
+  for (const r of records) {
+    if (!r.published) {
+      hidden.add(sameArticleKey(r.webUrl));
+      hidden.add(sameArticleKey(r.originalUrl));
+    }
+  }
+  let newest = "1970-01-01T00:00:00Z";
+  for (const r of visible) {
+    const d = r.updatedDateTime !== undefined && r.updatedDateTime > r.publishedDateTime ? r.updatedDateTime : r.publishedDateTime;
+    if (Date.parse(d) > Date.parse(newest)) newest = d;
+  }
+  const ctx: FeedContext = {
+    baseUrl,
+    siteUrl,
+    siteTitle,
+    author: config.author ?? { name: siteTitle, url: siteUrl },
+    hiddenUrls: hidden,
+    topicName: (name) => nameOf.get(topicKey(name)) ?? name,
+    emptyUpdated: newest,
+  };
+  if (config.description !== undefined) ctx.description = config.description;
+  if (config.language !== undefined) ctx.language = config.language;
+  if (config.copyright !== undefined) ctx.copyright = config.copyright;
+
+  // Bucket the globally selected records by topic once, keeping feed order.
+  const byTopic = new Map<string, ArticleRecord[]>();
+  for (const r of globalSelection.kept) {
+    for (const t of r.topics) {
+      const k = topicKey(t);
+      let list = byTopic.get(k);
+      if (list === undefined) byTopic.set(k, (list = []));
+      if (list[list.length - 1] !== r) list.push(r);
+    }
+  }
+
+  const published = new Set<ArticleRecord>();
+  const models: FeedModel[] = [];
+  const take = (kept: ArticleRecord[], rules: ResolvedRules) => {
+    const items = kept.slice(0, rules.limit);
+    for (const r of items) published.add(r);
+    return items;
+  };
+  if (config.siteFeeds !== false) models.push(buildFeedModel({ slug: "" }, take(globalSelection.kept, global), ctx));
+  for (const topic of topics) {
+    let kept: ArticleRecord[];
+    let rules = global;
+    if (topic.config.select !== undefined && topic.config.select.length > 0) {
+      rules = resolveRules([globalSelect, topic.config.select], now);
+      kept = selectRecords(topic.records, rules).kept;
+    } else {
+      kept = byTopic.get(topic.key) ?? [];
+    }
+    const spec: FeedSpec = { slug: topic.slug, topic: topic.name };
+    if (topic.config.title !== undefined) spec.title = topic.config.title;
+    if (topic.config.description !== undefined) spec.description = topic.config.description;
+    if (topic.config.language !== undefined) spec.language = topic.config.language;
+    models.push(buildFeedModel(spec, take(kept, rules), ctx));
+  }
+
+  const files: OutputFile[] = [];
+  for (const m of models) {
+    const dir = m.slug === "" ? "" : `${m.slug}/`;
+    files.push({ path: `${dir}rss.xml`, contents: renderRss(m) }, { path: `${dir}atom.xml`, contents: renderAtom(m) }, { path: `${dir}feed.json`, contents: renderJsonFeed(m) });
+  }
+  files.push({ path: "feeds.opml", contents: renderOpml(siteTitle, models) }, { path: "index.html", contents: renderIndexHtml(siteTitle, models, config.language) });
+  diagnostics.push(...verifyOutput(files));
+
+  const droppedBy: Record<string, number> = {};
+  let dropped = 0;
+  for (const r of records) {
+    if (published.has(r)) continue;
+    dropped++;
+    const why = globalSelection.dropped.get(r) ?? "limit";
+    droppedBy[why] = (droppedBy[why] ?? 0) + 1;
+  }
+  diagnostics.sort(compareDiagnostics);
+  const report: BuildReport = {
+    records: { read: set.read, rejected: set.rejected, published: published.size, dropped, droppedBy: sortKeys(droppedBy) },
+    topics: models.filter((m) => m.topic !== undefined).map((m) => ({ slug: m.slug, name: m.topic as string, items: m.items.length })),
+    files: files.length,
+    diagnostics,
+  };
+  const site = models.find((m) => m.slug === "");
+  if (site !== undefined) report.site = { items: site.items.length };
+  if (config.strict === true && diagnostics.some((d) => d.severity === "error")) {
+    const errors = diagnostics.filter((d) => d.severity === "error");
+    throw new TopicfeedsError("strict-failed", `strict build failed: ${errors.length} error${errors.length === 1 ? "" : "s"}`, errors);
+  }
+  // A renderer bug never reaches the disk: fail closed.
+  const broken = diagnostics.filter((d) => d.code === "render-failed");
+  if (broken.length > 0) throw new TopicfeedsError("render-failed", `internal error: a rendered feed did not parse (${broken[0]?.message}); please file a bug`, broken);
+  return { files, report };
+}
+
+function isRecordSet(input: RecordSet | readonly ArticleRecord[]): input is RecordSet {
+  return !Array.isArray(input);
+}
+
+function withSlash(url: string): string {
+  return url.endsWith("/") ? url : `${url}/`;
+}
+
+function sortKeys(o: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

@@ -1,0 +1,169 @@
+import { parseArgs } from "node:util";
+import { resolve } from "node:path";
+import { buildFeeds } from "../build.js";
+import { formatDiagnostic, formatReport } from "../diagnostics/format-report.js";
+import { isTopicfeedsError } from "../diagnostics/topicfeeds-error.js";
+import { loadConfig } from "../io/load-config.js";
+import { loadRecords } from "../io/read-records.js";
+import { writeFiles } from "../io/write-files.js";
+import { parseDate } from "../records/parse-date.js";
+import type { FeedsConfig } from "../types.js";
+import { VERSION } from "../version.js";
+
+/** What the CLI may touch: streams, working directory and the clock, all injectable for tests. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  cwd: string;
+  /** The build time, used only as `now` for `maxAge` rules when neither --now nor config sets it. */
+  now: () => number;
+}
+
+export const HELP = `Usage: topicfeeds build [INPUT...] [options]
+
+Builds RSS 2.0, Atom 1.0 and JSON Feed 1.1 feeds per topic from article records.
+
+  INPUT               record files or folders (recursive, *.md / *.markdown);
+                      default from config, else ./content
+  -o, --out DIR       output folder; default from config, else ./public/feeds
+  --base-url URL      absolute public URL of the output folder (required unless in config)
+  --site-url URL      home page linked from the feeds (default: origin of --base-url)
+  -c, --config FILE   config file (default: topicfeeds.config.{ts,mts,js,mjs,json} in the cwd)
+  --min-quality N     shorthand for the quality-threshold rule
+  --limit N           items per feed (default 50)
+  --now DATE          the instant maxAge rules count back from (default: now)
+  --strict            any error diagnostic fails the build: exit 1, nothing written
+  --report json       print the build report as JSON on stdout (the summary goes to stderr)
+  -q, --quiet         print only errors
+  -h, --help          show this help
+  -v, --version       show the version
+
+Exit codes: 0 built (warnings and rejected records reported), 1 failed, 2 usage error.
+`;
+
+/**
+ * The whole command line behind a thin process boundary: parses arguments, loads config and
+ * records, builds, writes atomically, prints the report, and returns the exit code (0 built,
+ * 1 failed, 2 usage error). Never throws; never prints a stack trace for bad input.
+ *
+ * @param argv - arguments after `node cli.js`
+ * @param io - streams, cwd and clock
+ * @returns the exit code
+ * @example
+ * process.exitCode = await runCli(process.argv.slice(2), { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), cwd: process.cwd(), now: Date.now });
+ */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let args: ReturnType<typeof parse>;
+  try {
+    args = parse(argv);
+  } catch (e) {
+    io.stderr(`topicfeeds: ${(e as Error).message}\nRun 'topicfeeds --help' for usage.\n`);
+    return 2;
+  }
+  const { values, positionals } = args;
+  if (values.help === true) {
+    io.stdout(HELP);
+    return 0;
+  }
+  if (values.version === true) {
+    io.stdout(`${VERSION}\n`);
+    return 0;
+  }
+  const [command, ...inputs] = positionals;
+  if (command !== "build") {
+    io.stderr(`topicfeeds: ${command === undefined ? "missing command" : `unknown command ${JSON.stringify(command)}`}; expected 'build'\nRun 'topicfeeds --help' for usage.\n`);
+    return 2;
+  }
+  if (values.report !== undefined && values.report !== "json") {
+    io.stderr(`topicfeeds: --report takes 'json', got ${JSON.stringify(values.report)}\n`);
+    return 2;
+  }
+  const numeric = (name: string, v: string | undefined, min: number, max: number): number | undefined | Error => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    return v.trim() !== "" && Number.isFinite(n) && n >= min && n <= max ? n : new Error(`--${name} takes a number ${min}–${max}, got ${JSON.stringify(v)}`);
+  };
+  const minQuality = numeric("min-quality", values["min-quality"], 0, 100);
+  const limit = numeric("limit", values.limit, 0, 1_000_000);
+  for (const v of [minQuality, limit]) {
+    if (v instanceof Error) {
+      io.stderr(`topicfeeds: ${v.message}\n`);
+      return 2;
+    }
+  }
+  if (typeof limit === "number" && !Number.isInteger(limit)) {
+    io.stderr("topicfeeds: --limit takes a whole number\n");
+    return 2;
+  }
+  if (values.now !== undefined && "error" in parseDate(values.now)) {
+    io.stderr(`topicfeeds: --now takes an ISO 8601 date-time such as 2024-01-01T00:00:00Z, got ${JSON.stringify(values.now)}\n`);
+    return 2;
+  }
+  const quiet = values.quiet === true;
+  const json = values.report === "json";
+
+  try {
+    const { config } = await loadConfig(values.config, io.cwd);
+    const baseUrl = values["base-url"] ?? config.baseUrl;
+    if (baseUrl === undefined) {
+      io.stderr("topicfeeds: --base-url is required (the absolute public URL of the output folder), unless the config sets baseUrl\n");
+      return 2;
+    }
+    const input = inputs.length > 0 ? inputs.map((p) => resolve(io.cwd, p)) : config.input ?? [resolve(io.cwd, "content")];
+    const out = values.out !== undefined ? resolve(io.cwd, values.out) : config.out ?? resolve(io.cwd, "public/feeds");
+    const { input: _i, out: _o, ...feedConfig } = config;
+    const buildConfig: FeedsConfig & { strict?: boolean } = { ...feedConfig, baseUrl };
+    if (values["site-url"] !== undefined) buildConfig.siteUrl = values["site-url"];
+    if (typeof minQuality === "number") buildConfig.minQuality = minQuality;
+    if (typeof limit === "number") buildConfig.limit = limit;
+    if (values.strict === true) buildConfig.strict = true;
+    buildConfig.now = values.now ?? config.now ?? new Date(io.now()).toISOString();
+
+    const set = await loadRecords(input, { cwd: io.cwd });
+    const { files, report } = buildFeeds(set, buildConfig);
+    const summary = writeFiles(out, files);
+    if (json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    if (!quiet) io.stderr(`${formatReport(report, { out: display(out, io.cwd), written: summary.written.length, unchanged: summary.unchanged.length })}\n`);
+    else for (const d of report.diagnostics.filter((x) => x.severity === "error")) io.stderr(`${formatDiagnostic(d)}\n`);
+    return 0;
+  } catch (e) {
+    if (isTopicfeedsError(e)) {
+      if (e.code === "strict-failed" && !quiet) io.stderr("topicfeeds: strict build failed; nothing was written\n");
+      else io.stderr(`topicfeeds: ${e.message}\n`);
+      for (const d of e.diagnostics.slice(0, 50)) io.stderr(`${formatDiagnostic(d)}\n`);
+      if (e.diagnostics.length > 50) io.stderr(`… and ${e.diagnostics.length - 50} more\n`);
+      if (json) io.stdout(`${JSON.stringify({ error: { code: e.code, message: e.message }, diagnostics: e.diagnostics }, null, 2)}\n`);
+      return 1;
+    }
+    const err = e as Error;
+    io.stderr(`topicfeeds: internal error: ${err?.message ?? String(e)}\nThis is a bug in topicfeeds, not in your records; please report it with the command you ran.\n`);
+    if (process.env.TOPICFEEDS_DEBUG !== undefined && err?.stack !== undefined) io.stderr(`${err.stack}\n`);
+    return 1;
+  }
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      out: { type: "string", short: "o" },
+      "base-url": { type: "string" },
+      "site-url": { type: "string" },
+      config: { type: "string", short: "c" },
+      "min-quality": { type: "string" },
+      limit: { type: "string" },
+      now: { type: "string" },
+      strict: { type: "boolean" },
+      report: { type: "string" },
+      quiet: { type: "boolean", short: "q" },
+      help: { type: "boolean", short: "h" },
+      version: { type: "boolean", short: "v" },
+    },
+  });
+}
+
+function display(path: string, cwd: string): string {
+  return path.startsWith(`${cwd}/`) ? path.slice(cwd.length + 1) : path;
+}

@@ -1,0 +1,189 @@
+import { readdirSync, readFileSync, realpathSync, statSync, type Stats } from "node:fs";
+import { join, relative, resolve, sep } from "node:path";
+import type { RecordSet } from "../build.js";
+import { diagnostic } from "../diagnostics/diagnostic.js";
+import { normalizeRecord } from "../records/normalize-record.js";
+import { parseFrontMatter } from "../records/parse-front-matter.js";
+import type { ArticleRecord, Diagnostic } from "../types.js";
+
+/** Options of {@link loadRecords}. */
+export interface LoadOptions {
+  /** Files larger than this are rejected with `file-too-large` (default 10 MiB). */
+  maxFileSize?: number;
+  /** Paths in diagnostics are relative to this folder (default: the working directory). */
+  cwd?: string;
+}
+
+const RECORD_FILE = /\.(md|markdown)$/i;
+const DEFAULT_MAX = 10 * 1024 * 1024;
+
+/**
+ * Lists the record files under the given files and folders: recursive, `*.md` and
+ * `*.markdown`, sorted by code point so every machine reads them in the same order. Symbolic
+ * link loops and unreadable folders become diagnostics; other files are ignored.
+ *
+ * @param inputs - files and folders
+ * @returns absolute file paths and diagnostics
+ * @example
+ * listRecordFiles(["content"]).files // ["/site/content/a.md", "/site/content/news/b.md"]
+ */
+export function listRecordFiles(inputs: readonly string[], cwd = process.cwd()): { files: string[]; diagnostics: Diagnostic[] } {
+  const files = new Set<string>();
+  const diagnostics: Diagnostic[] = [];
+  const shown = (p: string) => display(p, cwd);
+  const visited = new Set<string>();
+  const walk = (dir: string): void => {
+    let real: string;
+    try {
+      real = realpathSync(dir);
+    } catch (e) {
+      diagnostics.push(diagnostic("read-failed", `cannot read the folder: ${reason(e)}`, { file: shown(dir) }));
+      return;
+    }
+    if (visited.has(real)) {
+      diagnostics.push(diagnostic("read-failed", "folder skipped: it was already read through another path (a symbolic link loop?)", { file: shown(dir) }));
+      return;
+    }
+    visited.add(real);
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch (e) {
+      diagnostics.push(diagnostic("read-failed", `cannot list the folder: ${reason(e)}`, { file: shown(dir) }));
+      return;
+    }
+    names.sort();
+    for (const name of names) {
+      if (name.startsWith(".") || name === "node_modules") continue;
+      const path = join(dir, name);
+      let st: Stats;
+      try {
+        st = statSync(path);
+      } catch (e) {
+        if (RECORD_FILE.test(name)) diagnostics.push(diagnostic("read-failed", `cannot read the file: ${reason(e)}`, { file: shown(path) }));
+        continue;
+      }
+      if (st.isDirectory()) walk(path);
+      else if (st.isFile() && RECORD_FILE.test(name)) files.add(path);
+    }
+  };
+  for (const input of inputs) {
+    const abs = resolve(cwd, input);
+    let st: Stats;
+    try {
+      st = statSync(abs);
+    } catch (e) {
+      diagnostics.push(diagnostic("read-failed", `input not found: ${reason(e)}`, { file: shown(abs) }));
+      continue;
+    }
+    if (st.isDirectory()) walk(abs);
+    else files.add(abs);
+  }
+  return { files: [...files].sort(), diagnostics };
+}
+
+/**
+ * Reads and checks one record file: size limit, binary and encoding checks, front matter,
+ * normalisation. Never throws.
+ *
+ * @param path - the file
+ * @param shownAs - the name diagnostics use
+ * @returns the record (unless rejected) and its diagnostics
+ */
+export function readRecordFile(path: string, shownAs: string, maxFileSize = DEFAULT_MAX): { record?: ArticleRecord; diagnostics: Diagnostic[] } {
+  let bytes: Buffer;
+  try {
+    const size = statSync(path).size;
+    if (size > maxFileSize) {
+      return { diagnostics: [diagnostic("file-too-large", `the file is ${mib(size)}; records may be at most ${mib(maxFileSize)}`, { file: shownAs })] };
+    }
+    bytes = readFileSync(path);
+  } catch (e) {
+    return { diagnostics: [diagnostic("read-failed", `cannot read the file: ${reason(e)}`, { file: shownAs })] };
+  }
+  return parseRecordBytes(bytes, shownAs);
+}
+
+/**
+ * Decodes and parses the bytes of one record file (strict UTF-8, no NUL bytes).
+ *
+ * @param bytes - the file's bytes
+ * @param shownAs - the name diagnostics use
+ */
+export function parseRecordBytes(bytes: Uint8Array, shownAs: string): { record?: ArticleRecord; diagnostics: Diagnostic[] } {
+  const nul = bytes.indexOf(0);
+  if (nul !== -1) {
+    return { diagnostics: [diagnostic("invalid-encoding", `the file contains a NUL byte at offset ${nul}: it is binary, not a text record`, { file: shownAs })] };
+  }
+  let text: string;
+  try {
+    text = decoder.decode(bytes);
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    return { diagnostics: [diagnostic("invalid-encoding", `the file is not valid UTF-8 (first bad byte at offset ${at}); save it as UTF-8`, { file: shownAs })] };
+  }
+  const fm = parseFrontMatter(text, shownAs);
+  if (fm.diagnostic !== undefined) return { diagnostics: [fm.diagnostic] };
+  return normalizeRecord(fm.data, { file: shownAs, lineOf: fm.lineOf });
+}
+
+/**
+ * Reads every record under the given files and folders. A broken file is reported (file,
+ * line, column or field, code, reason) and the rest still load.
+ *
+ * @param inputs - a path or paths of files and folders
+ * @returns a {@link RecordSet} for {@link buildFeeds}
+ * @example
+ * const set = await loadRecords("content/");
+ * const { files, report } = buildFeeds(set, { baseUrl: "https://example.com/feeds/" });
+ */
+export async function loadRecords(inputs: string | readonly string[], options: LoadOptions = {}): Promise<RecordSet> {
+  const cwd = options.cwd ?? process.cwd();
+  const listed = listRecordFiles(typeof inputs === "string" ? [inputs] : inputs, cwd);
+  const records: ArticleRecord[] = [];
+  const diagnostics: Diagnostic[] = [...listed.diagnostics];
+  let rejected = 0;
+  for (const file of listed.files) {
+    const r = readRecordFile(file, display(file, cwd), options.maxFileSize ?? DEFAULT_MAX);
+    diagnostics.push(...r.diagnostics);
+    if (r.record === undefined) rejected++;
+    else records.push(r.record);
+  }
+  return { records, diagnostics, read: listed.files.length, rejected };
+}
+
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
+function display(path: string, cwd: string): string {
+  const rel = relative(cwd, path);
+  return (rel === "" || rel.startsWith("..") ? path : rel).split(sep).join("/");
+}
+
+function reason(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  if (err.code === "ENOENT") return "no such file or folder";
+  if (err.code === "EACCES" || err.code === "EPERM") return "permission denied";
+  if (err.code === "ELOOP") return "too many levels of symbolic links";
+  return err.message ?? String(e);
+}
+
+function mib(n: number): string {
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  // Binary search for the shortest failing prefix: in streaming mode a cut-off character is
+  // not an error, so failure is monotonic in the prefix length.
+  let lo = 0;
+  let hi = bytes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, mid + 1), { stream: true });
+      lo = mid + 1;
+    } catch {
+      hi = mid;
+    }
+  }
+  return lo;
+}

@@ -1,0 +1,60 @@
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { TopicfeedsError } from "../diagnostics/topicfeeds-error.js";
+import type { OutputFile } from "../types.js";
+
+/** What {@link writeFiles} did. */
+export interface WriteSummary {
+  /** Files whose bytes changed (or are new). */
+  written: string[];
+  /** Files left alone because their bytes are already right (their mtime stays). */
+  unchanged: string[];
+}
+
+let counter = 0;
+
+/**
+ * Writes the build's files into the output folder atomically: every changed file is first
+ * written to a temporary file beside it, and only when all are written are they renamed into
+ * place, so readers and a failed build never see a half-written feed. Files whose bytes did not
+ * change are not touched. A path that would leave the output folder is refused.
+ *
+ * @param outDir - the output folder (created if missing)
+ * @param files - from {@link buildFeeds}
+ * @returns which files were written and which were already up to date
+ * @example
+ * writeFiles("public/feeds", result.files)
+ */
+export function writeFiles(outDir: string, files: readonly OutputFile[]): WriteSummary {
+  const root = resolve(outDir);
+  const plan: { target: string; temp: string; path: string }[] = [];
+  const unchanged: string[] = [];
+  for (const f of files) {
+    const target = resolve(root, f.path);
+    const rel = relative(root, target);
+    if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) {
+      throw new TopicfeedsError("unsafe-path", `refusing to write ${JSON.stringify(f.path)}: it is outside the output folder`);
+    }
+    const bytes = Buffer.from(f.contents, "utf8");
+    let current: Buffer | undefined;
+    try {
+      current = readFileSync(target);
+    } catch {
+      current = undefined;
+    }
+    if (current !== undefined && current.equals(bytes)) {
+      unchanged.push(f.path);
+      continue;
+    }
+    plan.push({ target, temp: `${target}.tmp-${process.pid}-${++counter}`, path: f.path });
+    try {
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(plan[plan.length - 1]!.temp, bytes);
+    } catch (e) {
+      for (const p of plan) rmSync(p.temp, { force: true });
+      throw new TopicfeedsError("write-failed", `cannot write ${f.path}: ${(e as Error).message}; nothing was changed`);
+    }
+  }
+  for (const p of plan) renameSync(p.temp, p.target);
+  return { written: plan.map((p) => p.path), unchanged };
+}

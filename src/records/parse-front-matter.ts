@@ -1,0 +1,77 @@
+import matter from "gray-matter";
+import { diagnostic } from "../diagnostics/diagnostic.js";
+import type { Diagnostic } from "../types.js";
+import { parseFastYaml } from "./_fast-yaml.js";
+
+/** The result of {@link parseFrontMatter}: the parsed data, or the reason there is none. */
+export type FrontMatterResult =
+  | { data: unknown; lineOf: (key: string) => number | undefined; diagnostic?: undefined }
+  | { data?: undefined; diagnostic: Diagnostic };
+
+/**
+ * Parses the YAML front matter of one record file. The plain YAML that records use goes
+ * through a fast exact parser; anything else through `gray-matter` (js-yaml, YAML 1.1), which
+ * also gives the error position. Never throws on bad input.
+ *
+ * @param text - the file's text (a leading BOM and CRLF line ends are accepted)
+ * @param file - shown in diagnostics
+ * @returns the data and a line lookup for top-level keys, or a diagnostic
+ * @example
+ * parseFrontMatter("---\ntitle: Hi\n---\n", "a.md").data // { title: "Hi" }
+ */
+export function parseFrontMatter(text: string, file?: string): FrontMatterResult {
+  const where = file === undefined ? {} : { file };
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (!/^---[ \t]*\r?\n/.test(body)) {
+    const what = body.trim() === "" ? "the file is empty" : "the file does not start with a --- line";
+    return { diagnostic: diagnostic("no-front-matter", `${what}; a record is YAML front matter between two --- lines`, { ...where, line: 1 }) };
+  }
+  const start = body.indexOf("\n") + 1;
+  const close = /^---[ \t]*\r?$/m;
+  close.lastIndex = 0;
+  const rest = body.slice(start);
+  const m = close.exec(rest);
+  if (m === null) {
+    return { diagnostic: diagnostic("no-front-matter", "the front matter has no closing --- line", { ...where, line: 1 }) };
+  }
+  const yaml = rest.slice(0, m.index);
+  if (yaml.trim() === "") {
+    return { diagnostic: diagnostic("not-a-record", "the front matter is empty; a record needs at least title, webUrl and publishedDateTime", { ...where, line: 2 }) };
+  }
+  const lineOf = makeLineOf(yaml);
+  const fast = yaml.includes("\r") ? undefined : parseFastYaml(yaml);
+  if (fast !== undefined) return { data: fast, lineOf };
+  try {
+    // An options object always: without one gray-matter caches by content, and a second parse
+    // of the same broken YAML silently returns {}.
+    const parsed = matter(body, {});
+    return { data: parsed.data, lineOf };
+  } catch (error) {
+    const e = error as { name?: string; reason?: string; message?: string; mark?: { line?: number; column?: number } };
+    if (e.name === "YAMLException") {
+      const d = diagnostic("yaml-syntax", `invalid YAML: ${e.reason ?? "syntax error"}`, where);
+      if (typeof e.mark?.line === "number") {
+        // gray-matter hands js-yaml the text from the end of the opening `---`, so mark.line 0 is file line 1.
+        d.line = e.mark.line + 1;
+        d.column = (e.mark.column ?? 0) + 1;
+      }
+      return { diagnostic: d };
+    }
+    return { diagnostic: diagnostic("yaml-syntax", `the front matter could not be read: ${e.message ?? String(error)}`, where) };
+  }
+}
+
+function makeLineOf(yaml: string): (key: string) => number | undefined {
+  let table: Map<string, number> | undefined;
+  return (key) => {
+    if (table === undefined) {
+      table = new Map();
+      const lines = yaml.split("\n");
+      for (let i = 0; i < lines.length; i++) {
+        const m = /^([A-Za-z_][\w-]*)\s*:/.exec(lines[i] ?? "");
+        if (m?.[1] !== undefined && !table.has(m[1])) table.set(m[1], i + 2);
+      }
+    }
+    return table.get(key);
+  };
+}

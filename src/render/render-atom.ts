@@ -1,0 +1,67 @@
+import type { FeedAuthor, FeedModel } from "../types.js";
+import { escapeAttr, escapeXml } from "./_xml.js";
+
+/**
+ * Writes a feed model as Atom 1.0 (RFC 4287): one `id`, `title`, `updated` and `author` on the
+ * feed, self and alternate links, and per entry `id`, `title`, `updated`, `published`, an
+ * alternate link, the provider as author, topics as categories, the excerpt as a text summary
+ * and related articles as `link rel="related"`.
+ *
+ * @param feed - the model from {@link buildFeedModel}
+ * @returns the XML document, UTF-8, ending in a newline
+ * @example
+ * writeFile("atom.xml", renderAtom(model))
+ */
+export function renderAtom(feed: FeedModel): string {
+  const lang = feed.language === undefined ? "" : ` xml:lang="${escapeAttr(feed.language)}"`;
+  const out: string[] = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="http://search.yahoo.com/mrss/"${lang}>`,
+    `  <id>${escapeXml(feed.id)}</id>`,
+    `  <title type="text">${escapeXml(feed.title)}</title>`,
+    `  <subtitle type="text">${escapeXml(feed.description)}</subtitle>`,
+    // RFC 4287 §4.2.15: the last significant change, here the newest entry, never the build time.
+    `  <updated>${feed.updated}</updated>`,
+    `  <link rel="self" type="application/atom+xml" href="${escapeAttr(feed.urls.atom)}"/>`,
+    `  <link rel="alternate" type="text/html" href="${escapeAttr(feed.siteUrl)}"/>`,
+  ];
+  // RFC 4287 §4.1.1: atom:feed MUST contain an author unless every entry has one; always give one.
+  if (feed.author !== undefined) out.push(...author(feed.author, "  "));
+  if (feed.copyright !== undefined) out.push(`  <rights type="text">${escapeXml(feed.copyright)}</rights>`);
+  out.push(`  <generator uri="${escapeAttr(feed.generator.uri)}" version="${escapeAttr(feed.generator.version)}">${escapeXml(feed.generator.name)}</generator>`);
+  for (const item of feed.items) {
+    out.push(
+      "  <entry>",
+      `    <id>${escapeXml(item.id)}</id>`,
+      `    <title type="text">${escapeXml(item.title)}</title>`,
+      `    <link rel="alternate" type="text/html" href="${escapeAttr(item.link)}"/>`,
+      `    <published>${item.published}</published>`,
+      `    <updated>${item.updated}</updated>`,
+    );
+    for (const a of item.authors) out.push(...author(a, "    "));
+    for (const c of item.categories) out.push(`    <category term="${escapeAttr(c)}"/>`);
+    if (item.summary !== undefined) out.push(`    <summary type="text">${escapeXml(item.summary)}</summary>`);
+    for (const r of item.related) {
+      const title = r.title === "" ? "" : ` title="${escapeAttr(r.title)}"`;
+      out.push(`    <link rel="related" type="text/html" href="${escapeAttr(r.url)}"${title}/>`);
+    }
+    if (item.image !== undefined) {
+      const i = item.image;
+      let attrs = `url="${escapeAttr(i.url)}" medium="image"`;
+      if (i.type !== undefined) attrs += ` type="${i.type}"`;
+      if (i.width !== undefined && i.height !== undefined) attrs += ` width="${i.width}" height="${i.height}"`;
+      out.push(`    <media:content ${attrs}/>`);
+    }
+    out.push("  </entry>");
+  }
+  out.push("</feed>", "");
+  return out.join("\n");
+}
+
+function author(a: FeedAuthor, indent: string): string[] {
+  const lines = [`${indent}<author>`, `${indent}  <name>${escapeXml(a.name)}</name>`];
+  if (a.url !== undefined) lines.push(`${indent}  <uri>${escapeXml(a.url)}</uri>`);
+  if (a.email !== undefined) lines.push(`${indent}  <email>${escapeXml(a.email)}</email>`);
+  lines.push(`${indent}</author>`);
+  return lines;
+}

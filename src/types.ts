@@ -1,0 +1,248 @@
+/**
+ * Public types of topicfeeds. Everything here is plain data: no classes, no functions except
+ * where a rule or hook is user code.
+ */
+
+/** How serious a diagnostic is. `error` rejects a record (or fails a strict build). */
+export type Severity = "error" | "warning" | "info";
+
+/**
+ * A problem found while reading, selecting or rendering. Collected, never thrown
+ * (except in strict mode, inside a {@link TopicfeedsError}).
+ */
+export interface Diagnostic {
+  /** Stable, kebab-case code, e.g. `yaml-syntax`, `invalid-url`. Listed in the README. */
+  code: string;
+  severity: Severity;
+  /** What is wrong, what was expected, what was found. Never contains `secured` values. */
+  message: string;
+  /** The record file, relative to the working directory when read by the CLI. */
+  file?: string;
+  /** 1-based line in the file. */
+  line?: number;
+  /** 1-based column in the file. */
+  column?: number;
+  /** Field path inside the record, e.g. `images[0].url`. */
+  field?: string;
+}
+
+/** The organisation that published an article; rendered as its author. */
+export interface Provider {
+  name: string;
+  /** A bare host name such as `darkreading.com`, when the record has a valid one. */
+  domain?: string;
+}
+
+/** An image attached to a record. `url` is absolute http(s). */
+export interface RecordImage {
+  url: string;
+  width?: number;
+  height?: number;
+}
+
+/** A link to a related article. */
+export interface RelatedLink {
+  title: string;
+  url: string;
+}
+
+/**
+ * One normalised article. Produced by {@link normalizeRecord} from front matter or from a plain
+ * object. Dates are UTC ISO 8601 strings (`2021-07-19T10:00:00Z`), URLs are absolute and in
+ * canonical WHATWG form, text is free of XML-illegal characters. There is deliberately no
+ * `secured` field: it is dropped at the door.
+ */
+export interface ArticleRecord {
+  /** The stable identifier used as RSS guid, Atom id and JSON Feed id. */
+  id: string;
+  title: string;
+  excerpt?: string;
+  /** UTC, RFC 3339. */
+  publishedDateTime: string;
+  /** UTC, RFC 3339; absent when the record has none. */
+  updatedDateTime?: string;
+  /** Canonical article URL: the item link. */
+  webUrl: string;
+  /** Canonical URL of the original (pre-syndication) article. Defaults to `webUrl`. */
+  originalUrl: string;
+  category?: string;
+  type?: string;
+  /** 0–100, absent if the record has none. */
+  quality?: number;
+  /** 0–100, absent if the record has none. */
+  heat?: number;
+  /** `true` only when the record says `published: true`. */
+  published: boolean;
+  provider?: Provider;
+  /** Topic names as written (trimmed, inner white space collapsed), de-duplicated. */
+  topics: string[];
+  images: RecordImage[];
+  related: RelatedLink[];
+  /** Where the record came from (a file path), for diagnostics. */
+  source?: string;
+}
+
+/** A record as a user may pass it from code: the same fields, looser types. */
+export interface RecordInput {
+  title?: unknown;
+  excerpt?: unknown;
+  publishedDateTime?: unknown;
+  updatedDateTime?: unknown;
+  webUrl?: unknown;
+  originalUrl?: unknown;
+  category?: unknown;
+  type?: unknown;
+  quality?: unknown;
+  heat?: unknown;
+  published?: unknown;
+  provider?: unknown;
+  topics?: unknown;
+  images?: unknown;
+  related?: unknown;
+  [key: string]: unknown;
+}
+
+/** A selection rule in its data form: identical in a JSON config file and from `rules.*()`. */
+export type Rule =
+  | { rule: "published"; value: boolean }
+  | { rule: "minQuality"; value: number }
+  | { rule: "minHeat"; value: number }
+  | { rule: "topics"; include?: string[]; exclude?: string[] }
+  | { rule: "category"; include?: string[]; exclude?: string[] }
+  | { rule: "type"; include?: string[]; exclude?: string[] }
+  | { rule: "dateWindow"; since?: string; until?: string; maxAge?: string }
+  | { rule: "limit"; value: number }
+  | { rule: "dedupe"; value: boolean }
+  | { rule: "sort"; by: "published" | "updated" }
+  | CustomRule;
+
+/** A rule written in code: keeps a record when `keep` returns true. Not available in JSON config. */
+export interface CustomRule {
+  rule: "custom";
+  /** Shown in the report as the rule that dropped a record. */
+  name: string;
+  keep: (record: ArticleRecord) => boolean;
+}
+
+/** Per-topic settings, keyed by topic name in {@link FeedsConfig.topics}. */
+export interface TopicConfig {
+  /** Feed title; default `<site title>: <topic name>`. */
+  title?: string;
+  description?: string;
+  /** Override the derived slug (lower-case letters, digits and `-`). */
+  slug?: string;
+  /** Rules for this topic: a rule of the same kind replaces the global one, others are added. */
+  select?: Rule[];
+  language?: string;
+}
+
+/** Options of {@link buildFeeds}; also the shape of `topicfeeds.config.*` (plus the I/O keys). */
+export interface FeedsConfig {
+  /** Absolute public URL of the output folder, e.g. `https://example.com/feeds/`. Required. */
+  baseUrl: string;
+  /** Home page linked from the feeds; default: the origin of `baseUrl`. */
+  siteUrl?: string;
+  /** Site title; feed titles derive from it. Default: the host of `siteUrl`. */
+  title?: string;
+  description?: string;
+  /** BCP 47 / RFC 1766 language tag, e.g. `en` or `en-GB`. */
+  language?: string;
+  /** Feed-level author (Atom `author`, JSON `authors`). */
+  author?: { name: string; url?: string; email?: string };
+  /** Copyright line (RSS `copyright`, Atom `rights`). */
+  copyright?: string;
+  /** Global selection rules, applied to every feed. */
+  select?: Rule[];
+  /** Shorthand for `rules.minQuality(n)`. */
+  minQuality?: number;
+  /** Shorthand for `rules.limit(n)`. Default 50. */
+  limit?: number;
+  /** Per-topic settings keyed by topic name (matched ignoring case and spacing). */
+  topics?: Record<string, TopicConfig>;
+  /** Also build the site-wide feeds at the top of the output folder. Default true. */
+  siteFeeds?: boolean;
+  /** The instant that `maxAge` counts back from (ISO 8601 with offset). Needed for `maxAge`. */
+  now?: string;
+}
+
+/** The config file: {@link FeedsConfig} plus where to read and write. */
+export interface TopicfeedsConfig extends Partial<FeedsConfig> {
+  /** Record files or folders. Default `./content`. Relative to the config file. */
+  input?: string | string[];
+  /** Output folder. Default `./public/feeds`. Relative to the config file. */
+  out?: string;
+  /** Fail on any error diagnostic. */
+  strict?: boolean;
+}
+
+/** A person or organisation credited in a feed. */
+export interface FeedAuthor {
+  name: string;
+  url?: string;
+  email?: string;
+}
+
+/** One entry of a {@link FeedModel}: what every renderer writes, already selected and ordered. */
+export interface FeedItem {
+  id: string;
+  /** true when `id` is the item's own URL (RSS `isPermaLink`). */
+  idIsLink: boolean;
+  title: string;
+  link: string;
+  summary?: string;
+  published: string;
+  updated: string;
+  authors: FeedAuthor[];
+  categories: string[];
+  image?: { url: string; type?: string; width?: number; height?: number };
+  related: RelatedLink[];
+}
+
+/** Everything a renderer needs for one feed. Built by {@link buildFeedModel}; ours, not `feed`'s. */
+export interface FeedModel {
+  /** `""` for the site-wide feed, else the topic slug. */
+  slug: string;
+  /** The topic name, or undefined for the site-wide feed. */
+  topic?: string;
+  title: string;
+  description: string;
+  siteUrl: string;
+  /** The stable feed identifier (Atom `id`): the URL of the feed's folder. */
+  id: string;
+  urls: { rss: string; atom: string; json: string };
+  language?: string;
+  copyright?: string;
+  author?: FeedAuthor;
+  /** Newest item's updated date; for an empty feed the newest date of the build. Never "now". */
+  updated: string;
+  items: FeedItem[];
+  generator: { name: string; uri: string; version: string };
+}
+
+/** One file to write, relative to the output folder. */
+export interface OutputFile {
+  path: string;
+  contents: string;
+}
+
+/** Counts and per-topic figures of a build. Every read record is published, dropped or rejected. */
+export interface BuildReport {
+  records: {
+    read: number;
+    rejected: number;
+    published: number;
+    dropped: number;
+    /** Dropped records by the rule that dropped them (`published`, `minQuality`, `dedupe`, `limit`…). */
+    droppedBy: Record<string, number>;
+  };
+  topics: { slug: string; name: string; items: number }[];
+  site?: { items: number };
+  files: number;
+  diagnostics: Diagnostic[];
+}
+
+/** What {@link buildFeeds} returns: files to write and the report. Pure data. */
+export interface BuildResult {
+  files: OutputFile[];
+  report: BuildReport;
+}

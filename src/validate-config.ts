@@ -1,0 +1,115 @@
+import { diagnostic } from "./diagnostics/diagnostic.js";
+import { validateRule } from "./select/resolve-rules.js";
+import { parseDate } from "./records/parse-date.js";
+import type { Diagnostic } from "./types.js";
+
+const FEED_KEYS = ["baseUrl", "siteUrl", "title", "description", "language", "author", "copyright", "select", "minQuality", "limit", "topics", "siteFeeds", "now", "strict"];
+const IO_KEYS = ["input", "out", "cacheDir", "cache", "workers", "lockFile"];
+const TOPIC_KEYS = ["title", "description", "slug", "select", "language"];
+
+/**
+ * Checks a config object (from a file or from code) and says, per key, what is wrong and what
+ * was expected. Unknown keys are errors too, so a typo never passes silently.
+ *
+ * @param config - the config as given
+ * @param options - `io: true` also allows the config file's I/O keys (input, out, …); `file` names the file
+ * @returns `invalid-config` diagnostics, empty when the config is valid
+ * @example
+ * validateConfig({ baseUrl: "example.com" }) // [{ code: "invalid-config", field: "baseUrl", … }]
+ */
+export function validateConfig(config: unknown, options: { io?: boolean; file?: string; requireBaseUrl?: boolean } = {}): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const bad = (field: string, message: string) => {
+    const where: { field: string; file?: string } = { field };
+    if (options.file !== undefined) where.file = options.file;
+    out.push(diagnostic("invalid-config", `${field} ${message}`, where));
+  };
+  if (typeof config !== "object" || config === null || Array.isArray(config)) {
+    bad("config", `must be an object, got ${Array.isArray(config) ? "a list" : typeof config}`);
+    return out;
+  }
+  const c = config as Record<string, unknown>;
+  const allowed = options.io === true ? [...FEED_KEYS, ...IO_KEYS] : FEED_KEYS;
+  for (const key of Object.keys(c)) {
+    if (!allowed.includes(key)) bad(key, `is not a config key; expected one of ${allowed.join(", ")}`);
+  }
+  const url = (key: string, required: boolean) => {
+    const v = c[key];
+    if (v === undefined) {
+      if (required) bad(key, "is required: the absolute public URL of the output folder, e.g. https://example.com/feeds/");
+      return;
+    }
+    if (typeof v !== "string" || !/^https?:\/\/[^/\s]+/i.test(v) || !isUrl(v)) bad(key, `must be an absolute http(s) URL, got ${JSON.stringify(v)}`);
+  };
+  url("baseUrl", options.requireBaseUrl ?? true);
+  url("siteUrl", false);
+  for (const key of ["title", "description", "copyright", "language", "now"]) {
+    if (c[key] !== undefined && (typeof c[key] !== "string" || c[key] === "")) bad(key, `must be a non-empty string, got ${JSON.stringify(c[key])}`);
+  }
+  if (typeof c.language === "string" && !/^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/.test(c.language)) bad("language", `must be a language tag such as en or en-GB, got ${JSON.stringify(c.language)}`);
+  if (typeof c.now === "string" && "error" in parseDate(c.now)) bad("now", `must be an ISO 8601 date-time with an offset, got ${JSON.stringify(c.now)}`);
+  if (c.minQuality !== undefined && !(typeof c.minQuality === "number" && c.minQuality >= 0 && c.minQuality <= 100)) bad("minQuality", `must be a number 0–100, got ${JSON.stringify(c.minQuality)}`);
+  if (c.limit !== undefined && !(typeof c.limit === "number" && Number.isInteger(c.limit) && c.limit >= 0)) bad("limit", `must be a whole number ≥ 0, got ${JSON.stringify(c.limit)}`);
+  for (const key of ["siteFeeds", "strict"]) {
+    if (c[key] !== undefined && typeof c[key] !== "boolean") bad(key, `must be true or false, got ${JSON.stringify(c[key])}`);
+  }
+  if (c.author !== undefined) {
+    const a = c.author as Record<string, unknown>;
+    if (typeof a !== "object" || a === null || typeof a.name !== "string" || a.name === "") bad("author", "must be an object with a name, e.g. { \"name\": \"Example News\" }");
+    else {
+      if (a.url !== undefined && (typeof a.url !== "string" || !isUrl(a.url))) bad("author.url", `must be an absolute URL, got ${JSON.stringify(a.url)}`);
+      if (a.email !== undefined && (typeof a.email !== "string" || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(a.email))) bad("author.email", `must be an e-mail address, got ${JSON.stringify(a.email)}`);
+    }
+  }
+  checkRules("select", c.select);
+  if (c.topics !== undefined) {
+    if (typeof c.topics !== "object" || c.topics === null || Array.isArray(c.topics)) bad("topics", "must be an object keyed by topic name");
+    else {
+      for (const [name, t] of Object.entries(c.topics as Record<string, unknown>)) {
+        const path = `topics[${JSON.stringify(name)}]`;
+        if (typeof t !== "object" || t === null || Array.isArray(t)) {
+          bad(path, "must be an object with title, description, slug, select or language");
+          continue;
+        }
+        const tc = t as Record<string, unknown>;
+        for (const key of Object.keys(tc)) if (!TOPIC_KEYS.includes(key)) bad(`${path}.${key}`, `is not a topic key; expected one of ${TOPIC_KEYS.join(", ")}`);
+        for (const key of ["title", "description", "language"]) {
+          if (tc[key] !== undefined && (typeof tc[key] !== "string" || tc[key] === "")) bad(`${path}.${key}`, "must be a non-empty string");
+        }
+        if (tc.slug !== undefined && (typeof tc.slug !== "string" || !/^[\p{Ll}\p{Lo}\p{N}]+(-[\p{Ll}\p{Lo}\p{N}]+)*$/u.test(tc.slug))) {
+          bad(`${path}.slug`, `must be lower-case letters and digits joined by single -, got ${JSON.stringify(tc.slug)}`);
+        }
+        checkRules(`${path}.select`, tc.select);
+      }
+    }
+  }
+  if (options.io === true) {
+    const input = c.input;
+    if (input !== undefined && typeof input !== "string" && !(Array.isArray(input) && input.every((s) => typeof s === "string"))) bad("input", "must be a path or a list of paths");
+    for (const key of ["out", "cacheDir", "lockFile"]) if (c[key] !== undefined && typeof c[key] !== "string") bad(key, "must be a path");
+    if (c.cache !== undefined && typeof c.cache !== "boolean") bad("cache", "must be true or false");
+    if (c.workers !== undefined && !(typeof c.workers === "number" && Number.isInteger(c.workers) && c.workers >= 1 && c.workers <= 64)) bad("workers", "must be a whole number 1–64");
+  }
+  return out;
+
+  function checkRules(path: string, rules: unknown): void {
+    if (rules === undefined) return;
+    if (!Array.isArray(rules)) {
+      bad(path, "must be a list of rules such as [{ \"rule\": \"minQuality\", \"value\": 60 }]");
+      return;
+    }
+    rules.forEach((r, i) => {
+      const problem = validateRule(r);
+      if (problem !== undefined) bad(`${path}[${i}]`, problem);
+    });
+  }
+}
+
+function isUrl(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return u.protocol === "http:" || u.protocol === "https:";
+  } catch {
+    return false;
+  }
+}
