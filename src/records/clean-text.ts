@@ -28,3 +28,29 @@ export function cleanText(text: string): { text: string; changed: boolean } {
 export function collapseSpace(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }
+
+const INLINE_TAG = /<\/?(?:a|abbr|b|bdi|bdo|big|br|cite|code|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|span|strike|strong|sub|sup|time|tt|u|var|wbr)(?:\s[^<>]*)?\/?>/gi;
+const ENTITY = /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z]{2,8}));/g;
+const NAMED: Record<string, string> = {
+  amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " ", hellip: "…", mdash: "—", ndash: "–",
+  lsquo: "‘", rsquo: "’", ldquo: "“", rdquo: "”", laquo: "«", raquo: "»", copy: "©", reg: "®", trade: "™", euro: "€", shy: "",
+};
+
+/**
+ * Turns scraped text into plain text: inline formatting tags (`<b>`, `<code>`, `<a …>`…) are
+ * removed and character references (`&amp;`, `&#39;`) decoded, because scrapers leave both in
+ * titles and excerpts. Any other `<` (say, a title about `<script>` tags) stays as literal text
+ * and is escaped on output, never passed through as markup.
+ *
+ * @example
+ * toPlainText("Fix <code>CVE-2021-1</code> &amp; more") // "Fix CVE-2021-1 & more"
+ */
+export function toPlainText(text: string): string {
+  if (!text.includes("<") && !text.includes("&")) return text;
+  return text.replace(INLINE_TAG, (tag) => (/^<br/i.test(tag) ? " " : "")).replace(ENTITY, (whole, dec?: string, hex?: string, name?: string) => {
+    if (name !== undefined) return NAMED[name] ?? whole;
+    const cp = dec !== undefined ? Number(dec) : Number.parseInt(hex as string, 16);
+    const legal = cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
+    return legal ? String.fromCodePoint(cp) : "";
+  });
+}

@@ -1,7 +1,7 @@
 import { diagnostic, describeValue, type DiagnosticCode } from "../diagnostics/diagnostic.js";
 import type { ArticleRecord, Diagnostic, Provider, RecordImage, RelatedLink } from "../types.js";
 import { canonicalUrl } from "./canonical-url.js";
-import { cleanText, collapseSpace } from "./clean-text.js";
+import { cleanText, collapseSpace, toPlainText } from "./clean-text.js";
 import { parseDate } from "./parse-date.js";
 
 /** Where a record came from, so diagnostics can point at it. */
@@ -74,13 +74,13 @@ export function normalizeRecord(data: unknown, source: RecordSource = {}): Norma
 
   // title
   const title = text("title", raw.title);
-  const titleText = title === undefined ? undefined : collapseSpace(title);
+  const titleText = title === undefined ? undefined : collapseSpace(toPlainText(title));
   if (titleText === undefined || titleText === "") {
     if (raw.title === undefined || raw.title === null || titleText === "") report("missing-field", "title", "is required and must not be empty");
   }
 
   const excerptRaw = text("excerpt", raw.excerpt);
-  const excerpt = excerptRaw?.trim();
+  const excerpt = excerptRaw === undefined ? undefined : toPlainText(excerptRaw).trim();
 
   // dates
   const published = dateField("publishedDateTime", raw.publishedDateTime, true);
@@ -175,7 +175,7 @@ export function normalizeRecord(data: unknown, source: RecordSource = {}): Norma
       if (ascii !== undefined && HOST.test(ascii)) domain = ascii;
       else report("field-ignored", "provider.domain", `must be a host name such as example.com, got ${describeValue(p.domain)}; ignored`);
     }
-    const n = name === undefined ? "" : collapseSpace(name);
+    const n = name === undefined ? "" : collapseSpace(toPlainText(name));
     if (n === "" && domain === undefined) return undefined;
     const out: Provider = { name: n === "" ? (domain as string) : n };
     if (domain !== undefined) out.domain = domain;
@@ -247,7 +247,7 @@ export function normalizeRecord(data: unknown, source: RecordSource = {}): Norma
     if (typeof url !== "string") return `must have a webUrl, got ${describeValue(url)}`;
     const c = canonicalUrl(url);
     if (c.error !== undefined) return `webUrl ${c.error}`;
-    const t = typeof item.title === "string" ? collapseSpace(cleanText(item.title).text) : "";
+    const t = typeof item.title === "string" ? collapseSpace(toPlainText(cleanText(item.title).text)) : "";
     const link: RelatedLink = { title: t.slice(0, 500), url: c.url };
     return link;
   });

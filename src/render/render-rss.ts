@@ -19,7 +19,7 @@ export function renderRss(feed: FeedModel): string {
     "  <channel>",
     `    <title>${plain(feed.title)}</title>`,
     `    <link>${escapeXml(feed.siteUrl)}</link>`,
-    `    <description>${escapeHtmlInXml(feed.description)}</description>`,
+    `    <description>${plain(feed.description)}</description>`,
     `    <atom:link href="${escapeAttr(feed.urls.rss)}" rel="self" type="application/rss+xml"/>`,
   ];
   if (feed.language !== undefined) out.push(`    <language>${escapeXml(feed.language)}</language>`);

@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { cleanText, collapseSpace, toPlainText } from "../src/records/clean-text.js";
+import { escapeAttr, escapeHtmlInXml, escapeXml, rfc822 } from "../src/render/_xml.js";
+
+describe("cleanText", () => {
+  it("removes characters XML 1.0 forbids and keeps tab, newline, emoji", () => {
+    expect(cleanText("a\u0000b\u0008c\u001Fd\uFFFEe\uFFFFf")).toEqual({ text: "abcdef", changed: true });
+    expect(cleanText("tab\tnl\n🔐")).toEqual({ text: "tab\tnl\n🔐", changed: false });
+  });
+  it("removes lone surrogates but keeps pairs", () => {
+    expect(cleanText("a\uD800b\uDC00c😀").text).toBe("abc😀");
+  });
+  it("collapses white space", () => {
+    expect(collapseSpace("  AI \n in\t Security ")).toBe("AI in Security");
+  });
+});
+
+describe("toPlainText", () => {
+  it("removes inline formatting tags and decodes entities", () => {
+    expect(toPlainText("Fix <code>CVE-2021-1</code> &amp; <b class=x>more</b>&#33; &#x41;")).toBe("Fix CVE-2021-1 & more! A");
+  });
+  it("keeps other angle brackets as literal text", () => {
+    expect(toPlainText("Stop <script> injection")).toBe("Stop <script> injection");
+    expect(toPlainText("&lt;b&gt;")).toBe("<b>");
+  });
+  it("drops references to characters XML forbids", () => {
+    expect(toPlainText("a&#0;b&#xFFFE;c")).toBe("abc");
+  });
+});
+
+describe("XML escaping", () => {
+  it("escapes text so ]]> can never appear", () => {
+    expect(escapeXml("a < b & c ]]> ]]>")).toBe("a &lt; b &amp; c ]]&gt; ]]&gt;");
+  });
+  it("escapes attributes including quotes and line breaks", () => {
+    expect(escapeAttr('say "hi" & <go>\n')).toBe("say &quot;hi&quot; &amp; &lt;go&gt;&#10;");
+  });
+  it("HTML-escapes then XML-escapes text inside HTML elements", () => {
+    expect(escapeHtmlInXml("<img onerror=x>")).toBe("&amp;lt;img onerror=x&amp;gt;");
+  });
+  it("writes RFC 822 dates in GMT with a four-digit year", () => {
+    expect(rfc822("2021-07-19T10:00:00Z")).toBe("Mon, 19 Jul 2021 10:00:00 GMT");
+  });
+});

@@ -1,0 +1,42 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const FIXTURES = join(ROOT, "test", "fixtures");
+export const VALID = join(FIXTURES, "records", "valid");
+export const BROKEN = join(FIXTURES, "records", "broken");
+export const GOLDEN = join(ROOT, "test", "golden");
+export const CLI = join(ROOT, "dist", "cli.js");
+
+/** A fresh temporary folder. */
+export function tempDir(prefix = "topicfeeds-test-"): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** The config the golden files are built with. */
+export const GOLDEN_CONFIG = {
+  baseUrl: "https://news.example.com/feeds/",
+  siteUrl: "https://news.example.com/",
+  title: "Example News",
+  language: "en",
+  limit: 10,
+  minQuality: 40,
+} as const;
+
+/** A minimal valid record as a plain object. */
+export function rawRecord(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    title: "A title",
+    excerpt: "An excerpt.",
+    publishedDateTime: "2024-01-02T03:04:05Z",
+    webUrl: "https://example.com/a",
+    published: true,
+    quality: 70,
+    heat: 50,
+    provider: { name: "Example", domain: "example.com" },
+    topics: ["AI"],
+    ...over,
+  };
+}
