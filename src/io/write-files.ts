@@ -27,14 +27,19 @@ let counter = 0;
  */
 export function writeFiles(outDir: string, files: readonly OutputFile[]): WriteSummary {
   const root = resolve(outDir);
-  const plan: { target: string; temp: string; path: string }[] = [];
-  const unchanged: string[] = [];
-  for (const f of files) {
+  // Check every path before anything is written.
+  const targets = files.map((f) => {
     const target = resolve(root, f.path);
     const rel = relative(root, target);
     if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) {
-      throw new TopicfeedsError("unsafe-path", `refusing to write ${JSON.stringify(f.path)}: it is outside the output folder`);
+      throw new TopicfeedsError("unsafe-path", `refusing to write ${JSON.stringify(f.path)}: it is outside the output folder; nothing was written`);
     }
+    return target;
+  });
+  const plan: { target: string; temp: string; path: string }[] = [];
+  const unchanged: string[] = [];
+  files.forEach((f, i) => {
+    const target = targets[i] as string;
     const bytes = Buffer.from(f.contents, "utf8");
     let current: Buffer | undefined;
     try {
@@ -44,17 +49,19 @@ export function writeFiles(outDir: string, files: readonly OutputFile[]): WriteS
     }
     if (current !== undefined && current.equals(bytes)) {
       unchanged.push(f.path);
-      continue;
+      return;
     }
-    plan.push({ target, temp: `${target}.tmp-${process.pid}-${++counter}`, path: f.path });
+    const temp = `${target}.tmp-${process.pid}-${++counter}`;
     try {
       mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(plan[plan.length - 1]!.temp, bytes);
+      writeFileSync(temp, bytes);
+      plan.push({ target, temp, path: f.path });
     } catch (e) {
+      rmSync(temp, { force: true });
       for (const p of plan) rmSync(p.temp, { force: true });
       throw new TopicfeedsError("write-failed", `cannot write ${f.path}: ${(e as Error).message}; nothing was changed`);
     }
-  }
+  });
   for (const p of plan) renameSync(p.temp, p.target);
   return { written: plan.map((p) => p.path), unchanged };
 }

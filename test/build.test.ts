@@ -1,0 +1,121 @@
+import { describe, expect, it } from "vitest";
+import { buildFeeds } from "../src/build.js";
+import { isTopicfeedsError } from "../src/diagnostics/topicfeeds-error.js";
+import { normalizeRecords } from "../src/records/normalize-records.js";
+import { rules } from "../src/select/rules.js";
+import { rawRecord } from "./helpers/fixtures.js";
+
+const base = { baseUrl: "https://example.com/feeds" };
+const file = (files: { path: string; contents: string }[], path: string) => {
+  const f = files.find((x) => x.path === path);
+  if (f === undefined) throw new Error(`no ${path} among ${files.map((x) => x.path).join(", ")}`);
+  return f.contents;
+};
+const jsonItems = (text: string) => (JSON.parse(text) as { items: { id: string; title: string }[] }).items;
+
+describe("buildFeeds", () => {
+  const set = normalizeRecords([
+    rawRecord({ webUrl: "https://a.com/1", title: "AI one", topics: ["AI"], publishedDateTime: "2024-01-03T00:00:00Z" }),
+    rawRecord({ webUrl: "https://a.com/2", title: "Cloud low", topics: ["Cloud"], quality: 35, publishedDateTime: "2024-01-02T00:00:00Z" }),
+    rawRecord({ webUrl: "https://a.com/3", title: "No topic", topics: [], publishedDateTime: "2024-01-01T00:00:00Z", updatedDateTime: "2024-01-09T00:00:00Z" }),
+    rawRecord({ webUrl: "https://a.com/4", title: "Draft", topics: ["AI", "Secret Topic"], published: false }),
+    rawRecord({ webUrl: "https://a.com/5", title: "", topics: ["AI"] }),
+  ]);
+
+  it("writes three formats per topic, site-wide feeds, OPML and an index", () => {
+    const { files } = buildFeeds(set, base);
+    expect(files.map((f) => f.path).sort()).toEqual(
+      ["ai/atom.xml", "ai/feed.json", "ai/rss.xml", "atom.xml", "cloud/atom.xml", "cloud/feed.json", "cloud/rss.xml", "feed.json", "feeds.opml", "index.html", "rss.xml"].sort(),
+    );
+  });
+
+  it("accounts for every record: published + dropped + rejected = read", () => {
+    const { report } = buildFeeds(set, { ...base, minQuality: 50 });
+    const r = report.records;
+    expect(r).toMatchObject({ read: 5, rejected: 1, published: 2, dropped: 2, droppedBy: { minQuality: 1, published: 1 } });
+    expect(r.published + r.dropped + r.rejected).toBe(r.read);
+    expect(report.topics).toEqual([
+      { slug: "ai", name: "AI", items: 1 },
+      { slug: "cloud", name: "Cloud", items: 0 },
+    ]);
+  });
+
+  it("gives topics with no selected record valid, empty feeds", () => {
+    const { files } = buildFeeds(set, { ...base, minQuality: 50 });
+    expect(jsonItems(file(files, "cloud/feed.json"))).toEqual([]);
+    expect(file(files, "cloud/atom.xml")).toContain("<updated>2024-01-09T00:00:00Z</updated>");
+  });
+
+  it("puts records without a topic in the site-wide feeds, newest first", () => {
+    const { files } = buildFeeds(set, base);
+    expect(jsonItems(file(files, "feed.json")).map((i) => i.title)).toEqual(["AI one", "Cloud low", "No topic"]);
+  });
+
+  it("never publishes a draft, nor a topic only drafts use", () => {
+    const { files } = buildFeeds(set, base);
+    for (const f of files) {
+      expect(f.contents).not.toContain("Draft");
+      expect(f.contents).not.toContain("Secret Topic");
+    }
+  });
+
+  it("applies per-topic rules over the global ones", () => {
+    const { report } = buildFeeds(set, { ...base, minQuality: 50, topics: { cloud: { select: [rules.minQuality(30)] } } });
+    expect(report.topics.find((t) => t.slug === "cloud")?.items).toBe(1);
+    expect(report.records.published).toBe(3);
+  });
+
+  it("limits every feed and counts what the limit dropped", () => {
+    const many = normalizeRecords(Array.from({ length: 7 }, (_, i) => rawRecord({ webUrl: `https://a.com/${i}`, title: `t${i}` })));
+    const { report, files } = buildFeeds(many, { ...base, limit: 3 });
+    expect(jsonItems(file(files, "ai/feed.json"))).toHaveLength(3);
+    expect(report.records.droppedBy).toEqual({ limit: 4 });
+  });
+
+  it("stamps feeds with the newest item date, never the clock", () => {
+    const { files } = buildFeeds(set, base);
+    expect(file(files, "rss.xml")).toContain("<lastBuildDate>Tue, 09 Jan 2024 00:00:00 GMT</lastBuildDate>");
+    expect(file(files, "ai/atom.xml")).toMatch(/<feed[^>]*>\n {2}<id>https:\/\/example\.com\/feeds\/ai\/<\/id>[\s\S]*<updated>2024-01-03T00:00:00Z<\/updated>/);
+  });
+
+  it("is independent of input order", () => {
+    const a = buildFeeds(set, base).files;
+    const b = buildFeeds({ ...set, records: [...set.records].reverse() }, base).files;
+    expect(b).toEqual(a);
+  });
+
+  it("fails a strict build on any error diagnostic", () => {
+    try {
+      buildFeeds(set, { ...base, strict: true });
+      expect.unreachable();
+    } catch (e) {
+      expect(isTopicfeedsError(e)).toBe(true);
+      expect((e as { code: string }).code).toBe("strict-failed");
+      expect((e as { diagnostics: { field?: string }[] }).diagnostics[0]?.field).toBe("title");
+    }
+  });
+
+  it("rejects a bad config with a message naming the key", () => {
+    expect(() => buildFeeds(set, { baseUrl: "example.com" })).toThrow(/baseUrl must be an absolute http\(s\) URL/);
+    expect(() => buildFeeds(set, { ...base, limit: -1 })).toThrow(/limit must be a whole number/);
+    expect(() => buildFeeds(set, { ...base, oops: 1 } as never)).toThrow(/oops is not a config key/);
+  });
+
+  it("leaves out related links that point at unpublished records", () => {
+    const withRelated = normalizeRecords([
+      rawRecord({ webUrl: "https://a.com/pub", related: [{ title: "hidden", webUrl: "https://a.com/draft/" }, { title: "shown", webUrl: "https://b.com/x" }] }),
+      rawRecord({ webUrl: "https://a.com/draft", title: "Draft", published: false }),
+    ]);
+    const atom = file(buildFeeds(withRelated, base).files, "atom.xml");
+    expect(atom).toContain('href="https://b.com/x" title="shown"');
+    expect(atom).not.toContain("https://a.com/draft");
+  });
+
+  it("writes the language and a configured author and copyright", () => {
+    const { files } = buildFeeds(set, { ...base, language: "de-AT", author: { name: "Redaktion", email: "red@example.com" }, copyright: "© 2024 Ex" });
+    expect(file(files, "atom.xml")).toContain('xml:lang="de-AT"');
+    expect(file(files, "rss.xml")).toContain("<language>de-AT</language>");
+    expect(file(files, "rss.xml")).toContain("<managingEditor>red@example.com (Redaktion)</managingEditor>");
+    expect(JSON.parse(file(files, "feed.json"))).toMatchObject({ language: "de-AT", authors: [{ name: "Redaktion", url: "mailto:red@example.com" }] });
+  });
+});

@@ -1,0 +1,130 @@
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../src/cli/run-cli.js";
+import { BROKEN, CLI, VALID, tempDir } from "./helpers/fixtures.js";
+
+function run(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? tempDir(), env: { ...process.env, ...opts.env }, encoding: "utf8" });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out[relative(dir, p)] = readFileSync(p, "latin1");
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+async function inProcess(argv: string[], cwd = tempDir()) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd, now: () => Date.parse("2024-06-01T00:00:00Z") });
+  return { code, stdout, stderr };
+}
+
+beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error("dist/cli.js is missing: run `npm run build` (npm test does it first)");
+});
+
+describe("topicfeeds build (process)", () => {
+  it("builds feeds, prints a summary on stderr and the JSON report on stdout", () => {
+    const out = join(tempDir(), "out");
+    const r = run(["build", VALID, "--out", out, "--base-url", "https://example.com/feeds/", "--report", "json"]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.records).toMatchObject({ read: 18, rejected: 0 });
+    expect(report.records.published + report.records.dropped + report.records.rejected).toBe(report.records.read);
+    expect(report.topics.length).toBeGreaterThan(3);
+    expect(report.topics[0]).toEqual({ slug: expect.any(String), name: expect.any(String), items: expect.any(Number) });
+    expect(r.stderr).toMatch(/18 records read/);
+    expect(existsSync(join(out, "ai", "rss.xml"))).toBe(true);
+    expect(existsSync(join(out, "feed.json"))).toBe(true);
+  });
+
+  it("gives byte-identical output under another time zone, locale and day", () => {
+    const a = join(tempDir(), "out");
+    const b = join(tempDir(), "out");
+    expect(run(["build", VALID, "-o", a, "--base-url", "https://example.com/feeds/"], { env: { TZ: "UTC" } }).code).toBe(0);
+    expect(run(["build", VALID, "-o", b, "--base-url", "https://example.com/feeds/", "--now", "2031-07-04T12:00:00+05:30"], { env: { TZ: "Pacific/Chatham", LANG: "de_DE.UTF-8", LC_ALL: "de_DE.UTF-8" } }).code).toBe(0);
+    const ta = tree(a);
+    expect(Object.keys(ta).length).toBeGreaterThan(10);
+    expect(tree(b)).toEqual(ta);
+  });
+
+  it("reports broken records with file and line, publishes the rest, exits 0", () => {
+    const dir = tempDir();
+    cpSync(VALID, join(dir, "records"), { recursive: true });
+    cpSync(BROKEN, join(dir, "records", "broken"), { recursive: true });
+    const r = run(["build", "records", "-o", "out", "--base-url", "https://example.com/feeds/", "--report", "json"], { cwd: dir });
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.records.rejected).toBeGreaterThan(0);
+    expect(report.diagnostics).toContainEqual(expect.objectContaining({ code: "invalid-field", file: "records/broken/quality-high.md", line: 9, field: "quality" }));
+    expect(r.stderr).toContain("records/broken/quality-high.md:9");
+    expect(existsSync(join(dir, "out", "rss.xml"))).toBe(true);
+  });
+
+  it("with --strict fails with exit 1 and writes nothing", () => {
+    const dir = tempDir();
+    cpSync(BROKEN, join(dir, "records"), { recursive: true });
+    cpSync(join(VALID, "securityintelligence-ml-ai-security-pros-cons.md"), join(dir, "records", "good.md"));
+    const r = run(["build", "records", "-o", "out", "--base-url", "https://example.com/feeds/", "--strict"], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/strict build failed; nothing was written/);
+    expect(existsSync(join(dir, "out"))).toBe(false);
+  });
+
+  it("exits 2 on usage errors with a hint", () => {
+    expect(run(["build", "--nope"]).code).toBe(2);
+    expect(run(["build", VALID, "--min-quality", "high", "--base-url", "https://e.com/"]).stderr).toMatch(/--min-quality takes a number/);
+    const missing = run(["build", VALID]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--base-url is required/);
+    expect(run(["publish"]).code).toBe(2);
+  });
+
+  it("prints help and version", () => {
+    expect(run(["--help"]).stdout).toContain("topicfeeds build [INPUT...] [options]");
+    expect(run(["--version"]).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+});
+
+describe("runCli (in process)", () => {
+  it("loads a JSON config with paths relative to it, and names a bad key", async () => {
+    const dir = tempDir();
+    cpSync(join(VALID, "securityintelligence-ml-ai-security-pros-cons.md"), join(dir, "content", "a.md"), { recursive: true });
+    writeFileSync(join(dir, "topicfeeds.config.json"), JSON.stringify({ input: "content", out: "public", baseUrl: "https://e.com/f/", limit: 5 }));
+    expect((await inProcess(["build"], dir)).code).toBe(0);
+    expect(existsSync(join(dir, "public", "ai", "atom.xml"))).toBe(true);
+    writeFileSync(join(dir, "topicfeeds.config.json"), JSON.stringify({ baseUrl: "https://e.com/f/", minQualty: 5 }));
+    const bad = await inProcess(["build"], dir);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/minQualty is not a config key/);
+  });
+
+  it("loads a TypeScript config written with defineConfig", async () => {
+    const dir = tempDir();
+    cpSync(join(VALID, "securityintelligence-ml-ai-security-pros-cons.md"), join(dir, "content", "a.md"), { recursive: true });
+    writeFileSync(
+      join(dir, "topicfeeds.config.ts"),
+      `const config: { baseUrl: string; out: string; select: { rule: "minQuality"; value: number }[] } = { baseUrl: "https://e.com/f/", out: "o", select: [{ rule: "minQuality", value: 90 }] };\nexport default config;\n`,
+    );
+    const r = await inProcess(["build", "--report", "json"], dir);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).records.droppedBy).toEqual({ minQuality: 1 });
+  });
+
+  it("reports an internal error as a bug, without a stack trace", async () => {
+    const r = await inProcess(["build", "--base-url", "https://e.com/", "-o", "/dev/null/x", VALID]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
