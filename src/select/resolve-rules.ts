@@ -1,5 +1,6 @@
 import { UTCDate } from "@date-fns/utc";
-import { sub, type Duration } from "date-fns";
+import type { Duration } from "date-fns";
+import { sub } from "date-fns/sub";
 import { TopicfeedsError } from "../diagnostics/topicfeeds-error.js";
 import { parseDate } from "../records/parse-date.js";
 import { topicKey } from "../topics/slug.js";
