@@ -5,7 +5,8 @@ describe("parseFrontMatter", () => {
   it("parses front matter and locates top-level keys", () => {
     const r = parseFrontMatter("---\ntitle: Hi\n\nquality: 5\n---\n", "a.md");
     expect(r.data).toEqual({ title: "Hi", quality: 5 });
-    expect(r.lineOf?.("quality")).toBe(4);
+    expect("lineOf" in r && r.lineOf("quality")).toBe(4);
+    expect("rawOf" in r && r.rawOf("quality")).toBe("5");
   });
 
   it("reports YAML errors with file, line and column, every time (gray-matter cache trap)", () => {

@@ -59,8 +59,9 @@ export function listRecordFiles(inputs: readonly string[], cwd = process.cwd()):
       let st: Stats;
       try {
         st = statSync(path);
-      } catch (e) {
-        if (RECORD_FILE.test(name)) diagnostics.push(diagnostic("read-failed", `cannot read the file: ${reason(e)}`, { file: shown(path) }));
+      } catch {
+        // Listed anyway, so that it is counted as read and rejected with the reason.
+        if (RECORD_FILE.test(name)) files.add(path);
         continue;
       }
       if (st.isDirectory()) walk(path);
@@ -124,7 +125,7 @@ export function parseRecordBytes(bytes: Uint8Array, shownAs: string): { record?:
   }
   const fm = parseFrontMatter(text, shownAs);
   if (fm.diagnostic !== undefined) return { diagnostics: [fm.diagnostic] };
-  return normalizeRecord(fm.data, { file: shownAs, lineOf: fm.lineOf });
+  return normalizeRecord(fm.data, { file: shownAs, lineOf: fm.lineOf, rawOf: fm.rawOf });
 }
 
 /**

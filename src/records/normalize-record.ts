@@ -10,6 +10,8 @@ export interface RecordSource {
   file?: string;
   /** Returns the 1-based file line of a top-level key, when known. */
   lineOf?: (key: string) => number | undefined;
+  /** Returns the YAML text of a top-level scalar as written, when known (to catch YAML 1.1 surprises). */
+  rawOf?: (key: string) => string | undefined;
 }
 
 /** The result of {@link normalizeRecord}: a record unless an error rejected it, and what was found. */
@@ -90,7 +92,9 @@ export function normalizeRecord(data: unknown, source: RecordSource = {}): Norma
       if (required) report("missing-field", field, "is required (an ISO 8601 date-time such as 2021-07-19T10:00:00Z)");
       return undefined;
     }
-    const parsed = parseDate(value);
+    // js-yaml turns an unquoted impossible date (2023-02-30) into a real one (March 2): check the text as written.
+    const raw = value instanceof Date ? source.rawOf?.(field) : undefined;
+    const parsed = parseDate(raw !== undefined && /^\d{4}-\d\d-\d\d/.test(raw) ? raw : value);
     if ("error" in parsed) {
       if (required) report("invalid-date", field, parsed.error);
       else report("field-ignored", field, `${parsed.error}; the field was ignored`);
@@ -130,7 +134,12 @@ export function normalizeRecord(data: unknown, source: RecordSource = {}): Norma
   function score(field: string, value: unknown): number | undefined {
     if (value === undefined || value === null) return undefined;
     let n: number | undefined;
-    if (typeof value === "number") n = value;
+    const raw = source.rawOf?.(field);
+    if (typeof value === "number" && raw !== undefined && /^[+-]?0[0-9]+$/.test(raw)) {
+      // YAML 1.1 reads 054 as the octal number 44; people who write 054 mean fifty-four.
+      n = Number.parseInt(raw, 10);
+      report("field-coerced", field, `${raw} is an octal number (${value}) in YAML 1.1; read as ${n} (write ${n} to silence this)`);
+    } else if (typeof value === "number") n = value;
     else if (typeof value === "string" && /^\s*\d+(\.\d+)?\s*$/.test(value)) {
       n = Number(value);
       report("field-coerced", field, `should be a number, got the text ${describeValue(value)}; read as ${n}`);

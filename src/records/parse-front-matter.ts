@@ -5,7 +5,7 @@ import { parseFastYaml } from "./_fast-yaml.js";
 
 /** The result of {@link parseFrontMatter}: the parsed data, or the reason there is none. */
 export type FrontMatterResult =
-  | { data: unknown; lineOf: (key: string) => number | undefined; diagnostic?: undefined }
+  | { data: unknown; lineOf: (key: string) => number | undefined; rawOf: (key: string) => string | undefined; diagnostic?: undefined }
   | { data?: undefined; diagnostic: Diagnostic };
 
 /**
@@ -38,14 +38,14 @@ export function parseFrontMatter(text: string, file?: string): FrontMatterResult
   if (yaml.trim() === "") {
     return { diagnostic: diagnostic("not-a-record", "the front matter is empty; a record needs at least title, webUrl and publishedDateTime", { ...where, line: 2 }) };
   }
-  const lineOf = makeLineOf(yaml);
+  const { lineOf, rawOf } = makeLookup(yaml);
   const fast = yaml.includes("\r") ? undefined : parseFastYaml(yaml);
-  if (fast !== undefined) return { data: fast, lineOf };
+  if (fast !== undefined) return { data: fast, lineOf, rawOf };
   try {
     // An options object always: without one gray-matter caches by content, and a second parse
     // of the same broken YAML silently returns {}.
     const parsed = matter(body, {});
-    return { data: parsed.data, lineOf };
+    return { data: parsed.data, lineOf, rawOf };
   } catch (error) {
     const e = error as { name?: string; reason?: string; message?: string; mark?: { line?: number; column?: number } };
     if (e.name === "YAMLException") {
@@ -61,17 +61,18 @@ export function parseFrontMatter(text: string, file?: string): FrontMatterResult
   }
 }
 
-function makeLineOf(yaml: string): (key: string) => number | undefined {
-  let table: Map<string, number> | undefined;
-  return (key) => {
+function makeLookup(yaml: string): { lineOf: (key: string) => number | undefined; rawOf: (key: string) => string | undefined } {
+  let table: Map<string, { line: number; raw: string }> | undefined;
+  const get = (key: string) => {
     if (table === undefined) {
       table = new Map();
       const lines = yaml.split("\n");
       for (let i = 0; i < lines.length; i++) {
-        const m = /^([A-Za-z_][\w-]*)\s*:/.exec(lines[i] ?? "");
-        if (m?.[1] !== undefined && !table.has(m[1])) table.set(m[1], i + 2);
+        const m = /^([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]+(.*))?$/.exec((lines[i] ?? "").replace(/\r$/, ""));
+        if (m?.[1] !== undefined && !table.has(m[1])) table.set(m[1], { line: i + 2, raw: (m[2] ?? "").trim() });
       }
     }
     return table.get(key);
   };
+  return { lineOf: (key) => get(key)?.line, rawOf: (key) => get(key)?.raw };
 }
