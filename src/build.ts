@@ -1,6 +1,7 @@
 import { compareDiagnostics } from "./diagnostics/diagnostic.js";
 import { TopicfeedsError } from "./diagnostics/topicfeeds-error.js";
 import { buildFeedModel, type FeedContext, type FeedSpec } from "./model/build-feed-model.js";
+import { applyIdLock, updateIdLock } from "./records/apply-id-lock.js";
 import { sameArticleKey } from "./records/canonical-url.js";
 import { parseDate } from "./records/parse-date.js";
 import { renderAtom } from "./render/render-atom.js";
@@ -49,8 +50,10 @@ export function buildFeeds(input: RecordSet | readonly ArticleRecord[], config: 
     throw new TopicfeedsError("invalid-config", `invalid config: ${problems.map((p) => p.message).join("; ")}`, problems);
   }
   const set: RecordSet = isRecordSet(input) ? input : { records: [...input], diagnostics: [], read: input.length, rejected: 0 };
-  const records = set.records;
   const diagnostics: Diagnostic[] = [...set.diagnostics];
+  const locked = applyIdLock(set.records, config.idLock);
+  const records = locked.records;
+  diagnostics.push(...locked.diagnostics);
 
   const baseUrl = withSlash(new URL(config.baseUrl).href);
   const siteUrl = config.siteUrl !== undefined ? new URL(config.siteUrl).href : `${new URL(baseUrl).origin}/`;
@@ -164,7 +167,9 @@ export function buildFeeds(input: RecordSet | readonly ArticleRecord[], config: 
   // A renderer bug never reaches the disk: fail closed.
   const broken = diagnostics.filter((d) => d.code === "render-failed");
   if (broken.length > 0) throw new TopicfeedsError("render-failed", `internal error: a rendered feed did not parse (${broken[0]?.message}); please file a bug`, broken);
-  return { files, report };
+  const result: BuildResult = { files, report };
+  if (config.idLock !== undefined) result.idLock = updateIdLock(config.idLock, [...published].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+  return result;
 }
 
 function isRecordSet(input: RecordSet | readonly ArticleRecord[]): input is RecordSet {

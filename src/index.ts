@@ -25,6 +25,8 @@ export { formatDiagnostic, formatReport } from "./diagnostics/format-report.js";
 export { loadRecords, listRecordFiles, readRecordFile, type LoadOptions } from "./io/read-records.js";
 export { loadConfig, CONFIG_NAMES, type LoadedConfig } from "./io/load-config.js";
 export { writeFiles, type WriteSummary } from "./io/write-files.js";
+export { readIdLock, writeIdLock } from "./io/id-lock-file.js";
+export { applyIdLock, updateIdLock, lockKeys } from "./records/apply-id-lock.js";
 export { runCli, type CliIo } from "./cli/run-cli.js";
 export { VERSION } from "./version.js";
 export type * from "./types.js";

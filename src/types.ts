@@ -163,6 +163,14 @@ export interface FeedsConfig {
   siteFeeds?: boolean;
   /** The instant that `maxAge` counts back from (ISO 8601 with offset). Needed for `maxAge`. */
   now?: string;
+  /** Ids published before (the opt-in lock file's contents): a record whose URL changed keeps its id. */
+  idLock?: IdLock;
+}
+
+/** Remembers the id each article was published under, keyed by its URL and title keys. */
+export interface IdLock {
+  version: 1;
+  ids: Record<string, string>;
 }
 
 /** The config file: {@link FeedsConfig} plus where to read and write. */
@@ -173,6 +181,8 @@ export interface TopicfeedsConfig extends Partial<FeedsConfig> {
   out?: string;
   /** Fail on any error diagnostic. */
   strict?: boolean;
+  /** Id lock file (e.g. `topicfeeds.lock.json`): keeps ids stable when URLs change. Off unless set. */
+  lockFile?: string;
 }
 
 /** A person or organisation credited in a feed. */
@@ -245,4 +255,6 @@ export interface BuildReport {
 export interface BuildResult {
   files: OutputFile[];
   report: BuildReport;
+  /** The updated id lock, when `idLock` was given in the config. */
+  idLock?: IdLock;
 }

@@ -3,7 +3,7 @@ import { validateRule } from "./select/resolve-rules.js";
 import { parseDate } from "./records/parse-date.js";
 import type { Diagnostic } from "./types.js";
 
-const FEED_KEYS = ["baseUrl", "siteUrl", "title", "description", "language", "author", "copyright", "select", "minQuality", "limit", "topics", "siteFeeds", "now", "strict"];
+const FEED_KEYS = ["baseUrl", "siteUrl", "title", "description", "language", "author", "copyright", "select", "minQuality", "limit", "topics", "siteFeeds", "now", "strict", "idLock"];
 const IO_KEYS = ["input", "out", "cacheDir", "cache", "workers", "lockFile"];
 const TOPIC_KEYS = ["title", "description", "slug", "select", "language"];
 
@@ -59,6 +59,12 @@ export function validateConfig(config: unknown, options: { io?: boolean; file?: 
     else {
       if (a.url !== undefined && (typeof a.url !== "string" || !isUrl(a.url))) bad("author.url", `must be an absolute URL, got ${JSON.stringify(a.url)}`);
       if (a.email !== undefined && (typeof a.email !== "string" || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(a.email))) bad("author.email", `must be an e-mail address, got ${JSON.stringify(a.email)}`);
+    }
+  }
+  if (c.idLock !== undefined) {
+    const l = c.idLock as { version?: unknown; ids?: unknown };
+    if (typeof l !== "object" || l === null || l.version !== 1 || typeof l.ids !== "object" || l.ids === null || Object.values(l.ids).some((v) => typeof v !== "string")) {
+      bad("idLock", "must be an id lock as written by topicfeeds ({ version: 1, ids: { key: id } })");
     }
   }
   checkRules("select", c.select);

@@ -5,6 +5,7 @@ import { formatDiagnostic, formatReport } from "../diagnostics/format-report.js"
 import { isTopicfeedsError } from "../diagnostics/topicfeeds-error.js";
 import { loadConfig } from "../io/load-config.js";
 import { loadRecords } from "../io/read-records.js";
+import { readIdLock, writeIdLock } from "../io/id-lock-file.js";
 import { writeFiles } from "../io/write-files.js";
 import { parseDate } from "../records/parse-date.js";
 import type { FeedsConfig } from "../types.js";
@@ -32,6 +33,8 @@ Builds RSS 2.0, Atom 1.0 and JSON Feed 1.1 feeds per topic from article records.
   --min-quality N     shorthand for the quality-threshold rule
   --limit N           items per feed (default 50)
   --now DATE          the instant maxAge rules count back from (default: now)
+  --lock-file FILE    id lock (e.g. topicfeeds.lock.json): articles whose URL changes keep
+                      the id they were first published under (opt-in; commit the file)
   --strict            any error diagnostic fails the build: exit 1, nothing written
   --report json       print the build report as JSON on stdout (the summary goes to stderr)
   -q, --quiet         print only errors
@@ -111,7 +114,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     const input = inputs.length > 0 ? inputs.map((p) => resolve(io.cwd, p)) : config.input ?? [resolve(io.cwd, "content")];
     const out = values.out !== undefined ? resolve(io.cwd, values.out) : config.out ?? resolve(io.cwd, "public/feeds");
-    const { input: _i, out: _o, ...feedConfig } = config;
+    const { input: _i, out: _o, lockFile: configLock, ...feedConfig } = config;
     const buildConfig: FeedsConfig & { strict?: boolean } = { ...feedConfig, baseUrl };
     if (values["site-url"] !== undefined) buildConfig.siteUrl = values["site-url"];
     if (typeof minQuality === "number") buildConfig.minQuality = minQuality;
@@ -119,9 +122,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (values.strict === true) buildConfig.strict = true;
     buildConfig.now = values.now ?? config.now ?? new Date(io.now()).toISOString();
 
+    const lockFile = values["lock-file"] !== undefined ? resolve(io.cwd, values["lock-file"]) : configLock;
+    if (lockFile !== undefined) buildConfig.idLock = readIdLock(lockFile) ?? { version: 1, ids: {} };
+
     const set = await loadRecords(input, { cwd: io.cwd });
-    const { files, report } = buildFeeds(set, buildConfig);
+    const { files, report, idLock } = buildFeeds(set, buildConfig);
     const summary = writeFiles(out, files);
+    if (lockFile !== undefined && idLock !== undefined) writeIdLock(lockFile, idLock);
     if (json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     if (!quiet) io.stderr(`${formatReport(report, { out: display(out, io.cwd), written: summary.written.length, unchanged: summary.unchanged.length })}\n`);
     else for (const d of report.diagnostics.filter((x) => x.severity === "error")) io.stderr(`${formatDiagnostic(d)}\n`);
@@ -156,6 +163,7 @@ function parse(argv: string[]) {
       limit: { type: "string" },
       now: { type: "string" },
       strict: { type: "boolean" },
+      "lock-file": { type: "string" },
       report: { type: "string" },
       quiet: { type: "boolean", short: "q" },
       help: { type: "boolean", short: "h" },

@@ -59,5 +59,6 @@ export async function loadConfig(path: string | undefined, cwd: string): Promise
   const dir = dirname(file);
   if (config.input !== undefined) config.input = (Array.isArray(config.input) ? config.input : [config.input]).map((p) => resolve(dir, p));
   if (config.out !== undefined) config.out = resolve(dir, config.out);
+  if (config.lockFile !== undefined) config.lockFile = resolve(dir, config.lockFile);
   return { config, file };
 }
