@@ -11,9 +11,10 @@ export default defineConfig([
     sourcemap: false,
     splitting: false,
     treeshake: true,
+    shims: true,
   },
   {
-    entry: { cli: "src/cli.ts" },
+    entry: { cli: "src/cli.ts", "parse-worker": "src/io/parse-worker.ts" },
     format: ["esm"],
     dts: false,
     target: "node20",

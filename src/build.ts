@@ -17,6 +17,16 @@ import { topicKey } from "./topics/slug.js";
 import type { ArticleRecord, BuildReport, BuildResult, Diagnostic, FeedModel, FeedsConfig, OutputFile, Rule } from "./types.js";
 import { validateConfig } from "./validate-config.js";
 
+/** Options of {@link buildFeeds} that are not config. */
+export interface BuildOptions {
+  /**
+   * Completes records that were loaded lean (without excerpt, images and related links, to keep
+   * memory flat) before they are rendered. Called once, with only the records that reach a feed.
+   * `loadRecords` results are complete and need none.
+   */
+  hydrate?: (records: ArticleRecord[]) => ArticleRecord[];
+}
+
 /** Records with what reading them found: what {@link loadRecords} and {@link normalizeRecords} return. */
 export interface RecordSet {
   records: ArticleRecord[];
@@ -44,7 +54,7 @@ export interface RecordSet {
  * const { files, report } = buildFeeds({ records, diagnostics, read, rejected }, {
  *   baseUrl: "https://example.com/feeds/", select: [rules.minQuality(60)], limit: 50 });
  */
-export function buildFeeds(input: RecordSet | readonly ArticleRecord[], config: FeedsConfig & { strict?: boolean }): BuildResult {
+export function buildFeeds(input: RecordSet | readonly ArticleRecord[], config: FeedsConfig & { strict?: boolean }, options: BuildOptions = {}): BuildResult {
   const problems = validateConfig(config);
   if (problems.length > 0) {
     throw new TopicfeedsError("invalid-config", `invalid config: ${problems.map((p) => p.message).join("; ")}`, problems);
@@ -112,13 +122,13 @@ export function buildFeeds(input: RecordSet | readonly ArticleRecord[], config: 
   }
 
   const published = new Set<ArticleRecord>();
-  const models: FeedModel[] = [];
+  const feeds: { spec: FeedSpec; items: ArticleRecord[] }[] = [];
   const take = (kept: ArticleRecord[], rules: ResolvedRules) => {
     const items = kept.slice(0, rules.limit);
     for (const r of items) published.add(r);
     return items;
   };
-  if (config.siteFeeds !== false) models.push(buildFeedModel({ slug: "" }, take(globalSelection.kept, global), ctx));
+  if (config.siteFeeds !== false) feeds.push({ spec: { slug: "" }, items: take(globalSelection.kept, global) });
   for (const topic of topics) {
     let kept: ArticleRecord[];
     let rules = global;
@@ -132,8 +142,18 @@ export function buildFeeds(input: RecordSet | readonly ArticleRecord[], config: 
     if (topic.config.title !== undefined) spec.title = topic.config.title;
     if (topic.config.description !== undefined) spec.description = topic.config.description;
     if (topic.config.language !== undefined) spec.language = topic.config.language;
-    models.push(buildFeedModel(spec, take(kept, rules), ctx));
+    feeds.push({ spec, items: take(kept, rules) });
   }
+
+  // Only the records that reach a feed are completed (for lean loading) and modelled.
+  let full = (r: ArticleRecord) => r;
+  if (options.hydrate !== undefined) {
+    const chosen = [...published];
+    const hydrated = options.hydrate(chosen);
+    const map = new Map(chosen.map((r, i) => [r, hydrated[i] ?? r]));
+    full = (r) => map.get(r) ?? r;
+  }
+  const models: FeedModel[] = feeds.map((f) => buildFeedModel(f.spec, f.items.map(full), ctx));
 
   const files: OutputFile[] = [];
   for (const m of models) {

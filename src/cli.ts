@@ -6,4 +6,5 @@ process.exitCode = await runCli(process.argv.slice(2), {
   stderr: (text) => void process.stderr.write(text),
   cwd: process.cwd(),
   now: () => Date.now(),
+  progress: process.stderr.isTTY === true,
 });

@@ -1,4 +1,4 @@
-export { buildFeeds, type RecordSet } from "./build.js";
+export { buildFeeds, type RecordSet, type BuildOptions } from "./build.js";
 export { defineConfig } from "./define-config.js";
 export { rules } from "./select/rules.js";
 export { resolveRules, validateRule, parseDuration, type ResolvedRules, type Filter } from "./select/resolve-rules.js";
@@ -25,6 +25,8 @@ export { formatDiagnostic, formatReport } from "./diagnostics/format-report.js";
 export { loadRecords, listRecordFiles, readRecordFile, type LoadOptions } from "./io/read-records.js";
 export { loadConfig, CONFIG_NAMES, type LoadedConfig } from "./io/load-config.js";
 export { writeFiles, type WriteSummary } from "./io/write-files.js";
+export { scanRecords, type ScanOptions, type ScanResult } from "./io/scan-records.js";
+export { leanRecord } from "./io/lean-record.js";
 export { readIdLock, writeIdLock } from "./io/id-lock-file.js";
 export { applyIdLock, updateIdLock, lockKeys } from "./records/apply-id-lock.js";
 export { runCli, type CliIo } from "./cli/run-cli.js";

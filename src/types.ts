@@ -56,30 +56,30 @@ export interface ArticleRecord {
   /** The stable identifier used as RSS guid, Atom id and JSON Feed id. */
   id: string;
   title: string;
-  excerpt?: string;
+  excerpt?: string | undefined;
   /** UTC, RFC 3339. */
   publishedDateTime: string;
   /** UTC, RFC 3339; absent when the record has none. */
-  updatedDateTime?: string;
+  updatedDateTime?: string | undefined;
   /** Canonical article URL: the item link. */
   webUrl: string;
   /** Canonical URL of the original (pre-syndication) article. Defaults to `webUrl`. */
   originalUrl: string;
-  category?: string;
-  type?: string;
+  category?: string | undefined;
+  type?: string | undefined;
   /** 0–100, absent if the record has none. */
-  quality?: number;
+  quality?: number | undefined;
   /** 0–100, absent if the record has none. */
-  heat?: number;
+  heat?: number | undefined;
   /** `true` only when the record says `published: true`. */
   published: boolean;
-  provider?: Provider;
+  provider?: Provider | undefined;
   /** Topic names as written (trimmed, inner white space collapsed), de-duplicated. */
   topics: string[];
   images: RecordImage[];
   related: RelatedLink[];
   /** Where the record came from (a file path), for diagnostics. */
-  source?: string;
+  source?: string | undefined;
 }
 
 /** A record as a user may pass it from code: the same fields, looser types. */
@@ -183,6 +183,12 @@ export interface TopicfeedsConfig extends Partial<FeedsConfig> {
   strict?: boolean;
   /** Id lock file (e.g. `topicfeeds.lock.json`): keeps ids stable when URLs change. Off unless set. */
   lockFile?: string;
+  /** Record cache folder (default `node_modules/.cache/topicfeeds`). */
+  cacheDir?: string;
+  /** `false` turns the record cache off. */
+  cache?: boolean;
+  /** Parser threads. */
+  workers?: number;
 }
 
 /** A person or organisation credited in a feed. */

@@ -60,5 +60,6 @@ export async function loadConfig(path: string | undefined, cwd: string): Promise
   if (config.input !== undefined) config.input = (Array.isArray(config.input) ? config.input : [config.input]).map((p) => resolve(dir, p));
   if (config.out !== undefined) config.out = resolve(dir, config.out);
   if (config.lockFile !== undefined) config.lockFile = resolve(dir, config.lockFile);
+  if (config.cacheDir !== undefined) config.cacheDir = resolve(dir, config.cacheDir);
   return { config, file };
 }

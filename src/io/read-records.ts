@@ -46,8 +46,10 @@ export function listRecordFiles(inputs: readonly string[], cwd = process.cwd()):
     }
     visited.add(real);
     let names: string[];
+    const kinds = new Map<string, "dir" | "file" | "other">();
     try {
-      names = readdirSync(dir);
+      for (const d of readdirSync(dir, { withFileTypes: true })) kinds.set(d.name, d.isDirectory() ? "dir" : d.isFile() ? "file" : "other");
+      names = [...kinds.keys()];
     } catch (e) {
       diagnostics.push(diagnostic("read-failed", `cannot list the folder: ${reason(e)}`, { file: shown(dir) }));
       return;
@@ -56,6 +58,16 @@ export function listRecordFiles(inputs: readonly string[], cwd = process.cwd()):
     for (const name of names) {
       if (name.startsWith(".") || name === "node_modules") continue;
       const path = join(dir, name);
+      const kind = kinds.get(name);
+      if (kind === "dir") {
+        walk(path);
+        continue;
+      }
+      if (kind === "file") {
+        if (RECORD_FILE.test(name)) files.add(path);
+        continue;
+      }
+      // A symbolic link (or an unknown kind): follow it.
       let st: Stats;
       try {
         st = statSync(path);

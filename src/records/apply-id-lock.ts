@@ -1,5 +1,6 @@
 import { diagnostic } from "../diagnostics/diagnostic.js";
 import type { ArticleRecord, Diagnostic, IdLock } from "../types.js";
+import { makeRecord } from "./normalize-record.js";
 
 /**
  * The keys under which a record is remembered in an id lock: its web and original URLs without
@@ -41,7 +42,7 @@ export function applyIdLock(records: readonly ArticleRecord[], lock: IdLock | un
       diagnostics.push(
         diagnostic("id-changed", `the article's URL changed (now ${r.webUrl}); it keeps the id it was published under, ${id}, so readers do not show it again (from the id lock)`, where),
       );
-      return { ...r, id };
+      return makeRecord({ ...r, id });
     }
     return r;
   });

@@ -38,15 +38,21 @@ export function canonicalUrl(value: string): { url: string; error?: undefined } 
  * sameArticleKey("https://a.com/x/?utm_source=t#top") // "https://a.com/x"
  */
 export function sameArticleKey(canonical: string): string {
-  const u = new URL(canonical);
-  u.hash = "";
-  if (u.search !== "") {
-    const kept = [...u.searchParams].filter(([k]) => !k.toLowerCase().startsWith("utm_"));
-    u.search = kept.length === 0 ? "" : new URLSearchParams(kept).toString();
+  // String operations only (this runs for every record): the input is already a canonical href.
+  let href = canonical;
+  const hash = href.indexOf("#");
+  if (hash !== -1) href = href.slice(0, hash);
+  const q = href.indexOf("?");
+  let path = q === -1 ? href : href.slice(0, q);
+  let query = q === -1 ? "" : href.slice(q + 1);
+  if (query !== "") {
+    query = query
+      .split("&")
+      .filter((pair) => pair !== "" && !/^utm_/i.test(pair))
+      .join("&");
   }
-  let href = u.href;
-  if (u.search === "" && u.pathname.length > 1 && u.pathname.endsWith("/")) href = href.slice(0, -1);
-  return href;
+  if (query === "" && path.endsWith("/") && path.indexOf("/", path.indexOf("//") + 2) < path.length - 1) path = path.slice(0, -1);
+  return query === "" ? path : `${path}?${query}`;
 }
 
 function cut(s: string): string {

@@ -1,6 +1,6 @@
 import { diagnostic } from "../diagnostics/diagnostic.js";
 import { sameArticleKey } from "../records/canonical-url.js";
-import { compareRecords } from "../model/sort-records.js";
+import { sortRecords } from "../model/sort-records.js";
 import type { ArticleRecord, Diagnostic } from "../types.js";
 import type { ResolvedRules } from "./resolve-rules.js";
 
@@ -41,13 +41,13 @@ export function selectRecords(records: readonly ArticleRecord[], rules: Resolved
   }
   const diagnostics: Diagnostic[] = [];
   const kept = rules.dedupe ? dedupe(passed, dropped, diagnostics) : uniqueIds(passed, dropped);
-  kept.sort(compareRecords(rules.sortBy));
+  sortRecords(kept, rules.sortBy);
   return { kept, dropped, diagnostics };
 }
 
 function dedupe(records: ArticleRecord[], dropped: Map<ArticleRecord, string>, diagnostics: Diagnostic[]): ArticleRecord[] {
   // Oldest first, so the original article (published first) is the copy that stays.
-  const ordered = [...records].sort((a, b) => compareRecords("published")(b, a));
+  const ordered = sortRecords([...records], "published").reverse();
   const owner = new Map<string, ArticleRecord>();
   const kept: ArticleRecord[] = [];
   for (const r of ordered) {
@@ -69,7 +69,7 @@ function dedupe(records: ArticleRecord[], dropped: Map<ArticleRecord, string>, d
 function uniqueIds(records: ArticleRecord[], dropped: Map<ArticleRecord, string>): ArticleRecord[] {
   // Even without de-duplication a feed cannot carry one id twice (JSON Feed 1.1, RFC 4287 §4.2.6).
   const seen = new Set<string>();
-  return [...records].sort(compareRecords("published")).filter((r) => {
+  return sortRecords([...records], "published").filter((r) => {
     if (seen.has(r.id)) {
       dropped.set(r, "duplicate-id");
       return false;

@@ -45,5 +45,13 @@ export function slugify(name: string): string {
  * topicKey(" AI  in Security") // "ai in security"
  */
 export function topicKey(name: string): string {
-  return name.normalize("NFC").replace(/\s+/g, " ").trim().toLowerCase();
+  let key = keys.get(name);
+  if (key === undefined) {
+    key = name.normalize("NFC").replace(/\s+/g, " ").trim().toLowerCase();
+    // Topic names repeat across records: remember them (bounded, so odd input cannot grow it forever).
+    if (keys.size < 100_000) keys.set(name, key);
+  }
+  return key;
 }
+
+const keys = new Map<string, string>();
