@@ -1,0 +1,97 @@
+import { cpSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { describe, expect, it } from "vitest";
+import { buildFeeds } from "../src/build.js";
+import { loadRecords } from "../src/io/read-records.js";
+import { scanRecords, type ScanOptions } from "../src/io/scan-records.js";
+import { BROKEN, CLI, ROOT, VALID, tempDir } from "./helpers/fixtures.js";
+
+const workerUrl = pathToFileURL(join(ROOT, "dist", "parse-worker.js"));
+const config = { baseUrl: "https://example.com/feeds/", minQuality: 30 };
+
+function corpus(): string {
+  const dir = tempDir();
+  cpSync(VALID, join(dir, "valid"), { recursive: true });
+  cpSync(BROKEN, join(dir, "broken"), { recursive: true });
+  return dir;
+}
+
+async function build(dir: string, options: ScanOptions) {
+  const scan = await scanRecords([dir], { cwd: dir, workerUrl, ...options });
+  const { files, report } = buildFeeds(scan, config, { hydrate: scan.hydrate });
+  return { scan, files, report };
+}
+
+describe("scanRecords", () => {
+  it("gives the same files and report cold, warm, without cache, and with one or two workers", async () => {
+    const dir = corpus();
+    const cacheDir = join(tempDir(), "cache");
+    const reference = buildFeeds(await loadRecords(dir, { cwd: dir }), config);
+    const runs = [
+      await build(dir, { cacheDir, workers: 1 }), // cold
+      await build(dir, { cacheDir, workers: 1 }), // warm
+      await build(dir, { cacheDir, workers: 2 }), // warm, two workers
+      await build(dir, { workers: 2 }), // no cache, two workers
+      await build(dir, { workers: 1, lean: false }), // no cache, full records
+    ];
+    expect(runs[0]?.scan.stats).toMatchObject({ parsed: 22, fromCache: 0 });
+    expect(runs[1]?.scan.stats).toMatchObject({ parsed: 0, fromCache: 22, cache: "cache used" });
+    expect(runs[3]?.scan.stats.workers).toBe(2);
+    for (const run of runs) {
+      expect(run.files).toEqual(reference.files);
+      expect(run.report).toEqual(reference.report);
+    }
+    expect(reference.report.records.rejected).toBeGreaterThan(0);
+  });
+
+  it("parses again only the file that changed, and reports cached diagnostics every time", async () => {
+    const dir = corpus();
+    const cacheDir = join(tempDir(), "cache");
+    await build(dir, { cacheDir, workers: 1 });
+    const file = join(dir, "valid", "tricky-text.md");
+    writeFileSync(file, readFileSync(file, "utf8").replace("quality: 88", "quality: 12"));
+    const warm = await build(dir, { cacheDir, workers: 1 });
+    expect(warm.scan.stats).toMatchObject({ parsed: 1, fromCache: 21 });
+    expect(warm.report.diagnostics.filter((d) => d.file === "broken/quality-high.md")).toHaveLength(1);
+    expect(warm.files).toEqual(buildFeeds(await loadRecords(dir, { cwd: dir }), config).files);
+  });
+
+  it("ignores a corrupt cache and one written for another config", async () => {
+    const dir = corpus();
+    const cacheDir = join(tempDir(), "cache");
+    const first = await build(dir, { cacheDir, cacheKey: "a", workers: 1 });
+    const cacheFile = join(cacheDir, "records-v1.json");
+    const text = readFileSync(cacheFile, "utf8");
+    const tampered = text.replace("https://", "https://evil.example/");
+    expect(tampered).not.toBe(text);
+    writeFileSync(cacheFile, tampered);
+    const corrupt = await build(dir, { cacheDir, cacheKey: "a", workers: 1 });
+    expect(corrupt.scan.stats.cache).toMatch(/checksum mismatch/);
+    expect(corrupt.files).toEqual(first.files);
+    const other = await build(dir, { cacheDir, cacheKey: "b", workers: 1 });
+    expect(other.scan.stats).toMatchObject({ parsed: 22, cache: "cache ignored: config or options changed" });
+    writeFileSync(cacheFile, "garbage");
+    expect((await build(dir, { cacheDir, cacheKey: "b", workers: 1 })).scan.stats.cache).toMatch(/ignored/);
+  });
+});
+
+describe("rebuilds from the CLI", () => {
+  it("leave unchanged output files untouched, and --no-cache gives the same bytes", () => {
+    const dir = corpus();
+    const args = ["build", "valid", "-o", "out", "--base-url", "https://e.com/f/", "--cache-dir", "cache"];
+    expect(spawnSync(process.execPath, [CLI, ...args], { cwd: dir }).status).toBe(0);
+    const feed = join(dir, "out", "ai", "atom.xml");
+    const old = new Date("2001-01-01T00:00:00Z");
+    utimesSync(feed, old, old);
+    const before = readFileSync(feed, "utf8");
+    const r = spawnSync(process.execPath, [CLI, ...args, "--timings"], { cwd: dir, encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/0 parsed, 18 from cache/);
+    expect(r.stderr).toMatch(/wrote 0 files/);
+    expect(statSync(feed).mtime.toISOString()).toBe(old.toISOString());
+    expect(spawnSync(process.execPath, [CLI, ...args.slice(0, -2), "-o", "out2", "--no-cache", "--workers", "2"], { cwd: dir }).status).toBe(0);
+    expect(readFileSync(join(dir, "out2", "ai", "atom.xml"), "utf8")).toBe(before);
+  });
+});
