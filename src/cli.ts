@@ -1,10 +1,18 @@
 #!/usr/bin/env node
-import { runCli } from "./cli/run-cli.js";
+// The process boundary: everything else is in runCli, loaded only when there is work to do, so
+// `--version` answers without loading the parsers.
+import { VERSION } from "./version.js";
 
-process.exitCode = await runCli(process.argv.slice(2), {
-  stdout: (text) => void process.stdout.write(text),
-  stderr: (text) => void process.stderr.write(text),
-  cwd: process.cwd(),
-  now: () => Date.now(),
-  progress: process.stderr.isTTY === true,
-});
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
+  process.stdout.write(`${VERSION}\n`);
+} else {
+  const { runCli } = await import("./cli/run-cli.js");
+  process.exitCode = await runCli(argv, {
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    cwd: process.cwd(),
+    now: () => Date.now(),
+    progress: process.stderr.isTTY === true,
+  });
+}

@@ -41,18 +41,10 @@ const BAIL: { readonly bail: true } = Object.freeze({ bail: true as const });
  * other character is content for js-yaml, even C1, U+2028, a BOM or a lone surrogate.
  */
 const QUOTED_RUN = /[^"\\\x00-\x1F]*/y;
-/**
- * The rest of a plain scalar's line: js-yaml rejects C0 controls (but tab and line breaks), DEL,
- * C1 (but NEL), U+FFFE, U+FFFF and lone surrogates in plain scalars; this reader also declines
- * tabs, CR, NEL, U+2028, U+2029 and U+FEFF there. Lone surrogates are checked apart.
- */
-const PLAIN_RUN = /[^\x00-\x1F\x7F-\x9F\u2028\u2029\uFEFF\uFFFE\uFFFF]*/y;
 /** A lone surrogate (for runtimes without `String.prototype.isWellFormed`). */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const hasIsWellFormed = typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === "function";
 
-/** Plain scalars js-yaml reads as these integers, with the same value as `Number(s)`. */
-const SAFE_INT = /^(?:0|-?[1-9][0-9]{0,14})$/;
 /** Plain scalars js-yaml reads as these floats (`sign * parseFloat`), equal to `Number(s)`. */
 const SAFE_FLOAT = /^-?(?:0|[1-9][0-9]{0,14})\.[0-9]{1,15}$/;
 /**
@@ -287,16 +279,32 @@ class Reader {
   scalar(at: number): unknown {
     const src = this.src;
     if (src.charCodeAt(at) === QUOTE) return this.doubleQuoted(at);
-    PLAIN_RUN.lastIndex = at;
-    PLAIN_RUN.test(src);
-    const end = PLAIN_RUN.lastIndex;
-    if (src.charCodeAt(end) !== LF) throw BAIL; // a character declined above
-    if (src.charCodeAt(end - 1) === SPACE) throw BAIL; // trailing spaces
-    const text = src.slice(at, end);
-    if (!isWellFormed(text)) throw BAIL;
-    const value = plainScalar(text);
-    this.nextLine(end + 1);
-    return value;
+    // One pass over a plain scalar: its end, and what would make js-yaml read it otherwise.
+    let i = at;
+    let c = src.charCodeAt(i);
+    let previous = 0;
+    let surrogates = false;
+    while (c !== LF) {
+      // js-yaml rejects C0 controls (but tab and line breaks), DEL, C1 (but NEL), U+FFFE, U+FFFF
+      // and lone surrogates in plain scalars; this reader also declines tab, CR, NEL, U+2028,
+      // U+2029 and U+FEFF.
+      if (c < 0x20) throw BAIL;
+      if (c >= 0x7f) {
+        if (c <= 0x9f || c === 0x2028 || c === 0x2029 || c === 0xfeff || c >= 0xfffe) throw BAIL;
+        if (c >= 0xd800 && c <= 0xdfff) surrogates = true;
+      } else if (c === 0x23 /* # */) {
+        if (previous === SPACE) throw BAIL; // a comment
+      } else if (c === SPACE) {
+        if (previous === COLON) throw BAIL; // a mapping indicator
+      }
+      previous = c;
+      c = src.charCodeAt(++i);
+    }
+    if (previous === SPACE || previous === COLON) throw BAIL; // trailing spaces or a mapping indicator
+    const text = src.slice(at, i);
+    if (surrogates && !isWellFormed(text)) throw BAIL;
+    this.nextLine(i + 1);
+    return plainScalar(text);
   }
 
   /** Reads a double-quoted scalar at `at` that must close at the end of its line; moves to the next line. */
@@ -344,7 +352,6 @@ function plainScalar(s: string): unknown {
   const first = s.charCodeAt(0);
   if (isLetter(first)) {
     // No int, float or timestamp starts with a letter.
-    checkPlainBody(s);
     if (s.length === 4) {
       if (s === "null" || s === "Null" || s === "NULL") return null;
       if (s === "true" || s === "True" || s === "TRUE") return true;
@@ -354,30 +361,42 @@ function plainScalar(s: string): unknown {
     return s;
   }
   if (isDigit(first) || first === DASH || first === 0x2b /* + */ || first === 0x2e /* . */) {
-    if (SAFE_INT.test(s)) return Number(s);
+    const integer = safeInteger(s);
+    if (integer !== undefined) return integer;
     if (first === DASH && (s.length === 1 || s.charCodeAt(1) === SPACE)) throw BAIL; // a sequence entry
-    checkPlainBody(s);
-    if (SAFE_FLOAT.test(s)) return Number(s);
     const date = timestamp(s);
     if (date !== undefined) return date;
+    if (SAFE_FLOAT.test(s)) return Number(s);
     if (NUMBER_LIKE.test(s)) throw BAIL; // maybe an int, a float or a timestamp in another form
     return s;
   }
   if (first === 0x7e /* ~ */) {
     if (s.length === 1) return null;
-    checkPlainBody(s);
     return s;
   }
   // Indicators and other ASCII characters that start something else or that this reader
   // declines: , [ ] { } # & * ! | > ' " % @ ` ? : < = and the space.
   if (first < 0x80 && !PLAIN_START_ASCII.has(first)) throw BAIL;
-  checkPlainBody(s);
   return s;
 }
 
-/** Gives up on a plain scalar that a comment, a mapping indicator or a trailing colon would cut. */
-function checkPlainBody(s: string): void {
-  if (s.includes(" #") || s.includes(": ") || s.charCodeAt(s.length - 1) === COLON) throw BAIL;
+/**
+ * The value of a plain scalar `0` or `-?[1-9][0-9]{0,14}`, which js-yaml reads as that decimal
+ * integer (exact: below 2^53); undefined for anything else.
+ */
+function safeInteger(s: string): number | undefined {
+  const n = s.length;
+  const negative = s.charCodeAt(0) === DASH;
+  let i = negative ? 1 : 0;
+  if (n - i < 1 || n - i > 15) return undefined;
+  if (s.charCodeAt(i) === 0x30 /* 0 */) return n === 1 ? 0 : undefined; // not -0, octal or 0x…
+  let value = 0;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (!isDigit(c)) return undefined;
+    value = value * 10 + (c - 0x30);
+  }
+  return negative ? -value : value;
 }
 
 /**

@@ -1,4 +1,4 @@
-import matter from "gray-matter";
+import { createRequire } from "node:module";
 import { diagnostic } from "../diagnostics/diagnostic.js";
 import type { Diagnostic } from "../types.js";
 import { parseFastYaml } from "./_fast-yaml.js";
@@ -44,7 +44,7 @@ export function parseFrontMatter(text: string, file?: string): FrontMatterResult
   try {
     // An options object always: without one gray-matter caches by content, and a second parse
     // of the same broken YAML silently returns {}.
-    const parsed = matter(body, {});
+    const parsed = grayMatter()(body, {});
     return { data: parsed.data, lineOf, rawOf };
   } catch (error) {
     const e = error as { name?: string; reason?: string; message?: string; mark?: { line?: number; column?: number } };
@@ -59,6 +59,15 @@ export function parseFrontMatter(text: string, file?: string): FrontMatterResult
     }
     return { diagnostic: diagnostic("yaml-syntax", `the front matter could not be read: ${e.message ?? String(error)}`, where) };
   }
+}
+
+type GrayMatter = (text: string, options: object) => { data: unknown };
+let loaded: GrayMatter | undefined;
+
+// gray-matter (and js-yaml) load on the first record the fast path does not take: most builds never need them.
+function grayMatter(): GrayMatter {
+  loaded ??= createRequire(import.meta.url)("gray-matter") as GrayMatter;
+  return loaded;
 }
 
 function makeLookup(yaml: string): { lineOf: (key: string) => number | undefined; rawOf: (key: string) => string | undefined } {
