@@ -9,6 +9,8 @@
  * canonicalUrl("HTTPS://Example.COM:443/a/../b") // { url: "https://example.com/b" }
  */
 export function canonicalUrl(value: string): { url: string; error?: undefined } | { url?: undefined; error: string } {
+  // Most URLs already are in canonical form; the WHATWG parser would return them unchanged.
+  if (CANONICAL.test(value) && !DOT_SEGMENT.test(value)) return { url: value };
   const trimmed = value.trim();
   if (trimmed === "") return { error: "must be an absolute http(s) URL, got an empty string" };
   let parsed: URL;
@@ -28,6 +30,11 @@ export function canonicalUrl(value: string): { url: string; error?: undefined } 
   }
   return { url: parsed.href };
 }
+
+// Lower-case ASCII host with a dot and no port, a path and query of characters the WHATWG URL
+// serializer leaves as they are (no `'` in the query: special schemes encode it there), no fragment.
+const CANONICAL = /^https?:\/\/(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z](?:[a-z0-9-]*[a-z0-9])?\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*(?:\?[A-Za-z0-9\-._~!$&()*+,;=:@%/?]*)?$/;
+const DOT_SEGMENT = /\/\.\.?(?:[/?]|$)|%(?![0-9A-Fa-f]{2})|%2[eE]/;
 
 /**
  * The key under which two URLs count as the same article: the canonical URL without fragment,

@@ -26,8 +26,12 @@ export function cleanText(text: string): { text: string; changed: boolean } {
  * collapseSpace("  AI \n in  Security ") // "AI in Security"
  */
 export function collapseSpace(text: string): string {
+  if (!NEEDS_COLLAPSE.test(text)) return text;
   return text.replace(/\s+/g, " ").trim();
 }
+
+// Any white space other than a single inner space (checked first: most texts need no change).
+const NEEDS_COLLAPSE = /^\s|\s$|\s\s|[\t\n\v\f\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
 
 const INLINE_TAG = /<\/?(?:a|abbr|b|bdi|bdo|big|br|cite|code|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|span|strike|strong|sub|sup|time|tt|u|var|wbr)(?:\s[^<>]*)?\/?>/gi;
 const ENTITY = /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z]{2,8}));/g;
