@@ -11,6 +11,7 @@ import { renderOpml } from "./render/render-opml.js";
 import { renderRss } from "./render/render-rss.js";
 import { verifyOutput } from "./render/verify-output.js";
 import { resolveRules, type ResolvedRules } from "./select/resolve-rules.js";
+import type { DroppedSummary } from "./select/prefilter.js";
 import { selectRecords } from "./select/select-records.js";
 import { groupByTopic } from "./topics/group-by-topic.js";
 import { topicKey } from "./topics/slug.js";
@@ -35,6 +36,11 @@ export interface RecordSet {
   read: number;
   /** Records rejected by an error diagnostic. */
   rejected: number;
+  /**
+   * Records a prefilter set aside because they can reach no feed (see `compilePrefilter`):
+   * counted, not kept. `records` then holds only the others.
+   */
+  dropped?: DroppedSummary;
 }
 
 /**
@@ -80,19 +86,19 @@ export function buildFeeds(input: RecordSet | readonly ArticleRecord[], config: 
   // Topics come from the records the public may see: a topic used only by drafts gets no feed.
   const publishedFilter = global.filters.find((f) => f.name === "published");
   const visible = publishedFilter === undefined ? records : records.filter(publishedFilter.keep);
-  const grouped = groupByTopic(visible, config.topics ?? {});
+  const grouped = groupByTopic(visible, config.topics ?? {}, set.dropped?.topicSpellings);
   diagnostics.push(...grouped.diagnostics);
   const topics = grouped.topics.filter((t) => !global.excludeTopics?.has(t.key) && (global.includeTopics === undefined || global.includeTopics.has(t.key)));
   const nameOf = new Map(grouped.topics.map((t) => [t.key, t.name]));
 
-  const hidden = new Set<string>();
+  const hidden = new Set<string>(set.dropped?.hiddenKeys);
   for (const r of records) {
     if (!r.published) {
       hidden.add(sameArticleKey(r.webUrl));
       hidden.add(sameArticleKey(r.originalUrl));
     }
   }
-  let newest = "1970-01-01T00:00:00Z";
+  let newest = set.dropped?.newest ?? "1970-01-01T00:00:00Z";
   for (const r of visible) {
     const d = r.updatedDateTime !== undefined && r.updatedDateTime > r.publishedDateTime ? r.updatedDateTime : r.publishedDateTime;
     if (Date.parse(d) > Date.parse(newest)) newest = d;
@@ -163,8 +169,8 @@ export function buildFeeds(input: RecordSet | readonly ArticleRecord[], config: 
   files.push({ path: "feeds.opml", contents: renderOpml(siteTitle, models) }, { path: "index.html", contents: renderIndexHtml(siteTitle, models, config.language) });
   diagnostics.push(...verifyOutput(files));
 
-  const droppedBy: Record<string, number> = {};
-  let dropped = 0;
+  const droppedBy: Record<string, number> = { ...set.dropped?.byRule };
+  let dropped = Object.values(droppedBy).reduce((a, b) => a + b, 0);
   for (const r of records) {
     if (published.has(r)) continue;
     dropped++;

@@ -35,7 +35,11 @@ describe("scanRecords", () => {
       await build(dir, { cacheDir, workers: 2 }), // warm, two workers
       await build(dir, { workers: 2 }), // no cache, two workers
       await build(dir, { workers: 1, lean: false }), // no cache, full records
+      await build(dir, { cacheDir: join(tempDir(), "c2"), workers: 2, prefilter: config }), // set aside what can reach no feed, cold
+      await build(dir, { cacheDir: join(tempDir(), "c3"), workers: 1, prefilter: { ...config, topics: { Cloud: { select: [{ rule: "minQuality", value: 0 }] } } } }),
     ];
+    expect(runs[5]?.scan.records.length).toBeLessThan(runs[0]?.scan.records.length ?? 0);
+    expect(runs[5]?.scan.dropped?.byRule.minQuality).toBeGreaterThan(0);
     expect(runs[0]?.scan.stats).toMatchObject({ parsed: 22, fromCache: 0 });
     expect(runs[1]?.scan.stats).toMatchObject({ parsed: 0, fromCache: 22, cache: "cache used" });
     expect(runs[3]?.scan.stats.workers).toBe(2);
@@ -62,7 +66,7 @@ describe("scanRecords", () => {
     const dir = corpus();
     const cacheDir = join(tempDir(), "cache");
     const first = await build(dir, { cacheDir, cacheKey: "a", workers: 1 });
-    const cacheFile = join(cacheDir, "records-v1.json");
+    const cacheFile = join(cacheDir, "records-v2.json");
     const text = readFileSync(cacheFile, "utf8");
     const tampered = text.replace("https://", "https://evil.example/");
     expect(tampered).not.toBe(text);

@@ -4,12 +4,11 @@ import { buildFeeds } from "../build.js";
 import { formatDiagnostic, formatReport } from "../diagnostics/format-report.js";
 import { isTopicfeedsError } from "../diagnostics/topicfeeds-error.js";
 import { loadConfig } from "../io/load-config.js";
-import { hashKey } from "../io/record-cache.js";
 import { scanRecords, type ScanOptions } from "../io/scan-records.js";
 import { readIdLock, writeIdLock } from "../io/id-lock-file.js";
 import { writeFiles } from "../io/write-files.js";
 import { parseDate } from "../records/parse-date.js";
-import type { FeedsConfig } from "../types.js";
+import type { FeedsConfig, Rule } from "../types.js";
 import { VERSION } from "../version.js";
 
 /** What the CLI may touch: streams, working directory and the clock, all injectable for tests. */
@@ -138,7 +137,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const hasCustom = [...(buildConfig.select ?? []), ...Object.values(buildConfig.topics ?? {}).flatMap((t) => t.select ?? [])].some((r) => r.rule === "custom");
     const cacheDir = values["no-cache"] === true || config.cache === false ? undefined : resolve(io.cwd, values["cache-dir"] ?? config.cacheDir ?? "node_modules/.cache/topicfeeds");
     const progress = io.progress === true && !quiet ? progressLine(io) : undefined;
-    const scanOptions: ScanOptions = { cwd: io.cwd, lean: !hasCustom, cacheKey: hashKey({ VERSION, buildConfig: { ...buildConfig, now: undefined, idLock: undefined } }) };
+    const scanOptions: ScanOptions = { cwd: io.cwd, lean: !hasCustom, cacheKey: VERSION, prefilter: prefilterConfig(buildConfig) };
     if (cacheDir !== undefined) scanOptions.cacheDir = cacheDir;
     if (typeof workers === "number") scanOptions.workers = workers;
     else if (config.workers !== undefined) scanOptions.workers = config.workers;
@@ -197,6 +196,30 @@ function parse(argv: string[]) {
       version: { type: "boolean", short: "v" },
     },
   });
+}
+
+// The config the scan sets records aside by: without the id lock (large, and not a rule) and
+// without maxAge windows, so the cache does not depend on the clock (maxAge is applied in the build).
+function prefilterConfig(config: FeedsConfig): FeedsConfig {
+  const strip = (rules: Rule[] | undefined) =>
+    rules?.map((r) => {
+      if (r.rule !== "dateWindow" || r.maxAge === undefined) return r;
+      const { maxAge: _m, ...rest } = r;
+      return rest;
+    });
+  const { idLock: _l, now: _n, ...rest } = config;
+  const out: FeedsConfig = { ...rest };
+  const select = strip(config.select);
+  if (select !== undefined) out.select = select;
+  if (config.topics !== undefined) {
+    out.topics = Object.fromEntries(
+      Object.entries(config.topics).map(([name, t]) => {
+        const sel = strip(t.select);
+        return [name, sel === undefined ? t : { ...t, select: sel }];
+      }),
+    );
+  }
+  return out;
 }
 
 function phases() {

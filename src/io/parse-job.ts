@@ -1,9 +1,9 @@
 import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 import { diagnostic } from "../diagnostics/diagnostic.js";
-import type { ArticleRecord, Diagnostic } from "../types.js";
+import type { Prefilter } from "../select/prefilter.js";
 import { leanRecord } from "./lean-record.js";
 import { parseRecordBytes } from "./read-records.js";
-import type { FileIdentity } from "./record-cache.js";
+import { dropRow, encodeRecord, type FileIdentity, type FileOutcome } from "./record-rows.js";
 
 /** One file to look at: its path, how diagnostics name it, and the identity the cache knows. */
 export interface ParseJob {
@@ -12,23 +12,27 @@ export interface ParseJob {
   known?: FileIdentity;
 }
 
-/** The outcome for one file: unchanged since the cache, or freshly parsed. */
-export type ParseResult = { same: true } | { same: false; identity: FileIdentity; record?: ArticleRecord; diagnostics: Diagnostic[] };
+/** How to parse: lean records, the size limit, and the prefilter that sets aside what can reach no feed. */
+export interface ParseSettings {
+  lean: boolean;
+  maxFileSize: number;
+  prefilter?: Prefilter | undefined;
+}
 
 /**
- * Stats one record file; when it matches the cached identity says so, else reads and parses it.
- * Never throws: an unreadable file becomes a `read-failed` diagnostic.
+ * Stats one record file; when it matches the cached identity returns 0 ("unchanged"), else reads
+ * and parses it into a {@link FileOutcome}. Never throws: an unreadable file becomes a
+ * `read-failed` diagnostic.
  *
  * @param job - the file
- * @param lean - drop excerpt, images and related links (see `leanRecord`)
- * @param maxFileSize - larger files are rejected unread
+ * @param settings - lean, size limit, prefilter
  */
-export function parseJob(job: ParseJob, lean: boolean, maxFileSize: number): ParseResult {
+export function parseJob(job: ParseJob, settings: ParseSettings): FileOutcome | 0 {
   if (job.known !== undefined) {
     try {
       const st = statSync(job.path);
-      const id: FileIdentity = [st.size, st.mtimeMs, st.ctimeMs, st.ino];
-      if (id.every((v, i) => v === job.known?.[i])) return { same: true };
+      const k = job.known;
+      if (st.size === k[0] && st.mtimeMs === k[1] && st.ctimeMs === k[2] && st.ino === k[3]) return 0;
     } catch {
       // fall through: reading it reports why
     }
@@ -38,8 +42,8 @@ export function parseJob(job: ParseJob, lean: boolean, maxFileSize: number): Par
     fd = openSync(job.path, "r");
     const st = fstatSync(fd);
     const identity: FileIdentity = [st.size, st.mtimeMs, st.ctimeMs, st.ino];
-    if (st.size > maxFileSize) {
-      return { same: false, identity, diagnostics: [diagnostic("file-too-large", `the file is ${mib(st.size)}; records may be at most ${mib(maxFileSize)}`, { file: job.shown })] };
+    if (st.size > settings.maxFileSize) {
+      return [identity, [diagnostic("file-too-large", `the file is ${mib(st.size)}; records may be at most ${mib(settings.maxFileSize)}`, { file: job.shown })], 0, 0];
     }
     const bytes = Buffer.allocUnsafe(st.size);
     let off = 0;
@@ -49,13 +53,16 @@ export function parseJob(job: ParseJob, lean: boolean, maxFileSize: number): Par
       off += n;
     }
     const parsed = parseRecordBytes(off === st.size ? bytes : bytes.subarray(0, off), job.shown);
-    const result: ParseResult = { same: false, identity, diagnostics: parsed.diagnostics };
-    if (parsed.record !== undefined) result.record = lean ? leanRecord(parsed.record) : parsed.record;
-    return result;
+    const diags = parsed.diagnostics.length === 0 ? 0 : parsed.diagnostics;
+    const r = parsed.record;
+    if (r === undefined) return [identity, diags, 0, 0];
+    const rule = settings.prefilter?.dropRule(r);
+    if (rule !== undefined && settings.prefilter !== undefined) return [identity, diags, 0, dropRow(settings.prefilter, r, rule)];
+    return [identity, diags, encodeRecord(settings.lean ? leanRecord(r) : r), 0];
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const why = err.code === "ENOENT" ? "no such file (a dangling link?)" : err.code === "EACCES" || err.code === "EPERM" ? "permission denied" : err.code === "EISDIR" ? "it is a folder" : err.message;
-    return { same: false, identity: [0, 0, 0, 0], diagnostics: [diagnostic("read-failed", `cannot read the file: ${why}`, { file: job.shown })] };
+    return [[0, 0, 0, 0], [diagnostic("read-failed", `cannot read the file: ${why}`, { file: job.shown })], 0, 0];
   } finally {
     if (fd !== undefined) closeSync(fd);
   }

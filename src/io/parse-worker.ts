@@ -1,8 +1,17 @@
 import { parentPort } from "node:worker_threads";
-import { parseJob, type ParseJob, type ParseResult } from "./parse-job.js";
+import { compilePrefilter } from "../select/prefilter.js";
+import type { FeedsConfig } from "../types.js";
+import { parseJob, type ParseJob, type ParseSettings } from "./parse-job.js";
 
-// A worker thread of `scanRecords`: stats, reads and parses a batch of record files.
-parentPort?.on("message", (msg: { batch: number; jobs: ParseJob[]; lean: boolean; maxFileSize: number }) => {
-  const results: ParseResult[] = msg.jobs.map((job) => parseJob(job, msg.lean, msg.maxFileSize));
-  parentPort?.postMessage({ batch: msg.batch, results });
+// A worker thread of `scanRecords`: stats, reads and parses batches of record files and answers
+// with one JSON string per batch (cheaper to pass between threads than many small objects).
+let settings: ParseSettings | undefined;
+parentPort?.on("message", (msg: { setup?: { lean: boolean; maxFileSize: number; prefilter?: FeedsConfig }; batch?: number; jobs?: ParseJob[] }) => {
+  if (msg.setup !== undefined) {
+    settings = { lean: msg.setup.lean, maxFileSize: msg.setup.maxFileSize, prefilter: msg.setup.prefilter === undefined ? undefined : compilePrefilter(msg.setup.prefilter) };
+    return;
+  }
+  const s = settings as ParseSettings;
+  const out = (msg.jobs ?? []).map((job) => parseJob(job, s));
+  parentPort?.postMessage({ batch: msg.batch, json: JSON.stringify(out) });
 });

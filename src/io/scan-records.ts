@@ -3,10 +3,12 @@ import { relative, sep } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { RecordSet } from "../build.js";
 import { makeRecord } from "../records/normalize-record.js";
-import type { ArticleRecord, Diagnostic } from "../types.js";
-import { parseJob, type ParseJob, type ParseResult } from "./parse-job.js";
+import { compilePrefilter, emptySummary } from "../select/prefilter.js";
+import type { ArticleRecord, Diagnostic, FeedsConfig } from "../types.js";
+import { parseJob, type ParseJob, type ParseSettings } from "./parse-job.js";
 import { listRecordFiles, readRecordFile } from "./read-records.js";
-import { readRecordCache, writeRecordCache, type CacheEntry } from "./record-cache.js";
+import { readRecordCache, writeRecordCache } from "./record-cache.js";
+import { addDropRow, decodeRecord, type FileOutcome } from "./record-rows.js";
 
 /** Options of {@link scanRecords}. */
 export interface ScanOptions {
@@ -21,6 +23,11 @@ export interface ScanOptions {
   cacheKey?: string;
   /** Keep records lean (without excerpt, images, related) and complete them with `hydrate`. Default true. */
   lean?: boolean;
+  /**
+   * The build config: records that can reach no feed under it are counted, not kept (see
+   * `compilePrefilter`), which keeps memory flat. Pass the same config to `buildFeeds`.
+   */
+  prefilter?: FeedsConfig;
   /** Called after each batch with the files done so far. */
   onProgress?: (done: number, total: number) => void;
   /** The compiled worker script; default `parse-worker.js` beside this module. */
@@ -34,30 +41,33 @@ export interface ScanResult extends RecordSet {
 }
 
 const DEFAULT_MAX = 10 * 1024 * 1024;
-const BATCH = 1000;
+const BATCH = 500;
 
 /**
- * Reads every record under the given paths, fast: files are parsed in worker threads, records
- * are kept lean, and with a cache folder only files whose identity (size, mtime, ctime, inode)
- * changed are parsed again; the others come from the cache with their diagnostics, so a bad
- * record is still reported on every build. The result is the same, record for record and
- * diagnostic for diagnostic, with or without cache and workers.
+ * Reads every record under the given paths, fast and in flat memory: files are parsed in worker
+ * threads; records that can reach no feed under the config are counted, not kept; the others
+ * are kept lean; and with a cache folder only files whose identity (size, mtime, ctime, inode)
+ * changed are parsed again, the others coming from the cache with their diagnostics, so a bad
+ * record is reported on every build. The build is the same, byte for byte, with or without
+ * cache, workers and prefilter.
  *
  * @param inputs - files and folders
  * @param options - see {@link ScanOptions}
  * @returns the records, diagnostics, counts, and `hydrate` for {@link buildFeeds}
  * @example
- * const scan = await scanRecords(["content"], { cacheDir: "node_modules/.cache/topicfeeds", cacheKey });
+ * const scan = await scanRecords(["content"], { cacheDir: "node_modules/.cache/topicfeeds", prefilter: config });
  * const { files } = buildFeeds(scan, config, { hydrate: scan.hydrate });
  */
 export async function scanRecords(inputs: readonly string[], options: ScanOptions = {}): Promise<ScanResult> {
   const cwd = options.cwd ?? process.cwd();
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX;
-  const lean = options.lean ?? true;
+  const prefilter = options.prefilter === undefined ? undefined : compilePrefilter(options.prefilter);
+  // Custom rules need whole records: then nothing is set aside and records stay complete.
+  const lean = (options.lean ?? true) && (options.prefilter === undefined || prefilter !== undefined);
   const listed = listRecordFiles(inputs, cwd);
   const paths = listed.files;
-  const key = `${options.cacheKey ?? ""}|${lean}|${maxFileSize}|${cwd}`;
-  let cached: Map<string, CacheEntry> | undefined;
+  const key = `${options.cacheKey ?? ""}|${lean}|${maxFileSize}|${cwd}|${prefilter === undefined ? "" : JSON.stringify(options.prefilter)}`;
+  let cached: Map<string, FileOutcome> | undefined;
   let cacheNote = "off";
   if (options.cacheDir !== undefined) {
     const c = readRecordCache(options.cacheDir, key);
@@ -66,40 +76,44 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   }
   const jobs: ParseJob[] = paths.map((path) => {
     const job: ParseJob = { path, shown: display(path, cwd) };
-    const known = cached?.get(path)?.identity;
+    const known = cached?.get(path)?.[0];
     if (known !== undefined) job.known = known;
     return job;
   });
 
   const cores = availableParallelism();
   const workers = Math.max(1, Math.min(options.workers ?? (paths.length >= 1000 && cores > 1 ? 2 : 1), 64));
-  const results = workers > 1 ? await parseInWorkers(jobs, workers, lean, maxFileSize, options) : parseHere(jobs, lean, maxFileSize, options);
+  const outcomes =
+    workers > 1
+      ? await parseInWorkers(jobs, workers, { lean, maxFileSize, prefilter: prefilter === undefined ? undefined : options.prefilter }, options)
+      : parseHere(jobs, { lean, maxFileSize, prefilter }, options);
 
   const records: ArticleRecord[] = [];
   const diagnostics: Diagnostic[] = [...listed.diagnostics];
-  const entries: [string, CacheEntry][] = [];
+  const dropped = emptySummary();
+  const entries: [string, FileOutcome][] = [];
   const pathOf = new Map<ArticleRecord, string>();
   let rejected = 0;
   let parsed = 0;
   let changed = cached === undefined || cached.size !== paths.length;
-  results.forEach((res, i) => {
+  outcomes.forEach((res, i) => {
     const path = paths[i] as string;
-    let entry: CacheEntry;
-    if (res.same) {
-      entry = cached?.get(path) as CacheEntry;
-    } else {
+    let outcome: FileOutcome;
+    if (res === 0) outcome = cached?.get(path) as FileOutcome;
+    else {
       parsed++;
       changed = true;
-      entry = { identity: res.identity, diagnostics: res.diagnostics };
-      if (res.record !== undefined) entry.record = res.record;
+      outcome = res;
     }
-    entries.push([path, entry]);
-    diagnostics.push(...entry.diagnostics);
-    if (entry.record === undefined) rejected++;
-    else {
-      records.push(entry.record);
-      pathOf.set(entry.record, path);
-    }
+    entries.push([path, outcome]);
+    const [, diags, row, drop] = outcome;
+    if (diags !== 0) for (const d of diags) diagnostics.push(d);
+    if (row !== 0) {
+      const r = decodeRecord(row);
+      records.push(r);
+      pathOf.set(r, path);
+    } else if (drop !== 0) addDropRow(dropped, drop);
+    else rejected++;
   });
   if (options.cacheDir !== undefined && changed) {
     try {
@@ -119,7 +133,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
       return full !== undefined && full.webUrl === r.webUrl ? makeRecord({ ...full, id: r.id }) : r;
     });
   };
-  return {
+  const result: ScanResult = {
     records,
     diagnostics,
     read: paths.length,
@@ -127,23 +141,30 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     hydrate,
     stats: { files: paths.length, parsed, fromCache: paths.length - parsed, workers, cache: cacheNote },
   };
+  if (prefilter !== undefined) result.dropped = dropped;
+  return result;
 }
 
-function parseHere(jobs: ParseJob[], lean: boolean, maxFileSize: number, options: ScanOptions): ParseResult[] {
-  const out: ParseResult[] = [];
+function parseHere(jobs: ParseJob[], settings: ParseSettings, options: ScanOptions): (FileOutcome | 0)[] {
+  const out: (FileOutcome | 0)[] = [];
   for (let i = 0; i < jobs.length; i++) {
-    out.push(parseJob(jobs[i] as ParseJob, lean, maxFileSize));
+    out.push(parseJob(jobs[i] as ParseJob, settings));
     if ((i + 1) % BATCH === 0) options.onProgress?.(i + 1, jobs.length);
   }
   options.onProgress?.(jobs.length, jobs.length);
   return out;
 }
 
-async function parseInWorkers(jobs: ParseJob[], count: number, lean: boolean, maxFileSize: number, options: ScanOptions): Promise<ParseResult[]> {
+async function parseInWorkers(
+  jobs: ParseJob[],
+  count: number,
+  setup: { lean: boolean; maxFileSize: number; prefilter: FeedsConfig | undefined },
+  options: ScanOptions,
+): Promise<(FileOutcome | 0)[]> {
   const url = options.workerUrl ?? new URL("./parse-worker.js", import.meta.url);
   const batches: ParseJob[][] = [];
   for (let i = 0; i < jobs.length; i += BATCH) batches.push(jobs.slice(i, i + BATCH));
-  const results: ParseResult[][] = new Array(batches.length);
+  const results: (FileOutcome | 0)[][] = new Array(batches.length);
   let next = 0;
   let done = 0;
   let received = 0;
@@ -156,12 +177,13 @@ async function parseInWorkers(jobs: ParseJob[], count: number, lean: boolean, ma
             const send = () => {
               if (next >= batches.length) return resolve();
               const batch = next++;
-              worker.postMessage({ batch, jobs: batches[batch], lean, maxFileSize });
+              worker.postMessage({ batch, jobs: batches[batch] });
             };
-            worker.on("message", (msg: { batch: number; results: ParseResult[] }) => {
-              results[msg.batch] = msg.results;
+            worker.on("message", (msg: { batch: number; json: string }) => {
+              const part = JSON.parse(msg.json) as (FileOutcome | 0)[];
+              results[msg.batch] = part;
               received++;
-              done += msg.results.length;
+              done += part.length;
               options.onProgress?.(done, jobs.length);
               send();
             });
@@ -169,6 +191,7 @@ async function parseInWorkers(jobs: ParseJob[], count: number, lean: boolean, ma
             worker.on("exit", (code) => {
               if (received < batches.length) reject(new Error(`a parse worker stopped (exit code ${code})`));
             });
+            worker.postMessage({ setup });
             send();
           }),
       ),

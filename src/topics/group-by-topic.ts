@@ -20,6 +20,7 @@ export interface Topic {
  *
  * @param records - the records whose topics count
  * @param configured - per-topic config keyed by topic name
+ * @param extraSpellings - topic names (with counts) of records that are in no feed but still name topics
  * @returns topics sorted by slug, and diagnostics
  * @example
  * groupByTopic(records).topics.map((t) => t.slug) // ["ai", "ai-in-security", "cloud"]
@@ -27,6 +28,7 @@ export interface Topic {
 export function groupByTopic(
   records: readonly ArticleRecord[],
   configured: Readonly<Record<string, TopicConfig>> = {},
+  extraSpellings: Readonly<Record<string, number>> = {},
 ): { topics: Topic[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const byKey = new Map<string, { spellings: Map<string, number>; records: ArticleRecord[]; config?: TopicConfig; configName?: string }>();
@@ -42,6 +44,11 @@ export function groupByTopic(
     const e = entry(topicKey(name));
     e.config = config;
     e.configName = name.trim();
+  }
+  // Topics of records set aside by a prefilter: they name topics but are in no feed.
+  for (const [t, n] of Object.entries(extraSpellings)) {
+    const e = entry(topicKey(t));
+    e.spellings.set(t, (e.spellings.get(t) ?? 0) + n);
   }
   for (const r of records) {
     for (const t of r.topics) {
