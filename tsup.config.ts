@@ -6,7 +6,7 @@ export default defineConfig([
     entry: { index: "src/index.ts" },
     format: ["esm", "cjs"],
     dts: true,
-    clean: true,
+    clean: false,
     target: "node20",
     sourcemap: false,
     splitting: false,

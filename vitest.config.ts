@@ -5,5 +5,8 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // The whole suite runs in a time zone with a -3:30 offset (and the CLI tests spawn builds under
+    // Pacific/Chatham, +13:45): output must never depend on the machine's zone.
+    env: { TZ: "America/St_Johns" },
   },
 });

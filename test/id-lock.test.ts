@@ -13,7 +13,8 @@ const first = normalizeRecords([rawRecord({ webUrl: "http://www.example.com/stor
 describe("id lock", () => {
   it("keeps the first published id when the URL moves (https, no www, no trailing slash)", () => {
     const { idLock } = buildFeeds(first, { ...base, idLock: { version: 1, ids: {} } });
-    expect(idLock?.ids).toMatchObject({ "u:example.com/story": "http://www.example.com/story/" });
+    if (idLock === undefined) throw new Error("buildFeeds returned no idLock");
+    expect(idLock.ids).toMatchObject({ "u:example.com/story": "http://www.example.com/story/" });
     const moved = normalizeRecords([rawRecord({ webUrl: "https://example.com/story", title: "Moved story" })]);
     const second = buildFeeds(moved, { ...base, idLock });
     const json = JSON.parse(second.files.find((f) => f.path === "feed.json")?.contents ?? "{}");

@@ -38,3 +38,9 @@ describe("parseDate", () => {
     expect(parseDate(new Date(Number.NaN))).toHaveProperty("error");
   });
 });
+
+describe("the test environment", () => {
+  it("runs in a time zone far from UTC, so zone bugs show", () => {
+    expect(new Date(Date.UTC(2024, 0, 1)).getTimezoneOffset()).toBe(210);
+  });
+});
