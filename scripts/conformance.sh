@@ -21,6 +21,8 @@ npm run --silent example
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 node "$shared/corpus/generate.mjs" --count 2000 --out "$work/corpus" --quiet
+# The fast YAML path against gray-matter on every generated record (the suite does a sample).
+TOPICFEEDS_CORPUS_DIR="$work/corpus" npx vitest run test/fast-yaml.test.ts
 node dist/cli.js build "$work/corpus" --out "$work/out" --base-url https://example.com/feeds/ --min-quality 50 --quiet
 "$feedcheck" -q "$work/out"
 
