@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, realpathSync, statSync, type Stats } from "node:fs";
-import { join, relative, resolve, sep } from "node:path";
+import { isUtf8 } from "node:buffer";
+import { relative, resolve, sep } from "node:path";
 import type { RecordSet } from "../build.js";
 import { diagnostic } from "../diagnostics/diagnostic.js";
 import { normalizeRecord } from "../records/normalize-record.js";
@@ -57,7 +58,7 @@ export function listRecordFiles(inputs: readonly string[], cwd = process.cwd()):
     names.sort();
     for (const name of names) {
       if (name.startsWith(".") || name === "node_modules") continue;
-      const path = join(dir, name);
+      const path = `${dir}${sep}${name}`;
       const kind = kinds.get(name);
       if (kind === "dir") {
         walk(path);
@@ -129,9 +130,11 @@ export function parseRecordBytes(bytes: Uint8Array, shownAs: string): { record?:
     return { diagnostics: [diagnostic("invalid-encoding", `the file contains a NUL byte at offset ${nul}: it is binary, not a text record`, { file: shownAs })] };
   }
   let text: string;
-  try {
-    text = decoder.decode(bytes);
-  } catch {
+  if (isUtf8(bytes)) {
+    // Strict UTF-8 checked above; a leading BOM is dropped as TextDecoder would.
+    const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    text = b.toString("utf8", b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0);
+  } else {
     const at = firstInvalidUtf8(bytes);
     return { diagnostics: [diagnostic("invalid-encoding", `the file is not valid UTF-8 (first bad byte at offset ${at}); save it as UTF-8`, { file: shownAs })] };
   }
@@ -165,11 +168,13 @@ export async function loadRecords(inputs: string | readonly string[], options: L
   return { records, diagnostics, read: listed.files.length, rejected };
 }
 
-const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
-function display(path: string, cwd: string): string {
-  const rel = relative(cwd, path);
-  return (rel === "" || rel.startsWith("..") ? path : rel).split(sep).join("/");
+/** How diagnostics name a file: relative to `cwd` when inside it, with `/` separators. */
+export function display(path: string, cwd: string): string {
+  const prefix = cwd.endsWith(sep) ? cwd : `${cwd}${sep}`;
+  const rel = path.startsWith(prefix) ? path.slice(prefix.length) : relative(cwd, path);
+  const shown = rel === "" || rel.startsWith("..") ? path : rel;
+  return sep === "/" ? shown : shown.split(sep).join("/");
 }
 
 function reason(e: unknown): string {

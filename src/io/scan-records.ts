@@ -1,12 +1,11 @@
 import { availableParallelism } from "node:os";
-import { relative, sep } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { RecordSet } from "../build.js";
 import { makeRecord } from "../records/normalize-record.js";
 import { compilePrefilter, emptySummary } from "../select/prefilter.js";
 import type { ArticleRecord, Diagnostic, FeedsConfig } from "../types.js";
 import { parseJob, type ParseJob, type ParseSettings } from "./parse-job.js";
-import { listRecordFiles, readRecordFile } from "./read-records.js";
+import { display, listRecordFiles, readRecordFile } from "./read-records.js";
 import { readRecordCache, writeRecordCache } from "./record-cache.js";
 import { addDropRow, decodeRecord, type FileOutcome } from "./record-rows.js";
 
@@ -200,9 +199,4 @@ async function parseInWorkers(
     await Promise.all(pool.map((w) => w.terminate()));
   }
   return results.flat();
-}
-
-function display(path: string, cwd: string): string {
-  const rel = relative(cwd, path);
-  return (rel === "" || rel.startsWith("..") ? path : rel).split(sep).join("/");
 }

@@ -66,12 +66,15 @@ export function parseDate(value: unknown): ParsedDate | { error: string } {
  */
 export function formatIso(ms: number): string {
   const iso = new Date(ms).toISOString();
-  return iso.endsWith(".000Z") ? `${iso.slice(0, 19)}Z` : iso;
+  return ms % 1000 === 0 ? `${iso.slice(0, 19)}Z` : iso;
 }
 
+// 1000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z: RSS needs four-digit years.
+const MIN_MS = -30610224000000;
+const MAX_MS = 253402300799999;
+
 function checked(ms: number, assumedUtc: boolean): ParsedDate | { error: string } {
-  const year = new Date(ms).getUTCFullYear();
-  if (!(year >= 1000 && year <= 9999)) return { error: `must fall in the years 1000–9999, got the year ${year}` };
+  if (ms < MIN_MS || ms > MAX_MS) return { error: `must fall in the years 1000–9999, got the year ${new Date(ms).getUTCFullYear()}` };
   return { ms, iso: formatIso(ms), assumedUtc };
 }
 
