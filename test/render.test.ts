@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import { formatDiagnostic, formatReport } from "../src/diagnostics/format-report.js";
+import { buildFeedModel, type FeedContext } from "../src/model/build-feed-model.js";
+import { normalizeRecords } from "../src/records/normalize-records.js";
+import { renderAtom } from "../src/render/render-atom.js";
+import { discoveryLinks, renderIndexHtml } from "../src/render/render-index-html.js";
+import { renderJsonFeed } from "../src/render/render-json-feed.js";
+import { renderOpml } from "../src/render/render-opml.js";
+import { renderRss } from "../src/render/render-rss.js";
+import { verifyOutput } from "../src/render/verify-output.js";
+import { rawRecord } from "./helpers/fixtures.js";
+import { parseFeedDocument, validateAtomSchema, validateJsonFeed } from "./helpers/validators.js";
+
+const ctx: FeedContext = {
+  baseUrl: "https://example.com/feeds/",
+  siteUrl: "https://example.com/",
+  siteTitle: "Example & Co",
+  author: { name: "Example & Co", url: "https://example.com/" },
+  hiddenUrls: new Set(),
+  topicName: (n) => n,
+  emptyUpdated: "2024-01-01T00:00:00Z",
+};
+const records = normalizeRecords([
+  rawRecord({ webUrl: "https://a.com/1", title: "One <b>bold</b> & \"quoted\"", topics: ["AI", "C++"], images: [{ url: "https://i.a.com/x.png", width: 5, height: 6 }] }),
+  rawRecord({ webUrl: "https://a.com/2", title: "Two", excerpt: undefined, provider: undefined, publishedDateTime: "2024-01-01T00:00:00Z" }),
+]).records;
+const model = buildFeedModel({ slug: "c-plus-plus", topic: "C++" }, records, ctx);
+
+describe("renderers", () => {
+  it("write the same ids, links and titles in all three formats, read back by a feed parser", async () => {
+    const parsed = await Promise.all([renderRss(model), renderAtom(model), renderJsonFeed(model)].map((t) => parseFeedDocument(t)));
+    for (const p of parsed) {
+      expect(p.items.map((i) => [i.id, i.link, i.title])).toEqual([
+        ["https://a.com/1", "https://a.com/1", 'One bold & "quoted"'],
+        ["https://a.com/2", "https://a.com/2", "Two"],
+      ]);
+    }
+  });
+
+  it("give an entry without provider the feed's author in Atom and stay schema-valid", async () => {
+    const atom = renderAtom(model);
+    expect(await validateAtomSchema(atom)).toEqual([]);
+    expect((await parseFeedDocument(atom)).items[1]?.authors).toEqual(["Example & Co"]);
+  });
+
+  it("write valid JSON Feed 1.1 with content_text even without an excerpt", () => {
+    const json = renderJsonFeed(model);
+    expect(validateJsonFeed(json)).toEqual([]);
+    expect(JSON.parse(json).items[1]).toMatchObject({ content_text: "Two" });
+  });
+
+  it("write an empty feed that is still valid", async () => {
+    const empty = buildFeedModel({ slug: "empty", topic: "Empty" }, [], ctx);
+    expect(await validateAtomSchema(renderAtom(empty))).toEqual([]);
+    expect(validateJsonFeed(renderJsonFeed(empty))).toEqual([]);
+    expect((await parseFeedDocument(renderRss(empty))).items).toEqual([]);
+    expect(renderAtom(empty)).toContain("<updated>2024-01-01T00:00:00Z</updated>");
+  });
+});
+
+describe("site files", () => {
+  it("lists every feed in OPML for a reader to import", () => {
+    const opml = renderOpml("Example & Co", [model]);
+    expect(opml).toContain('xmlUrl="https://example.com/feeds/c-plus-plus/rss.xml"');
+    expect(verifyOutput([{ path: "feeds.opml", contents: opml }])).toEqual([]);
+  });
+
+  it("gives discovery links with the registered media types", () => {
+    expect(discoveryLinks(model).split("\n").map((l) => /type="([^"]+)"/.exec(l)?.[1])).toEqual(["application/rss+xml", "application/atom+xml", "application/feed+json"]);
+    expect(renderIndexHtml("Example & Co", [model])).toContain('<a href="c-plus-plus/feed.json" type="application/feed+json">');
+  });
+});
+
+describe("verifyOutput (fail closed)", () => {
+  it("turns a broken XML or JSON file into a render-failed error naming it", () => {
+    const d = verifyOutput([
+      { path: "ok.xml", contents: "<a/>" },
+      { path: "a/rss.xml", contents: "<rss><channel></rss>" },
+      { path: "feed.json", contents: "{ nope" },
+      { path: "x.xml", contents: "<a>\u0001</a>" },
+    ]);
+    expect(d.map((x) => [x.code, x.file])).toEqual([
+      ["render-failed", "a/rss.xml"],
+      ["render-failed", "feed.json"],
+      ["render-failed", "x.xml"],
+    ]);
+  });
+});
+
+describe("report formatting", () => {
+  it("prints file:line:col, message and code", () => {
+    expect(formatDiagnostic({ code: "yaml-syntax", severity: "error", message: "invalid YAML", file: "a.md", line: 3, column: 4 })).toBe("error    a.md:3:4  invalid YAML  [yaml-syntax]");
+  });
+  it("summarises where every record went", () => {
+    const text = formatReport({ records: { read: 3, rejected: 1, published: 1, dropped: 1, droppedBy: { minQuality: 1 } }, topics: [], files: 5, diagnostics: [] });
+    expect(text).toContain("3 records read: 1 published, 1 dropped (minQuality 1), 1 rejected");
+  });
+});
