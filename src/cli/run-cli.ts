@@ -40,7 +40,7 @@ Builds RSS 2.0, Atom 1.0 and JSON Feed 1.1 feeds per topic from article records.
   --cache-dir DIR     record cache (default node_modules/.cache/topicfeeds): unchanged
                       files are not parsed again
   --no-cache          neither read nor write the cache
-  --workers N         parser threads (default: 2 for 1,000+ files on a multi-core machine)
+  --workers N         parser threads (default: 2 for 4,000+ files on a multi-core machine)
   --timings           print the time of each phase on stderr
   --strict            any error diagnostic fails the build: exit 1, nothing written
   --report json       print the build report as JSON on stdout (the summary goes to stderr)

@@ -14,7 +14,7 @@ export interface ScanOptions {
   cwd?: string;
   /** Records larger than this are rejected (default 10 MiB). */
   maxFileSize?: number;
-  /** Worker threads for parsing: 1 parses in this thread. Default: 2 on a multi-core machine for 1,000+ files. */
+  /** Worker threads for parsing: 1 parses in this thread. Default: 2 on a multi-core machine for 4,000+ files. */
   workers?: number;
   /** Persistent cache folder, or undefined for none. */
   cacheDir?: string;
@@ -81,7 +81,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   });
 
   const cores = availableParallelism();
-  const workers = Math.max(1, Math.min(options.workers ?? (paths.length >= 1000 && cores > 1 ? 2 : 1), 64));
+  const workers = Math.max(1, Math.min(options.workers ?? (paths.length >= 4000 && cores > 1 ? 2 : 1), 64));
   const outcomes =
     workers > 1
       ? await parseInWorkers(jobs, workers, { lean, maxFileSize, prefilter: prefilter === undefined ? undefined : options.prefilter }, options)
