@@ -6,6 +6,7 @@ import type { Diagnostic, Severity } from "../types.js";
  */
 export const DIAGNOSTIC_CODES = {
   "read-failed": "error",
+  "folder-skipped": "warning",
   "file-too-large": "error",
   "invalid-encoding": "error",
   "no-front-matter": "error",

@@ -42,7 +42,7 @@ export function listRecordFiles(inputs: readonly string[], cwd = process.cwd()):
       return;
     }
     if (visited.has(real)) {
-      diagnostics.push(diagnostic("read-failed", "folder skipped: it was already read through another path (a symbolic link loop?)", { file: shown(dir) }));
+      diagnostics.push(diagnostic("folder-skipped", "folder skipped: it was already read through another path (a symbolic link loop?)", { file: shown(dir) }));
       return;
     }
     visited.add(real);

@@ -54,6 +54,13 @@ export function parseFrontMatter(text: string, file?: string): FrontMatterResult
         // gray-matter hands js-yaml the text from the end of the opening `---`, so mark.line 0 is file line 1.
         d.line = e.mark.line + 1;
         d.column = (e.mark.column ?? 0) + 1;
+        // An error found at the end of the input (an unclosed bracket or quote) belongs to the last YAML line.
+        const lines = yaml.replace(/\s+$/, "").split("\n");
+        const last = lines.length + 1;
+        if (d.line > last) {
+          d.line = last;
+          d.column = (lines[lines.length - 1]?.replace(/\r$/, "").length ?? 0) + 1;
+        }
       }
       return { diagnostic: d };
     }

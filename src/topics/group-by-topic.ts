@@ -64,7 +64,7 @@ export function groupByTopic(
     const config = e.config ?? {};
     const slug = config.slug !== undefined ? config.slug : slugify(name);
     if (slug === "" || !/^[\p{Ll}\p{Lo}\p{N}-]+$/u.test(slug) || slug.startsWith("-")) {
-      diagnostics.push(diagnostic("invalid-topic", `topic ${JSON.stringify(name)} has no usable slug (${slug === "" ? "only punctuation" : JSON.stringify(slug)}); it gets no feed of its own (set topics[${JSON.stringify(name)}].slug in the config)`, { field: "topics" }));
+      diagnostics.push(diagnostic("invalid-topic", `topic ${JSON.stringify(name)} has no usable slug (${slug === "" ? "only punctuation" : JSON.stringify(slug)}); it gets no feed of its own (set topics[${JSON.stringify(name)}].slug in the config)`, firstSource(e.records)));
       continue;
     }
     candidates.push({ key, name, slug, config, records: e.records });
@@ -78,7 +78,7 @@ export function groupByTopic(
       let n = 2;
       while (taken.has(`${t.slug}-${n}`)) n++;
       const slug = `${t.slug}-${n}`;
-      diagnostics.push(diagnostic("slug-collision", `topics ${JSON.stringify(holder.name)} and ${JSON.stringify(t.name)} both map to the slug "${t.slug}"; ${JSON.stringify(t.name)} is published as "${slug}" (set a slug in the config to choose)`, { field: "topics" }));
+      diagnostics.push(diagnostic("slug-collision", `topics ${JSON.stringify(holder.name)} and ${JSON.stringify(t.name)} both map to the slug "${t.slug}"; ${JSON.stringify(t.name)} is published as "${slug}" (set a slug in the config to choose)`, firstSource(t.records)));
       t.slug = slug;
     }
     taken.set(t.slug, t);
@@ -86,6 +86,13 @@ export function groupByTopic(
   }
   topics.sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
   return { topics, diagnostics };
+}
+
+// Topic diagnostics point at the first record (by file) that uses the topic.
+function firstSource(records: readonly ArticleRecord[]): { field: string; file?: string } {
+  let file: string | undefined;
+  for (const r of records) if (r.source !== undefined && (file === undefined || r.source < file)) file = r.source;
+  return file === undefined ? { field: "topics" } : { field: "topics", file };
 }
 
 function mostFrequent(spellings: Map<string, number>): string | undefined {
