@@ -40,7 +40,8 @@ export function renderAtom(feed: FeedModel): string {
     );
     for (const a of item.authors) out.push(...author(a, "    "));
     for (const c of item.categories) out.push(`    <category term="${escapeAttr(c)}"/>`);
-    if (item.summary !== undefined) out.push(`    <summary type="text">${escapeXml(item.summary)}</summary>`);
+    // An entry without an excerpt still gets textual content (its title), as JSON Feed's content_text does.
+    out.push(`    <summary type="text">${escapeXml(item.summary ?? item.title)}</summary>`);
     for (const r of item.related) {
       const title = r.title === "" ? "" : ` title="${escapeAttr(r.title)}"`;
       out.push(`    <link rel="related" type="text/html" href="${escapeAttr(r.url)}"${title}/>`);
