@@ -1,13 +1,13 @@
 import { Feed } from "feed";
 import { describe, expect, it } from "vitest";
-import { buildFeedModel, type FeedContext } from "../src/model/build-feed-model.js";
+import { buildFeedModel } from "../src/model/build-feed-model.js";
 import { loadRecords } from "../src/io/read-records.js";
 import { renderAtom } from "../src/render/render-atom.js";
 import { renderRss } from "../src/render/render-rss.js";
 import { compareRecords } from "../src/model/sort-records.js";
 import type { FeedModel } from "../src/types.js";
 import { join } from "node:path";
-import { FIXTURES, VALID } from "./helpers/fixtures.js";
+import { FIXTURES, VALID, testContext } from "./helpers/fixtures.js";
 import { parseFeedDocument } from "./helpers/validators.js";
 
 // feed@6 is the reference our own writers are measured against (README, design notes): for clean
@@ -18,15 +18,7 @@ async function cleanModel(): Promise<FeedModel> {
   // "Clean" records: text without the characters feed@6 mis-escapes (<, &, ]]>).
   const clean = set.records.filter((r) => r.published && !/[<>&\]]/.test(r.title + (r.excerpt ?? "") + r.topics.join("")) && !r.webUrl.includes("&"));
   clean.sort(compareRecords());
-  const ctx: FeedContext = {
-    baseUrl: "https://example.com/feeds/",
-    siteUrl: "https://example.com/",
-    siteTitle: "Example",
-    author: { name: "Example", url: "https://example.com/" },
-    hiddenUrls: new Set(),
-    topicName: (n) => n,
-    emptyUpdated: "2024-01-01T00:00:00Z",
-  };
+  const ctx = testContext();
   return buildFeedModel({ slug: "" }, clean, ctx);
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatDiagnostic, formatReport } from "../src/diagnostics/format-report.js";
-import { buildFeedModel, type FeedContext } from "../src/model/build-feed-model.js";
+import { buildFeedModel } from "../src/model/build-feed-model.js";
 import { normalizeRecords } from "../src/records/normalize-records.js";
 import { renderAtom } from "../src/render/render-atom.js";
 import { discoveryLinks, renderIndexHtml } from "../src/render/render-index-html.js";
@@ -8,18 +8,10 @@ import { renderJsonFeed } from "../src/render/render-json-feed.js";
 import { renderOpml } from "../src/render/render-opml.js";
 import { renderRss } from "../src/render/render-rss.js";
 import { verifyOutput } from "../src/render/verify-output.js";
-import { rawRecord } from "./helpers/fixtures.js";
+import { rawRecord, testContext } from "./helpers/fixtures.js";
 import { parseFeedDocument, validateAtomSchema, validateJsonFeed } from "./helpers/validators.js";
 
-const ctx: FeedContext = {
-  baseUrl: "https://example.com/feeds/",
-  siteUrl: "https://example.com/",
-  siteTitle: "Example & Co",
-  author: { name: "Example & Co", url: "https://example.com/" },
-  hiddenUrls: new Set(),
-  topicName: (n) => n,
-  emptyUpdated: "2024-01-01T00:00:00Z",
-};
+const ctx = testContext({ siteTitle: "Example & Co", author: { name: "Example & Co", url: "https://example.com/" } });
 const records = normalizeRecords([
   rawRecord({ webUrl: "https://a.com/1", title: "One <b>bold</b> & \"quoted\"", topics: ["AI", "C++"], images: [{ url: "https://i.a.com/x.png", width: 5, height: 6 }] }),
   rawRecord({ webUrl: "https://a.com/2", title: "Two", excerpt: undefined, provider: undefined, publishedDateTime: "2024-01-01T00:00:00Z" }),

@@ -38,6 +38,20 @@ export function escapeHtmlInXml(text: string): string {
   return escapeXml(text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;"));
 }
 
+/**
+ * The Media RSS element for an item's image (`xmlns:media="http://search.yahoo.com/mrss/"`), used
+ * by RSS and Atom alike.
+ *
+ * @example
+ * mediaContent({ url: "https://a.com/i.png", type: "image/png" }) // '<media:content url="https://a.com/i.png" medium="image" type="image/png"/>'
+ */
+export function mediaContent(image: { url: string; type?: string; width?: number; height?: number }): string {
+  let attrs = `url="${escapeAttr(image.url)}" medium="image"`;
+  if (image.type !== undefined) attrs += ` type="${image.type}"`;
+  if (image.width !== undefined && image.height !== undefined) attrs += ` width="${image.width}" height="${image.height}"`;
+  return `<media:content ${attrs}/>`;
+}
+
 /** Formats an RFC 3339 UTC date as RFC 822 with a four-digit year and `GMT` (RSS 2.0). */
 export function rfc822(iso: string): string {
   return new Date(Date.parse(iso)).toUTCString();

@@ -1,5 +1,5 @@
 import type { FeedAuthor, FeedModel } from "../types.js";
-import { escapeAttr, escapeXml } from "./_xml.js";
+import { escapeAttr, escapeXml, mediaContent } from "./_xml.js";
 
 /**
  * Writes a feed model as Atom 1.0 (RFC 4287): one `id`, `title`, `updated` and `author` on the
@@ -46,13 +46,7 @@ export function renderAtom(feed: FeedModel): string {
       const title = r.title === "" ? "" : ` title="${escapeAttr(r.title)}"`;
       out.push(`    <link rel="related" type="text/html" href="${escapeAttr(r.url)}"${title}/>`);
     }
-    if (item.image !== undefined) {
-      const i = item.image;
-      let attrs = `url="${escapeAttr(i.url)}" medium="image"`;
-      if (i.type !== undefined) attrs += ` type="${i.type}"`;
-      if (i.width !== undefined && i.height !== undefined) attrs += ` width="${i.width}" height="${i.height}"`;
-      out.push(`    <media:content ${attrs}/>`);
-    }
+    if (item.image !== undefined) out.push(`    ${mediaContent(item.image)}`);
     out.push("  </entry>");
   }
   out.push("</feed>", "");

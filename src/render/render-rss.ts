@@ -1,5 +1,5 @@
 import type { FeedModel } from "../types.js";
-import { escapeAttr, escapeHtmlInXml, escapeXml, rfc822 } from "./_xml.js";
+import { escapeAttr, escapeHtmlInXml, escapeXml, mediaContent, rfc822 } from "./_xml.js";
 
 /**
  * Writes a feed model as RSS 2.0, following the RSS Advisory Board's Best Practices Profile:
@@ -37,13 +37,7 @@ export function renderRss(feed: FeedModel): string {
     // A guid that is not the item's own URL must say so (RSS 2.0: isPermaLink defaults to true).
     out.push(`      <guid isPermaLink="${item.idIsLink ? "true" : "false"}">${escapeXml(item.id)}</guid>`);
     out.push(`      <pubDate>${rfc822(item.published)}</pubDate>`);
-    if (item.image !== undefined) {
-      const i = item.image;
-      let attrs = `url="${escapeAttr(i.url)}" medium="image"`;
-      if (i.type !== undefined) attrs += ` type="${i.type}"`;
-      if (i.width !== undefined && i.height !== undefined) attrs += ` width="${i.width}" height="${i.height}"`;
-      out.push(`      <media:content ${attrs}/>`);
-    }
+    if (item.image !== undefined) out.push(`      ${mediaContent(item.image)}`);
     out.push("    </item>");
   }
   out.push("  </channel>", "</rss>", "");

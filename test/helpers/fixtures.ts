@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { FeedContext } from "../../src/model/build-feed-model.js";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const FIXTURES = join(ROOT, "test", "fixtures");
@@ -9,6 +10,20 @@ export const VALID = join(FIXTURES, "records", "valid");
 export const BROKEN = join(FIXTURES, "records", "broken");
 export const GOLDEN = join(ROOT, "test", "golden");
 export const CLI = join(ROOT, "dist", "cli.js");
+
+/** A feed context for model and renderer tests. */
+export function testContext(overrides: Partial<FeedContext> = {}): FeedContext {
+  return {
+    baseUrl: "https://example.com/feeds/",
+    siteUrl: "https://example.com/",
+    siteTitle: "Example",
+    author: { name: "Example", url: "https://example.com/" },
+    hiddenUrls: new Set(),
+    topicName: (n) => n,
+    emptyUpdated: "2024-01-01T00:00:00Z",
+    ...overrides,
+  };
+}
 
 /** A fresh temporary folder. */
 export function tempDir(prefix = "topicfeeds-test-"): string {
