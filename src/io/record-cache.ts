@@ -5,7 +5,7 @@ import { VERSION } from "../version.js";
 import type { FileOutcome } from "./record-rows.js";
 import { writeFiles } from "./write-files.js";
 
-const FILE = "records-v2.json";
+const FILE = "records-v3.jsonl";
 
 /**
  * Reads the record cache: per record file, its identity and what it came to. Returns no entries
@@ -36,9 +36,12 @@ export function readRecordCache(dir: string, key: string): { entries?: Map<strin
   if (header.key !== key) return { note: "cache ignored: config or options changed" };
   if (header.checksum !== checksum(body)) return { note: "cache ignored: checksum mismatch (corrupt)" };
   try {
-    const rows = JSON.parse(body) as [string, ...FileOutcome][];
     const entries = new Map<string, FileOutcome>();
-    for (const [path, ...outcome] of rows) entries.set(path, outcome);
+    for (const line of body.split("\n")) {
+      if (line === "") continue;
+      const [paths, outcomes] = JSON.parse(line) as [string[], FileOutcome[]];
+      paths.forEach((path, i) => entries.set(path, outcomes[i] as FileOutcome));
+    }
     return { entries, note: "cache used" };
   } catch {
     return { note: "cache ignored: unreadable body" };
@@ -46,16 +49,16 @@ export function readRecordCache(dir: string, key: string): { entries?: Map<strin
 }
 
 /**
- * Writes the record cache atomically (temporary file, then rename), with a checksum.
+ * Writes the record cache atomically (temporary file, then rename), with a checksum. One line per
+ * batch of files, `[paths, outcomes]`, so the JSON the parse workers already produced is written
+ * as it is, without serialising 100,000 outcomes again.
  *
  * @param dir - the cache folder (created if missing)
  * @param key - as for {@link readRecordCache}
- * @param entries - outcomes by absolute file path, in file order
+ * @param lines - `[paths, outcomes]` JSON lines, in file order
  */
-export function writeRecordCache(dir: string, key: string, entries: Iterable<[string, FileOutcome]>): void {
-  const rows: unknown[] = [];
-  for (const [path, outcome] of entries) rows.push([path, ...outcome]);
-  const body = JSON.stringify(rows);
+export function writeRecordCache(dir: string, key: string, lines: readonly string[]): void {
+  const body = lines.join("\n");
   const header = JSON.stringify({ format: "topicfeeds-record-cache", version: VERSION, key, checksum: checksum(body) });
   mkdirSync(dir, { recursive: true });
   writeFiles(dir, [{ path: FILE, contents: `${header}\n${body}` }]);

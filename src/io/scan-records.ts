@@ -82,7 +82,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
 
   const cores = availableParallelism();
   const workers = Math.max(1, Math.min(options.workers ?? (paths.length >= 4000 && cores > 1 ? 2 : 1), 64));
-  const outcomes =
+  const batches =
     workers > 1
       ? await parseInWorkers(jobs, workers, { lean, maxFileSize, prefilter: prefilter === undefined ? undefined : options.prefilter }, options)
       : parseHere(jobs, { lean, maxFileSize, prefilter }, options);
@@ -90,33 +90,48 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   const records: ArticleRecord[] = [];
   const diagnostics: Diagnostic[] = [...listed.diagnostics];
   const dropped = emptySummary();
-  const entries: [string, FileOutcome][] = [];
   const pathOf = new Map<ArticleRecord, string>();
+  const forCache: { paths: string[]; outcomes: FileOutcome[]; json: string | undefined }[] = [];
   let rejected = 0;
   let parsed = 0;
-  let changed = cached === undefined || cached.size !== paths.length;
-  outcomes.forEach((res, i) => {
-    const path = paths[i] as string;
-    let outcome: FileOutcome;
-    if (res === 0) outcome = cached?.get(path) as FileOutcome;
-    else {
-      parsed++;
-      changed = true;
-      outcome = res;
+  let i = 0;
+  for (const batch of batches) {
+    const merged: FileOutcome[] = [];
+    const batchPaths: string[] = [];
+    let fresh = true;
+    for (const res of batch.outcomes) {
+      const path = paths[i++] as string;
+      let outcome: FileOutcome;
+      if (res === 0) {
+        outcome = cached?.get(path) as FileOutcome;
+        fresh = false;
+      } else {
+        parsed++;
+        outcome = res;
+      }
+      merged.push(outcome);
+      batchPaths.push(path);
+      const [, diags, row, drop] = outcome;
+      if (diags !== 0) for (const d of diags) diagnostics.push(d);
+      if (row !== 0) {
+        const r = decodeRecord(row);
+        records.push(r);
+        pathOf.set(r, path);
+      } else if (drop !== 0) addDropRow(dropped, drop);
+      else rejected++;
     }
-    entries.push([path, outcome]);
-    const [, diags, row, drop] = outcome;
-    if (diags !== 0) for (const d of diags) diagnostics.push(d);
-    if (row !== 0) {
-      const r = decodeRecord(row);
-      records.push(r);
-      pathOf.set(r, path);
-    } else if (drop !== 0) addDropRow(dropped, drop);
-    else rejected++;
-  });
-  if (options.cacheDir !== undefined && changed) {
+    if (options.cacheDir !== undefined) forCache.push({ paths: batchPaths, outcomes: merged, json: fresh ? batch.json : undefined });
+  }
+  // A cache of 100,000 files is not rewritten for a handful of changes: files it does not know
+  // yet are parsed again (cheaply) until more than 1 % have changed, or files were removed.
+  const stale = cached === undefined ? paths.length : parsed + Math.max(0, cached.size - (paths.length - parsed));
+  if (options.cacheDir !== undefined && (cached === undefined || stale > Math.max(20, paths.length / 100))) {
     try {
-      writeRecordCache(options.cacheDir, key, entries);
+      writeRecordCache(
+        options.cacheDir,
+        key,
+        forCache.map((b) => `[${JSON.stringify(b.paths)},${b.json ?? JSON.stringify(b.outcomes)}]`),
+      );
     } catch {
       cacheNote += "; could not be written";
     }
@@ -144,13 +159,18 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   return result;
 }
 
-function parseHere(jobs: ParseJob[], settings: ParseSettings, options: ScanOptions): (FileOutcome | 0)[] {
-  const out: (FileOutcome | 0)[] = [];
-  for (let i = 0; i < jobs.length; i++) {
-    out.push(parseJob(jobs[i] as ParseJob, settings));
-    if ((i + 1) % BATCH === 0) options.onProgress?.(i + 1, jobs.length);
+/** Outcomes of one batch of files, with the JSON they came as from a worker. */
+interface Batch {
+  outcomes: (FileOutcome | 0)[];
+  json?: string;
+}
+
+function parseHere(jobs: ParseJob[], settings: ParseSettings, options: ScanOptions): Batch[] {
+  const out: Batch[] = [];
+  for (let i = 0; i < jobs.length; i += BATCH) {
+    out.push({ outcomes: jobs.slice(i, i + BATCH).map((job) => parseJob(job, settings)) });
+    options.onProgress?.(Math.min(i + BATCH, jobs.length), jobs.length);
   }
-  options.onProgress?.(jobs.length, jobs.length);
   return out;
 }
 
@@ -159,11 +179,11 @@ async function parseInWorkers(
   count: number,
   setup: { lean: boolean; maxFileSize: number; prefilter: FeedsConfig | undefined },
   options: ScanOptions,
-): Promise<(FileOutcome | 0)[]> {
+): Promise<Batch[]> {
   const url = options.workerUrl ?? new URL("./parse-worker.js", import.meta.url);
   const batches: ParseJob[][] = [];
   for (let i = 0; i < jobs.length; i += BATCH) batches.push(jobs.slice(i, i + BATCH));
-  const results: (FileOutcome | 0)[][] = new Array(batches.length);
+  const results: Batch[] = new Array(batches.length);
   let next = 0;
   let done = 0;
   let received = 0;
@@ -180,7 +200,7 @@ async function parseInWorkers(
             };
             worker.on("message", (msg: { batch: number; json: string }) => {
               const part = JSON.parse(msg.json) as (FileOutcome | 0)[];
-              results[msg.batch] = part;
+              results[msg.batch] = { outcomes: part, json: msg.json };
               received++;
               done += part.length;
               options.onProgress?.(done, jobs.length);
@@ -198,5 +218,5 @@ async function parseInWorkers(
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
   }
-  return results.flat();
+  return results;
 }
