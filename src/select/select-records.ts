@@ -51,14 +51,20 @@ function dedupe(records: ArticleRecord[], dropped: Map<ArticleRecord, string>, d
   const owner = new Map<string, ArticleRecord>();
   const kept: ArticleRecord[] = [];
   for (const r of ordered) {
-    const keys = [sameArticleKey(r.originalUrl), sameArticleKey(r.webUrl), `id:${r.id}`];
-    const first = keys.map((k) => owner.get(k)).find((o) => o !== undefined);
+    const web = sameArticleKey(r.webUrl);
+    const original = r.originalUrl === r.webUrl ? web : sameArticleKey(r.originalUrl);
+    const id = r.id === r.webUrl ? web : `id:${r.id}`;
+    const first = owner.get(original) ?? owner.get(web) ?? owner.get(id);
     if (first === undefined) {
       kept.push(r);
-      for (const k of keys) owner.set(k, r);
+      owner.set(original, r);
+      owner.set(web, r);
+      owner.set(id, r);
       continue;
     }
-    for (const k of keys) if (!owner.has(k)) owner.set(k, first);
+    if (!owner.has(original)) owner.set(original, first);
+    if (!owner.has(web)) owner.set(web, first);
+    if (!owner.has(id)) owner.set(id, first);
     dropped.set(r, "dedupe");
     const where: { file?: string } = r.source === undefined ? {} : { file: r.source };
     diagnostics.push(diagnostic("duplicate-record", `same article as ${first.source ?? first.id} (same original or web URL); only the earliest copy is published`, where));
