@@ -1,8 +1,27 @@
-// The lower bound: list the folder and read every file, doing nothing with the bytes.
-import { readdirSync, readFileSync } from "node:fs";
+// The lower bound: list DIR (sorted, like every other contender) and read every file's bytes,
+// doing nothing else with them but counting them.
+//   node bench/read-files.mjs DIR
+// Synchronous open/read/close into one reused buffer: on the benchmark machine it is the fastest
+// honest way (readFileSync per file was 1.1–1.5× slower, fs.promises.readFile 3–4× slower with
+// 8–128 reads in flight: it pays for a promise and a thread-pool round trip per file).
+import { closeSync, openSync, readdirSync, readSync } from "node:fs";
 import { join } from "node:path";
 
 const dir = process.argv[2];
+if (!dir) {
+  console.error("usage: node bench/read-files.mjs DIR");
+  process.exit(2);
+}
+const buf = Buffer.allocUnsafe(1 << 16);
+let files = 0;
 let bytes = 0;
-for (const name of readdirSync(dir).sort()) bytes += readFileSync(join(dir, name)).length;
-process.stdout.write(`${bytes}\n`);
+for (const name of readdirSync(dir).sort()) {
+  const fd = openSync(join(dir, name), "r");
+  try {
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) bytes += n;
+  } finally {
+    closeSync(fd);
+  }
+  files++;
+}
+process.stdout.write(`${files} files, ${bytes} bytes\n`);

@@ -1,143 +1,447 @@
 #!/usr/bin/env node
-// npm run bench [-- --full] [--sizes 1000,10000] [--runs K] [--only a,b] [--json FILE]
+// The topicfeeds benchmark. Never part of `npm test`.
 //
-// Side by side, in one invocation: the read-every-file lower bound, the gray-matter + feed
-// pipeline a user would write by hand, and topicfeeds cold (empty cache), warm (one record
-// changed since the last build) and without cache. Every run is a whole process; contenders run
-// round-robin so machine noise spreads evenly; before each run the corpus is read once (untimed)
-// so every contender starts with the files in the page cache. Prints medians, ratios and peak RSS.
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
-import { dirname, join, resolve } from "node:path";
+//   npm run bench                      # 1,000 and 10,000 records
+//   npm run bench -- --full            # adds 100,000
+//   node bench/run.mjs --only read-files,handwritten --sizes 1000 --runs 2
+//
+// Options:
+//   --sizes A,B        record counts (default 1000,10000)
+//   --full             add 100000
+//   --runs K           timed runs per contender (default 5 up to 10k records, 3 above)
+//   --corpus-dir DIR   corpus folder (default node_modules/.cache/topicfeeds-bench/corpus-<N>);
+//                      "<N>" or "{N}" in DIR is replaced by the size; with several sizes and no
+//                      placeholder, DIR/corpus-<N> is used. Generated (seed 1) if missing or empty.
+//   --only a,b         contenders: read-files, handwritten, cold, warm, no-cache (or their full
+//                      names, e.g. "topicfeeds-cold"); "topicfeeds" selects all three
+//   --json FILE        also write the raw numbers as JSON
+//
+// Every run is a whole process (spawn to exit, high-resolution clock) with its peak RSS; the
+// contenders run round-robin, run by run, so machine noise spreads over all of them.
+import { spawn, spawnSync } from "node:child_process";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { arch, availableParallelism, cpus, platform, release, tmpdir, totalmem } from "node:os";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..");
-const args = parseArgs(process.argv.slice(2));
-const sizes = (args.sizes ?? "1000,10000").split(",").map(Number);
-if (args.full && !sizes.includes(100000)) sizes.push(100000);
-const only = args.only?.split(",");
 const generator = resolve(root, "..", "shared", "corpus", "generate.mjs");
 const cli = join(root, "dist", "cli.js");
-if (!existsSync(cli)) fail("dist/cli.js is missing: run `npm run build` first (npm run bench does)");
+const peakRss = join(here, "_peak-rss.cjs");
 
-const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-console.log(`# topicfeeds benchmark\n\nMachine: ${machine}\n`);
-const raw = { machine, sizes: {} };
+const CONTENDERS = ["read-files", "handwritten", "topicfeeds cold", "topicfeeds warm", "topicfeeds no-cache"];
+const opts = parseOptions(process.argv.slice(2));
 
-for (const n of sizes) {
-  const corpus = resolve(root, args["corpus-dir"] ?? `node_modules/.cache/topicfeeds-bench/corpus-${n}`);
-  ensureCorpus(corpus, n);
-  const work = mkdtempSync(join(tmpdir(), "topicfeeds-bench-"));
-  const cache = join(work, "cache");
-  const touched = join(corpus, readdirSync(corpus).sort()[Math.floor(n / 2)]);
-  const original = readFileSync(touched);
-  const base = ["build", corpus, "--base-url", "https://example.com/feeds/", "--min-quality", "50", "--report", "json", "--quiet"];
-  const contenders = [
-    { name: "read-files", cmd: [join(here, "read-files.mjs"), corpus] },
-    { name: "handwritten", cmd: [join(here, "handwritten.mjs"), corpus, join(work, "hand")] },
-    { name: "topicfeeds cold", cmd: [cli, ...base, "--out", join(work, "cold"), "--cache-dir", cache], before: () => rmSync(cache, { recursive: true, force: true }) },
-    {
-      name: "topicfeeds warm",
-      cmd: [cli, ...base, "--out", join(work, "warm"), "--cache-dir", join(work, "warm-cache")],
-      // One record changed since the last build (its bytes alternate between two versions).
-      before: (i) => writeFileSync(touched, i % 2 === 0 ? Buffer.concat([original, Buffer.from("\n")]) : original),
-      prime: true,
-    },
-    { name: "topicfeeds no-cache", cmd: [cli, ...base, "--out", join(work, "nocache"), "--no-cache"] },
-  ].filter((c) => only === undefined || only.includes(c.name) || only.includes(c.name.split(" ")[0]));
-  const runs = Number(args.runs ?? (n >= 100000 ? 3 : 5));
-  const results = new Map(contenders.map((c) => [c.name, []]));
+// ---- never leave the corpus modified ----------------------------------------------------------
+/** The record file changed for the warm runs: { file, original, backup } while it may differ. */
+let touched;
+/** The process being measured, killed if we are interrupted. */
+let current;
+let workDir;
+let rssCounter = 0;
+
+function restore() {
+  if (touched) {
+    writeFileSync(touched.file, touched.original);
+    rmSync(touched.backup, { force: true });
+  }
+}
+function cleanUp() {
   try {
-    for (const c of contenders) if (c.prime) measure(c, -1, corpus, work);
+    restore();
+  } finally {
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+  }
+}
+process.on("exit", cleanUp);
+for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]]) {
+  process.on(signal, () => {
+    current?.kill("SIGKILL");
+    console.error(`\nbench: ${signal}, corpus restored`);
+    process.exit(code); // runs cleanUp
+  });
+}
+
+// ---- main ---------------------------------------------------------------------------------------
+const machine = describeMachine();
+const raw = { date: new Date().toISOString(), machine, options: { ...opts, only: opts.only && [...opts.only] }, sizes: {} };
+const out = (line = "") => process.stdout.write(`${line}\n`);
+
+out("# topicfeeds benchmark");
+out();
+out(`Machine: ${machine.cpu}, ${machine.cores} cores (${machine.available} available), ${machine.memGiB} GiB RAM, ${machine.os}, Node ${machine.node}`);
+out();
+out("Page cache: warm, not dropped. Before every run the harness reads the whole corpus once (untimed), so every contender reads the same cached files.");
+out(`Each run is a whole process, timed spawn to exit; contenders run round-robin. Times in seconds (median, min–max); peak RSS is the median of the runs' maxRSS.`);
+out();
+
+async function main() {
+  for (const n of opts.sizes) {
+    const runs = opts.runs ?? (n > 10000 ? 3 : 5);
+    const corpus = corpusDir(n);
+    ensureCorpus(corpus, n);
+    const { files, bytes } = readAll(corpus);
+    workDir = mkdtempSync(join(tmpdir(), "topicfeeds-bench-"));
+    const contenders = makeContenders(corpus, workDir);
+    const size = { corpus, files, bytes, runs, contenders: {} };
+    raw.sizes[n] = size;
+    for (const c of contenders) size.contenders[c.name] = { runs: [], error: c.error };
+
+    // Prime the warm cache with the unmodified corpus.
+    for (const c of contenders) {
+      if (c.error || !c.prime) continue;
+      console.error(`${fmtInt(n)} records: priming ${c.name} …`);
+      const r = await measure(c, corpus, -1);
+      if (r.error) fail(c, size, `priming run: ${r.error}`);
+    }
     for (let i = 0; i < runs; i++) {
-      for (const c of contenders) {
-        const r = measure(c, i, corpus, work);
-        if (r.error !== undefined) console.error(`${c.name}: ${r.error}`);
-        else results.get(c.name).push(r);
+      console.error(`${fmtInt(n)} records: run ${i + 1}/${runs}`);
+      // Round-robin, starting one contender further each run so no one always goes first.
+      const order = contenders.map((_, k) => contenders[(k + i) % contenders.length]);
+      for (const c of order) {
+        if (c.error) continue;
+        const r = await measure(c, corpus, i);
+        if (r.error) fail(c, size, r.error);
+        else size.contenders[c.name].runs.push(r);
       }
     }
-  } finally {
-    writeFileSync(touched, original);
-    rmSync(work, { recursive: true, force: true });
+    restore();
+    touched = undefined;
+    rmSync(workDir, { recursive: true, force: true });
+    workDir = undefined;
+    summarize(size);
+    printSize(n, size);
   }
-  report(n, results);
-}
-if (args.json) writeFileSync(args.json, `${JSON.stringify(raw, null, 2)}\n`);
-
-function measure(c, i, corpus, work) {
-  c.before?.(i);
-  readAll(corpus); // same page-cache state for everyone
-  const rssFile = join(work, "rss.txt");
-  rmSync(rssFile, { force: true });
-  const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ["--require", join(here, "_peak-rss.cjs"), ...c.cmd], {
-    env: { ...process.env, TOPICFEEDS_BENCH_RSS_FILE: rssFile },
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (r.status !== 0) return { error: `exit ${r.status}: ${(r.stderr || "").split("\n").slice(0, 3).join(" ")}` };
-  const rssKiB = existsSync(rssFile) ? Number(readFileSync(rssFile, "utf8")) : Number.NaN;
-  return { seconds, rssMiB: rssKiB / 1024 };
+  printRatios();
+  if (opts.json) {
+    writeFileSync(resolve(opts.json), `${JSON.stringify(raw, null, 2)}\n`);
+    console.error(`raw numbers written to ${opts.json}`);
+  }
 }
 
-function report(n, results) {
-  const med = (xs) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s.length === 0 ? Number.NaN : s[Math.floor((s.length - 1) / 2)];
+// ---- contenders ---------------------------------------------------------------------------------
+function makeContenders(corpus, work) {
+  const cliError = existsSync(cli) ? undefined : `${relative(process.cwd(), cli) || cli} not found (run \`npm run build\`; \`npm run bench\` does)`;
+  const tf = (dirName, extra) => [cli, "build", corpus, "--out", join(work, dirName), "--base-url", "https://example.com/feeds/", "--min-quality", "50", ...extra, "--report", "json"];
+  const emptied = (...dirs) => () => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
   };
-  const rows = [...results].map(([name, rs]) => ({
-    name,
-    median: med(rs.map((r) => r.seconds)),
-    min: Math.min(...rs.map((r) => r.seconds)),
-    max: Math.max(...rs.map((r) => r.seconds)),
-    rss: med(rs.map((r) => r.rssMiB)),
-    runs: rs.length,
-  }));
-  const floor = rows.find((r) => r.name === "read-files")?.median;
-  const hand = rows.find((r) => r.name === "handwritten")?.median;
-  console.log(`## ${n.toLocaleString("en-US")} records\n`);
-  console.log("| contender | median s | min–max s | × read-files | × handwritten | peak RSS MiB | runs |");
-  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
-  for (const r of rows) {
-    const ratio = (x) => (x === undefined || Number.isNaN(x) ? "" : `${(r.median / x).toFixed(2)}×`);
-    console.log(`| ${r.name} | ${r.median.toFixed(3)} | ${r.min.toFixed(3)}–${r.max.toFixed(3)} | ${ratio(floor)} | ${ratio(hand)} | ${r.rss.toFixed(0)} | ${r.runs} |`);
+  const coldCache = join(work, "cold-cache");
+  const all = [
+    { name: "read-files", args: [join(here, "read-files.mjs"), corpus] },
+    { name: "handwritten", args: [join(here, "handwritten.mjs"), corpus, join(work, "handwritten")], before: emptied(join(work, "handwritten")) },
+    { name: "topicfeeds cold", args: tf("cold", ["--cache-dir", coldCache]), before: emptied(coldCache, join(work, "cold")), error: cliError },
+    {
+      name: "topicfeeds warm",
+      // The output folder and cache are kept from the previous build, as in a real rebuild.
+      args: tf("warm", ["--cache-dir", join(work, "warm-cache")]),
+      prime: true,
+      before: (run) => run >= 0 && editRecord(corpus, run),
+      after: restore,
+      error: cliError,
+    },
+    { name: "topicfeeds no-cache", args: tf("no-cache", ["--no-cache"]), before: emptied(join(work, "no-cache")), error: cliError },
+  ];
+  return all.filter((c) => opts.only === undefined || opts.only.has(c.name));
+}
+
+function fail(c, size, error) {
+  c.error = error;
+  size.contenders[c.name].error = error;
+  console.error(`bench: ${c.name} failed: ${error}`);
+}
+
+/**
+ * One record changed since the last build: the newest record that is in the feeds (published,
+ * quality >= 50) gets a new title, different for every run, so the cache can never have seen it.
+ * Restored right after the run (and on any exit); a backup next to the corpus covers a kill -9.
+ */
+function editRecord(corpus, run) {
+  if (!touched) {
+    const file = pickRecord(corpus);
+    touched = { file, original: readFileSync(file), backup: backupPath(corpus) };
   }
-  console.log("");
-  raw.sizes[n] = { rows, runs: Object.fromEntries(results) };
-  const prev = raw.sizes[10000]?.rows.find((r) => r.name === "topicfeeds cold")?.median;
-  const cold = rows.find((r) => r.name === "topicfeeds cold")?.median;
-  if (n === 100000 && prev !== undefined && cold !== undefined) console.log(`Scaling: cold time(100k) / time(10k) = ${(cold / prev).toFixed(1)}\n`);
+  writeFileSync(touched.backup, JSON.stringify({ file: touched.file, original: touched.original.toString("base64") }));
+  const text = touched.original.toString("utf8");
+  const edited = text.replace(/^title: "(.*)"$/m, (_, t) => `title: "${t} (bench edit ${run + 1})"`);
+  if (edited === text) throw new Error(`no title line in ${touched.file}`);
+  writeFileSync(touched.file, edited);
+}
+
+function pickRecord(corpus) {
+  let best;
+  let bestTime = -Infinity;
+  for (const name of readdirSync(corpus).sort()) {
+    if (!name.endsWith(".md")) continue;
+    const text = readFileSync(join(corpus, name), "utf8");
+    if (!/^published: true$/m.test(text) || !/^title: ".*"$/m.test(text)) continue;
+    const q = /^quality: (\d+)$/m.exec(text);
+    const d = /^publishedDateTime: (.+)$/m.exec(text);
+    if (!q || Number(q[1]) < 50 || !d) continue;
+    const t = Date.parse(d[1].trim());
+    if (t > bestTime) [best, bestTime] = [join(corpus, name), t];
+  }
+  if (!best) best = join(corpus, readdirSync(corpus).filter((f) => f.endsWith(".md")).sort()[0]);
+  return best;
+}
+
+const backupPath = (corpus) => `${corpus.replace(/[/\\]+$/, "")}.bench-backup.json`;
+
+/** A previous run killed with SIGKILL may have left its edit: undo it from the backup. */
+function recoverBackup(corpus) {
+  const backup = backupPath(corpus);
+  if (!existsSync(backup)) return;
+  const { file, original } = JSON.parse(readFileSync(backup, "utf8"));
+  writeFileSync(file, Buffer.from(original, "base64"));
+  rmSync(backup);
+  console.error(`bench: restored ${file} left modified by an interrupted run`);
+}
+
+// ---- measuring ------------------------------------------------------------------------------------
+async function measure(c, corpus, run) {
+  await c.before?.(run);
+  try {
+    readAll(corpus); // same page-cache state for everyone
+    const rssFile = join(workDir, `rss-${++rssCounter}.txt`);
+    const start = process.hrtime.bigint();
+    const child = spawn(process.execPath, ["--require", peakRss, ...c.args], {
+      cwd: workDir, // no config file is picked up by accident
+      env: { ...process.env, TOPICFEEDS_BENCH_RSS_FILE: rssFile },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    current = child;
+    let stderr = "";
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (d) => {
+      if (stderr.length < 65536) stderr += d;
+    });
+    let end;
+    const [status, signal] = await new Promise((res, rej) => {
+      child.on("error", rej);
+      child.on("exit", () => (end = process.hrtime.bigint()));
+      child.on("close", (code, sig) => res([code, sig])); // after exit and the end of stderr
+    });
+    current = undefined;
+    const seconds = Number(end - start) / 1e9;
+    if (status !== 0) {
+      const msg = stderr.trim().split("\n").slice(0, 6).join(" | ");
+      return { error: `${signal ? `killed by ${signal}` : `exit ${status}`}${msg ? `: ${msg}` : ""}` };
+    }
+    const lines = existsSync(rssFile) ? readFileSync(rssFile, "utf8").trim().split("\n").filter(Boolean).map((l) => l.split(" ").map(Number)) : [];
+    unlinkSync(rssFile);
+    const own = lines.find(([pid]) => pid === child.pid);
+    const tree = lines.reduce((s, [, , kib]) => s + kib, 0);
+    return { seconds, rssKiB: own ? own[2] : Number.NaN, treeRssKiB: lines.length ? tree : Number.NaN, processes: lines.length };
+  } finally {
+    current = undefined;
+    await c.after?.(run);
+  }
+}
+
+/** Reads every file once (untimed), like read-files does: warms the page cache. */
+function readAll(dir) {
+  const buf = Buffer.allocUnsafe(1 << 16);
+  let files = 0;
+  let bytes = 0;
+  for (const name of readdirSync(dir)) {
+    const fd = openSync(join(dir, name), "r");
+    try {
+      for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) bytes += n;
+    } finally {
+      closeSync(fd);
+    }
+    files++;
+  }
+  return { files, bytes };
+}
+
+// ---- corpus -------------------------------------------------------------------------------------
+function corpusDir(n) {
+  if (opts.corpusDir === undefined) return resolve(root, "node_modules", ".cache", "topicfeeds-bench", `corpus-${n}`);
+  const d = resolve(opts.corpusDir);
+  if (/<N>|\{N\}/.test(d)) return d.replace(/<N>|\{N\}/g, String(n));
+  return opts.sizes.length > 1 ? join(d, `corpus-${n}`) : d;
 }
 
 function ensureCorpus(dir, n) {
-  if (existsSync(dir) && readdirSync(dir).length === n) return;
-  if (!existsSync(generator)) fail(`corpus generator not found at ${generator} (it lives in the steering repo's shared/ folder)`);
-  console.error(`generating ${n} records into ${dir} …`);
-  rmSync(dir, { recursive: true, force: true });
-  const r = spawnSync(process.execPath, [generator, "--count", String(n), "--seed", "1", "--out", dir, "--quiet"], { stdio: "inherit" });
-  if (r.status !== 0) fail("corpus generation failed");
-}
-
-function readAll(dir) {
-  for (const name of readdirSync(dir)) readFileSync(join(dir, name));
-}
-
-function parseArgs(argv) {
-  const out = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith("--")) fail(`unexpected argument ${a}`);
-    const key = a.slice(2);
-    if (key === "full") out.full = true;
-    else out[key] = argv[++i];
+  if (existsSync(dir)) recoverBackup(dir);
+  const count = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".md")).length : 0;
+  if (count === n) return;
+  if (count > 0) {
+    if (opts.corpusDir !== undefined) {
+      console.error(`bench: ${dir} holds ${count} records, not ${n}; use an empty folder or the default`);
+      process.exit(2);
+    }
+    rmSync(dir, { recursive: true, force: true }); // our own cache folder: regenerate
   }
-  return out;
+  if (!existsSync(generator)) {
+    console.error(`bench: the corpus generator is missing: ${generator}\n(it is ../shared/corpus/generate.mjs next to this repository; or pass --corpus-dir with ${n} generated records)`);
+    process.exit(2);
+  }
+  console.error(`generating ${fmtInt(n)} records (seed 1) into ${dir} …`);
+  mkdirSync(dir, { recursive: true });
+  const r = spawnSync(process.execPath, [generator, "--count", String(n), "--seed", "1", "--out", dir, "--quiet"], { stdio: "inherit" });
+  const made = readdirSync(dir).filter((f) => f.endsWith(".md")).length;
+  if (r.status !== 0 || made !== n) {
+    console.error(`bench: corpus generation failed (exit ${r.status}, ${made} of ${n} records)`);
+    process.exit(1);
+  }
 }
 
-function fail(message) {
-  console.error(`bench: ${message}`);
+// ---- report -------------------------------------------------------------------------------------
+function summarize(size) {
+  for (const c of Object.values(size.contenders)) {
+    const t = c.runs.map((r) => r.seconds);
+    if (t.length === 0) continue;
+    c.median = median(t);
+    c.min = Math.min(...t);
+    c.max = Math.max(...t);
+    c.rssMiB = median(c.runs.map((r) => r.treeRssKiB)) / 1024;
+  }
+}
+
+function printSize(n, size) {
+  const cs = size.contenders;
+  const floor = cs["read-files"]?.median;
+  const hand = cs.handwritten?.median;
+  out(`## ${fmtInt(n)} records (${(size.bytes / 2 ** 20).toFixed(1)} MiB, ${size.runs} runs)`);
+  out();
+  out("| contender | median s | min–max s | × read-files | × handwritten | peak RSS MiB |");
+  out("| --- | ---: | ---: | ---: | ---: | ---: |");
+  for (const [name, c] of Object.entries(cs)) {
+    if (c.median === undefined || c.error) {
+      const partial = c.median === undefined ? "" : ` (after ${c.runs.length} runs)`;
+      out(`| ${name} | failed${partial}: ${escapeCell(c.error ?? "no runs")} | | | | |`);
+      continue;
+    }
+    out(`| ${name} | ${c.median.toFixed(3)} | ${c.min.toFixed(3)}–${c.max.toFixed(3)} | ${ratio(c.median, floor)} | ${ratio(c.median, hand)} | ${Number.isNaN(c.rssMiB) ? "?" : c.rssMiB.toFixed(0)} |`);
+  }
+  out();
+}
+
+function printRatios() {
+  const ns = Object.keys(raw.sizes).map(Number);
+  const get = (n, name) => {
+    const c = raw.sizes[n]?.contenders[name];
+    return c && !c.error ? c.median : undefined;
+  };
+  const rows = [
+    ["topicfeeds cold / read-files", (n) => ratio(get(n, "topicfeeds cold"), get(n, "read-files"))],
+    ["topicfeeds warm / read-files", (n) => ratio(get(n, "topicfeeds warm"), get(n, "read-files"))],
+    ["topicfeeds no-cache / read-files", (n) => ratio(get(n, "topicfeeds no-cache"), get(n, "read-files"))],
+    ["topicfeeds cold / handwritten", (n) => ratio(get(n, "topicfeeds cold"), get(n, "handwritten"))],
+    ["handwritten / read-files", (n) => ratio(get(n, "handwritten"), get(n, "read-files"))],
+  ].filter(([, f]) => ns.some((n) => f(n) !== ""));
+  raw.ratios = {};
+  for (const [label, f] of rows) raw.ratios[label] = Object.fromEntries(ns.map((n) => [n, parseRatio(f(n))]));
+  const cold10 = get(10000, "topicfeeds cold");
+  const cold100 = get(100000, "topicfeeds cold");
+  if (rows.length === 0 && !(cold10 && cold100)) return;
+  out("## Ratios (medians)");
+  out();
+  if (rows.length) {
+    out(`| ratio | ${ns.map(fmtInt).join(" | ")} |`);
+    out(`| --- | ${ns.map(() => "---:").join(" | ")} |`);
+    for (const [label, f] of rows) out(`| ${label} | ${ns.map((n) => f(n) || "–").join(" | ")} |`);
+    out();
+  }
+  if (cold10 && cold100) {
+    raw.ratios["cold time(100k) / time(10k)"] = cold100 / cold10;
+    out(`Scaling: topicfeeds cold time(100k) / time(10k) = ${(cold100 / cold10).toFixed(2)} (10× the records)`);
+    out();
+  }
+}
+
+// ---- helpers ------------------------------------------------------------------------------------
+function median(xs) {
+  const s = xs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  if (s.length === 0) return Number.NaN;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+const ratio = (a, b) => (a === undefined || b === undefined || !(b > 0) ? "" : `${(a / b).toFixed(2)}×`);
+const parseRatio = (s) => (s === "" ? null : Number(s.replace("×", "")));
+const fmtInt = (n) => n.toLocaleString("en-US");
+const escapeCell = (s) => s.replace(/\|/g, "\\|");
+
+function describeMachine() {
+  const c = cpus();
+  return {
+    cpu: c[0]?.model?.trim() || "unknown CPU",
+    cores: c.length,
+    available: availableParallelism(),
+    memGiB: (totalmem() / 2 ** 30).toFixed(1),
+    os: `${platform()} ${release()} ${arch()}`,
+    node: process.version,
+  };
+}
+
+function parseOptions(argv) {
+  const o = { sizes: [1000, 10000] };
+  let full = false;
+  const value = (i, key) => {
+    if (i >= argv.length || argv[i].startsWith("--")) usage(`--${key} needs a value`);
+    return argv[i];
+  };
+  for (let i = 0; i < argv.length; i++) {
+    let [key, v] = argv[i].startsWith("--") ? argv[i].slice(2).split(/=(.*)/s) : [undefined];
+    const take = () => v ?? value(++i, key);
+    switch (key) {
+      case "sizes":
+        o.sizes = take().split(",").map((s) => Number(s.replace(/[_k]/gi, (m) => (m === "_" ? "" : "000"))));
+        if (o.sizes.some((n) => !Number.isInteger(n) || n < 1)) usage("--sizes takes positive integers, e.g. 1000,10000");
+        break;
+      case "full":
+        full = true;
+        break;
+      case "runs":
+        o.runs = Number(take());
+        if (!Number.isInteger(o.runs) || o.runs < 1) usage("--runs takes a positive integer");
+        break;
+      case "corpus-dir":
+        o.corpusDir = take();
+        break;
+      case "only": {
+        const names = take().split(",").map((s) => s.trim()).filter(Boolean);
+        o.only = new Set();
+        for (const s of names) {
+          const hits = CONTENDERS.filter((c) => [c, c.replace(" ", "-"), c.split(" ").at(-1)].includes(s) || (s === "topicfeeds" && c.startsWith("topicfeeds")));
+          if (hits.length === 0) usage(`unknown contender ${JSON.stringify(s)}; one of read-files, handwritten, cold, warm, no-cache, topicfeeds`);
+          for (const h of hits) o.only.add(h);
+        }
+        break;
+      }
+      case "json":
+        o.json = take();
+        break;
+      case "help":
+        process.stdout.write(readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n").slice(1, 20).map((l) => l.replace(/^\/\/ ?/, "")).join("\n") + "\n");
+        process.exit(0);
+      default:
+        usage(`unknown argument ${argv[i]}`);
+    }
+  }
+  if (full && !o.sizes.includes(100000)) o.sizes.push(100000);
+  o.sizes = [...new Set(o.sizes)].sort((a, b) => a - b);
+  return o;
+}
+
+function usage(message) {
+  console.error(`bench: ${message}\nRun 'node bench/run.mjs --help' for the options.`);
   process.exit(2);
 }
+
+await main(); // last, after every const above is initialized
