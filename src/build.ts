@@ -41,6 +41,8 @@ export interface RecordSet {
    * counted, not kept. `records` then holds only the others.
    */
   dropped?: DroppedSummary;
+  /** Same-article keys of rejected records not marked `published: true`: related links to them are left out. */
+  hiddenKeys?: string[];
 }
 
 /**
@@ -92,6 +94,7 @@ export function buildFeeds(input: RecordSet | readonly ArticleRecord[], config: 
   const nameOf = new Map(grouped.topics.map((t) => [t.key, t.name]));
 
   const hidden = new Set<string>(set.dropped?.hiddenKeys);
+  for (const k of set.hiddenKeys ?? []) hidden.add(k);
   for (const r of records) {
     if (!r.published) {
       hidden.add(sameArticleKey(r.webUrl));

@@ -82,7 +82,7 @@ export function validateConfig(config: unknown, options: { io?: boolean; file?: 
         for (const key of ["title", "description", "language"]) {
           if (tc[key] !== undefined && (typeof tc[key] !== "string" || tc[key] === "")) bad(`${path}.${key}`, "must be a non-empty string");
         }
-        if (tc.slug !== undefined && (typeof tc.slug !== "string" || !/^[\p{Ll}\p{Lo}\p{N}]+(-[\p{Ll}\p{Lo}\p{N}]+)*$/u.test(tc.slug))) {
+        if (tc.slug !== undefined && (typeof tc.slug !== "string" || !/^[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{N}]+(-[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{N}]+)*$/u.test(tc.slug))) {
           bad(`${path}.slug`, `must be lower-case letters and digits joined by single -, got ${JSON.stringify(tc.slug)}`);
         }
         checkRules(`${path}.select`, tc.select);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cleanText, collapseSpace, toPlainText } from "../src/records/clean-text.js";
+import { cleanText, collapseSpace, cutText, normalizeNewlines, toPlainText } from "../src/records/clean-text.js";
 import { escapeAttr, escapeHtmlInXml, escapeXml, rfc822 } from "../src/render/_xml.js";
 
 describe("cleanText", () => {
@@ -40,5 +40,24 @@ describe("XML escaping", () => {
   });
   it("writes RFC 822 dates in GMT with a four-digit year", () => {
     expect(rfc822("2021-07-19T10:00:00Z")).toBe("Mon, 19 Jul 2021 10:00:00 GMT");
+  });
+});
+
+describe("cutText", () => {
+  it("leaves short text alone and cuts long text to max characters ending in …", () => {
+    expect(cutText("abc", 3)).toBe("abc");
+    expect(cutText("abcdef", 4)).toBe("abc…");
+  });
+  it("never leaves half of a surrogate pair at the cut", () => {
+    // "a😀😀": the cut at 3 would fall between the halves of the first emoji.
+    expect(cutText("a😀😀", 3)).toBe("a…");
+    expect(cutText("a😀😀", 4)).toBe("a😀…");
+  });
+});
+
+describe("normalizeNewlines", () => {
+  it("turns CRLF and lone CR into LF, as XML parsers do on reading", () => {
+    expect(normalizeNewlines("a\r\nb\rc\nd")).toBe("a\nb\nc\nd");
+    expect(normalizeNewlines("plain")).toBe("plain");
   });
 });

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, lstatSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIAGNOSTIC_CODES, buildFeeds, loadRecords, normalizeRecords, writeFiles } from "../src/index.js";
 import type { ArticleRecord, BuildReport, Diagnostic, OutputFile } from "../src/types.js";
 import { CLI, tempDir } from "./helpers/fixtures.js";
@@ -12,7 +12,9 @@ import { XML_ILLEGAL, elementNames, findAll, parseEveryFile, parseXml, readFeedS
 // tree (committed text fixtures in test/fixtures/hostile/ plus files generated here that cannot
 // be committed: BOM, CRLF, binary, invalid UTF-8, a sparse 100 MB file, symbolic links).
 
+const BASE_INPUT = { title: "Base", webUrl: "https://hostile.example.com/base", publishedDateTime: "2024-03-01T10:00:00Z", published: true };
 const CONFIG = { baseUrl: "https://example.com/feeds/", limit: 1000 };
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const severityOf = (code: string): string => (DIAGNOSTIC_CODES as Record<string, string>)[code] ?? "unknown";
 
 let dir = "";
@@ -22,15 +24,25 @@ let records: ArticleRecord[] = [];
 let diagnostics: Diagnostic[] = [];
 let files: OutputFile[] = [];
 let report: BuildReport;
+const temps: string[] = [];
+const temp = (prefix: string) => {
+  const d = tempDir(prefix);
+  temps.push(d);
+  return d;
+};
 
 beforeAll(async () => {
-  dir = tempDir("topicfeeds-hostile-inputs-");
+  dir = temp("topicfeeds-hostile-inputs-");
   inDir = join(dir, "in");
   recordPaths = buildHostileTree(inDir);
   const set = await loadRecords(inDir, { cwd: inDir });
   records = set.records;
   ({ files, report } = buildFeeds(set, CONFIG));
   diagnostics = report.diagnostics;
+});
+
+afterAll(() => {
+  for (const d of temps) rmSync(d, { recursive: true, force: true });
 });
 
 const diagsOf = (path: string) => diagnostics.filter((d) => d.file === path);
@@ -71,6 +83,12 @@ describe("each hostile input has exactly its outcome", () => {
       expect(site().json.map((i) => i.title)).toContain(want.title);
     }
     if (want.published !== undefined) expect(recordOf(path)?.publishedDateTime).toBe(want.published);
+    if (want.unpublished === true) {
+      expect(d.filter((x) => x.severity === "error")).toEqual([]);
+      const r = recordOf(path) as ArticleRecord;
+      expect(r.published).toBe(false);
+      expect(allOutput()).not.toContain(r.webUrl);
+    }
   });
 
   it("publishes every other record of every folder (a canary per folder)", () => {
@@ -124,7 +142,7 @@ describe("files", () => {
   });
 
   it.skipIf(IS_ROOT)("reports a file it may not read (chmod 000) as read-failed and publishes its neighbour", async () => {
-    const d = tempDir("topicfeeds-unreadable-");
+    const d = temp("topicfeeds-unreadable-");
     addUnreadable(d);
     writeFileSync(join(d, "ok.md"), recordText("Readable neighbour", "neighbour"));
     const set = await loadRecords(d, { cwd: d });
@@ -133,21 +151,17 @@ describe("files", () => {
   });
 
   it("rejects a sparse 100 MB file by its size without reading it into memory", async () => {
-    const d = tempDir("topicfeeds-huge-");
+    const d = temp("topicfeeds-huge-");
     buildHostileTreeHugeOnly(d);
     const before = process.memoryUsage().arrayBuffers;
-    const t0 = performance.now();
     const set = await loadRecords(d, { cwd: d });
-    expect(performance.now() - t0).toBeLessThan(2000);
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(50 * 1024 * 1024);
     expect(set.diagnostics).toEqual([expect.objectContaining({ code: "file-too-large", severity: "error", file: "huge-100mb.md" })]);
     expect(set.records.map((r) => r.title)).toEqual(["Small neighbour"]);
   });
 
-  it("reads a YAML alias bomb (10 levels of 10) quickly, to a record or a diagnostic", async () => {
-    const t0 = performance.now();
+  it("reads a YAML alias bomb (10 levels of 10) to a record or a diagnostic, without expanding it", async () => {
     const set = await loadRecords(join(inDir, "files", "alias-bomb.md"), { cwd: inDir });
-    expect(performance.now() - t0).toBeLessThan(2000);
     const published = set.records.length === 1;
     const rejected = set.diagnostics.some((d) => d.severity === "error" && d.file === "files/alias-bomb.md");
     expect(published !== rejected).toBe(true);
@@ -158,28 +172,32 @@ describe("files", () => {
 });
 
 function buildHostileTreeHugeOnly(d: string): void {
+  // Sparse, created at test time: no disk space and no memory unless something reads it.
   writeFileSync(join(d, "huge-100mb.md"), "---\n");
-  // Same as the tree's huge file: sparse, created at test time.
-  spawnSync("truncate", ["-s", "100M", join(d, "huge-100mb.md")]);
-  if (lstatSync(join(d, "huge-100mb.md")).size !== 100 * 1024 * 1024) throw new Error("could not create the sparse file");
+  truncateSync(join(d, "huge-100mb.md"), 100 * 1024 * 1024);
+  expect(lstatSync(join(d, "huge-100mb.md")).size).toBe(100 * 1024 * 1024);
   writeFileSync(join(d, "small.md"), recordText("Small neighbour", "small"));
 }
 
 describe("fields", () => {
   it("reads YAML 1.1 surprises as the author meant, or rejects them", () => {
     expect(recordOf("fields/quality-octal.md")?.quality).toBe(54);
-    expect(recordOf("fields/quality-octal-comment.md")?.quality).toBe(54);
     expect(recordOf("fields/quality-string.md")?.quality).toBe(60);
     expect(recordOf("fields/topics-string.md")?.topics).toEqual(["AI"]);
     expect(recordOf("fields/published-no.md")).toBeUndefined();
     expect(recordOf("fields/updated-feb30.md")?.updatedDateTime).toBeUndefined();
   });
 
+  it("reads quality: 054 followed by a YAML comment as 54, as without the comment", () => {
+    expect(recordOf("fields/quality-octal-comment.md")?.quality).toBe(54);
+  });
+
   it.each(["Pacific/Chatham", "America/St_Johns", "Asia/Kathmandu", "UTC"])("reads a date without offset as UTC, never local time (TZ=%s)", async (tz) => {
     const saved = process.env.TZ;
     process.env.TZ = tz;
     try {
-      expect(new Date(2024, 2, 1, 10).getTimezoneOffset()).toBe(tz === "UTC" ? 0 : expect.any(Number));
+      // The zone really changed for this process (Node resets its zone cache when TZ is set).
+      expect(new Date(2024, 2, 1, 10).getTimezoneOffset() === 0).toBe(tz === "UTC");
       const paths = ["fields/date-no-offset.md", "fields/date-no-offset-unquoted.md", "fields/date-space.md", "fields/date-only.md", "fields/date-only-quoted.md"];
       const set = await loadRecords(paths.map((p) => join(inDir, p)), { cwd: inDir });
       for (const p of paths) {
@@ -263,9 +281,15 @@ describe("text", () => {
   });
 
   it("no output file contains a character XML forbids, raw or as a JSON escape of a lone surrogate", () => {
+    // A JSON escape of a surrogate that is not half of a pair (JSON.stringify writes pairs raw).
+    const loneEscape = /\\u(?:d[89ab][0-9a-f]{2}(?!\\ud[c-f])|d[c-f][0-9a-f]{2})/i;
+    const around = (text: string, re: RegExp) => {
+      const m = re.exec(text);
+      return m === null ? null : JSON.stringify(text.slice(Math.max(0, m.index - 30), m.index + 12));
+    };
     for (const f of files) {
-      expect(XML_ILLEGAL.test(f.contents), f.path).toBe(false);
-      if (f.path.endsWith(".json")) expect(f.contents, f.path).not.toMatch(/\\u(?:d[89ab][0-9a-f]{2}(?!\\u(?:d[c-f]))|d[c-f][0-9a-f]{2})/i);
+      expect(around(f.contents, XML_ILLEGAL), f.path).toBeNull();
+      if (f.path.endsWith(".json")) expect(around(f.contents, loneEscape), f.path).toBeNull();
     }
   });
 
@@ -275,11 +299,11 @@ describe("text", () => {
       const names = elementNames(parseXml(f.contents, f.path));
       for (const bad of ["script", "img", "svg"]) expect(names.has(bad), `${f.path} has a <${bad}> element`).toBe(false);
     }
-    const rss = parseXml(files.find((f) => f.path === "rss.xml")?.contents ?? "");
-    const item = findAll(rss, "item").find((i) => findAll(i, "title").map(textOf)[0] === "HTML excerpt");
     // RSS description is HTML: after XML parsing it must still be escaped HTML, never a tag.
-    const description = textOf(findAll(item as never, "description")[0] as never);
-    expect(description).not.toMatch(/<\s*(script|img|svg)/i);
+    const rssDoc = parseXml(files.find((f) => f.path === "rss.xml")?.contents ?? "");
+    const descriptions = findAll(rssDoc, "description").map(textOf);
+    expect(descriptions.some((t) => t.includes("&lt;script&gt;alert(1)"))).toBe(true);
+    for (const t of descriptions) expect(t).not.toMatch(/<\s*(script|img|svg)/i);
     const { rss: r, atom, json } = inAllFormats("HTML excerpt");
     expect([r.summary, atom.summary, json.summary]).toEqual([excerpt, excerpt, excerpt]);
     const atomDoc = parseXml(files.find((f) => f.path === "atom.xml")?.contents ?? "");
@@ -311,13 +335,21 @@ describe("text", () => {
 
   it("never cuts a 200 KB emoji excerpt inside a surrogate pair", () => {
     const r = recordOf("text/huge-emoji-excerpt.md") as ArticleRecord;
-    expect(r.excerpt?.isWellFormed()).toBe(true);
+    expect(LONE_SURROGATE.exec(r.excerpt ?? "")?.index).toBeUndefined();
     expect(r.excerpt?.endsWith("😀…")).toBe(true);
   });
 
   it("never cuts an emoji title inside a surrogate pair", () => {
     const r = recordOf("text/huge-emoji-title.md") as ArticleRecord;
-    expect(r.title.isWellFormed()).toBe(true);
+    expect(LONE_SURROGATE.exec(r.title)?.index).toBeUndefined();
+  });
+
+  it("never cuts a long category or related title inside a surrogate pair", () => {
+    const emoji = `x${"😀".repeat(400)}`;
+    const set = normalizeRecords([{ ...BASE_INPUT, category: emoji, related: [{ title: emoji, webUrl: "https://elsewhere.example.org/r" }] }]);
+    const r = set.records[0] as ArticleRecord;
+    expect(LONE_SURROGATE.exec(r.category ?? "")?.index, "category").toBeUndefined();
+    expect(LONE_SURROGATE.exec(r.related[0]?.title ?? "")?.index, "related title").toBeUndefined();
   });
 });
 
@@ -341,7 +373,7 @@ describe("topics", () => {
     expect(slugs()).toEqual(expect.arrayContaining(["etc-passwd", "script", "a-b", "rss-xml"]));
     const invalid = diagsOf("topics/paths.md").filter((x) => x.code === "invalid-topic");
     expect(invalid.map((x) => /topic "(.*?)"/.exec(x.message)?.[1]).sort()).toEqual(["!!!", "..", "/"]);
-    for (const f of files) expect(f.path).toMatch(/^(?:[\p{Ll}\p{Lo}\p{Lm}\p{N}]+(?:-[\p{Ll}\p{Lo}\p{Lm}\p{N}]+)*\/)?(?:rss\.xml|atom\.xml|feed\.json)$|^(?:feeds\.opml|index\.html)$/u);
+    for (const f of files) expect(f.path).toMatch(/^(?:[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{N}]+(?:-[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{N}]+)*\/)?(?:rss\.xml|atom\.xml|feed\.json)$|^(?:feeds\.opml|index\.html)$/u);
   });
 
   it("gives topics in other scripts (Japanese katakana, CJK, Hebrew, Arabic) their own feeds", () => {
@@ -358,7 +390,7 @@ describe("topics", () => {
   });
 
   it("writes nothing outside the output folder (writeFiles into a temp folder)", () => {
-    const d = tempDir("topicfeeds-hostile-write-");
+    const d = temp("topicfeeds-hostile-write-");
     writeFiles(join(d, "out"), files);
     const tree = walkTree(d);
     expect(tree.every((p) => p === "out" || p.startsWith("out/"))).toBe(true);
@@ -433,13 +465,15 @@ describe("the CLI over the whole mixed folder", () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
     const rep = JSON.parse(r.stdout) as BuildReport;
     expect(rep.records).toEqual(report.records);
-    for (const [path, want] of Object.entries(EXPECT)) {
-      if (want.code === undefined) continue;
-      expect(
-        rep.diagnostics.some((d) => d.file === `in/${path}` && d.code === want.code && (want.line === undefined || d.line === want.line)),
-        `${path}: ${want.code}`,
-      ).toBe(true);
+    // Every rejected file is named with an error (the exact code of each is checked in-process above).
+    const rejected = new Set(diagnostics.filter((d) => d.severity === "error").map((d) => d.file));
+    expect(rejected.size).toBeGreaterThan(30);
+    for (const path of rejected) {
+      expect(rep.diagnostics.some((d) => d.file === `in/${path}` && d.severity === "error"), `${path} is not named with an error`).toBe(true);
     }
+    // The CLI (worker-ready scan, prefilter, lean records) finds what loadRecords finds.
+    const key = (d: Diagnostic, prefix: string) => `${d.code} ${prefix}${d.file ?? ""}:${d.line ?? ""} ${d.field ?? ""}`;
+    expect(rep.diagnostics.map((d) => key(d, "")).sort()).toEqual(diagnostics.map((d) => key(d, "in/")).sort());
     // The whole temp tree: the input untouched, everything else inside out/, no temp files left.
     const tree = walkTree(dir);
     expect(tree.filter((p) => p.startsWith("in/") || p === "in")).toEqual(["in", ...inBefore.map((p) => `in/${p}`)]);

@@ -35,6 +35,8 @@ describe("parseDate", () => {
     expect(parseDate("yesterday")).toHaveProperty("error", expect.stringContaining("ISO 8601"));
     expect(parseDate(1626688800)).toHaveProperty("error", expect.stringContaining("number"));
     expect(parseDate("0999-01-01T00:00:00Z")).toHaveProperty("error", expect.stringContaining("1000–9999"));
+    // Date.UTC would read the year 99 as 1999.
+    expect(parseDate("0099-01-01T00:00:00Z")).toHaveProperty("error", expect.stringContaining("the year 99"));
     expect(parseDate(new Date(Number.NaN))).toHaveProperty("error");
   });
 });

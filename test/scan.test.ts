@@ -66,7 +66,7 @@ describe("scanRecords", () => {
     const dir = corpus();
     const cacheDir = join(tempDir(), "cache");
     const first = await build(dir, { cacheDir, cacheKey: "a", workers: 1 });
-    const cacheFile = join(cacheDir, "records-v3.jsonl");
+    const cacheFile = join(cacheDir, "records-v4.jsonl");
     const text = readFileSync(cacheFile, "utf8");
     const tampered = text.replace("https://", "https://evil.example/");
     expect(tampered).not.toBe(text);

@@ -17,6 +17,9 @@ describe("slugify", () => {
     ["rss.xml", "rss-xml"],
     ["../../etc", "etc"],
     ["<script>", "script"],
+    ["コーヒー", "コーヒー"],
+    ["हिन्दी समाचार", "हिन्दी-समाचार"],
+    ["ภาษาไทย", "ภาษาไทย"],
   ])("%s → %s", (name, slug) => {
     expect(slugify(name)).toBe(slug);
   });

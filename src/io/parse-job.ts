@@ -55,7 +55,8 @@ export function parseJob(job: ParseJob, settings: ParseSettings): FileOutcome | 
     const parsed = parseRecordBytes(off === st.size ? bytes : bytes.subarray(0, off), job.shown);
     const diags = parsed.diagnostics.length === 0 ? 0 : parsed.diagnostics;
     const r = parsed.record;
-    if (r === undefined) return [identity, diags, 0, 0];
+    // A rejected draft: no record, but its URLs stay hidden (a drop row with no rule, not counted).
+    if (r === undefined) return [identity, diags, 0, parsed.hiddenKeys === undefined ? 0 : ["", parsed.hiddenKeys, [], null]];
     const rule = settings.prefilter?.dropRule(r);
     if (rule !== undefined && settings.prefilter !== undefined) return [identity, diags, 0, dropRow(settings.prefilter, r, rule)];
     return [identity, diags, encodeRecord(settings.lean ? leanRecord(r) : r), 0];

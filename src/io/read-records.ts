@@ -3,7 +3,7 @@ import { isUtf8 } from "node:buffer";
 import { relative, resolve, sep } from "node:path";
 import type { RecordSet } from "../build.js";
 import { diagnostic } from "../diagnostics/diagnostic.js";
-import { normalizeRecord } from "../records/normalize-record.js";
+import { normalizeRecord, type NormalizeResult } from "../records/normalize-record.js";
 import { parseFrontMatter } from "../records/parse-front-matter.js";
 import type { ArticleRecord, Diagnostic } from "../types.js";
 
@@ -104,7 +104,7 @@ export function listRecordFiles(inputs: readonly string[], cwd = process.cwd()):
  * @param shownAs - the name diagnostics use
  * @returns the record (unless rejected) and its diagnostics
  */
-export function readRecordFile(path: string, shownAs: string, maxFileSize = DEFAULT_MAX): { record?: ArticleRecord; diagnostics: Diagnostic[] } {
+export function readRecordFile(path: string, shownAs: string, maxFileSize = DEFAULT_MAX): NormalizeResult {
   let bytes: Buffer;
   try {
     const size = statSync(path).size;
@@ -124,7 +124,7 @@ export function readRecordFile(path: string, shownAs: string, maxFileSize = DEFA
  * @param bytes - the file's bytes
  * @param shownAs - the name diagnostics use
  */
-export function parseRecordBytes(bytes: Uint8Array, shownAs: string): { record?: ArticleRecord; diagnostics: Diagnostic[] } {
+export function parseRecordBytes(bytes: Uint8Array, shownAs: string): NormalizeResult {
   const nul = bytes.indexOf(0);
   if (nul !== -1) {
     return { diagnostics: [diagnostic("invalid-encoding", `the file contains a NUL byte at offset ${nul}: it is binary, not a text record`, { file: shownAs })] };
@@ -158,14 +158,18 @@ export async function loadRecords(inputs: string | readonly string[], options: L
   const listed = listRecordFiles(typeof inputs === "string" ? [inputs] : inputs, cwd);
   const records: ArticleRecord[] = [];
   const diagnostics: Diagnostic[] = [...listed.diagnostics];
+  const hiddenKeys: string[] = [];
   let rejected = 0;
   for (const file of listed.files) {
     const r = readRecordFile(file, display(file, cwd), options.maxFileSize ?? DEFAULT_MAX);
     diagnostics.push(...r.diagnostics);
+    if (r.hiddenKeys !== undefined) hiddenKeys.push(...r.hiddenKeys);
     if (r.record === undefined) rejected++;
     else records.push(r.record);
   }
-  return { records, diagnostics, read: listed.files.length, rejected };
+  const set: RecordSet = { records, diagnostics, read: listed.files.length, rejected };
+  if (hiddenKeys.length > 0) set.hiddenKeys = hiddenKeys;
+  return set;
 }
 
 

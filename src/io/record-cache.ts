@@ -5,7 +5,7 @@ import { VERSION } from "../version.js";
 import type { FileOutcome } from "./record-rows.js";
 import { writeFiles } from "./write-files.js";
 
-const FILE = "records-v3.jsonl";
+const FILE = "records-v4.jsonl";
 
 /**
  * Reads the record cache: per record file, its identity and what it came to. Returns no entries

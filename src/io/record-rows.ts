@@ -12,7 +12,10 @@ export type RecordRow = [
   provider: [string, string | null] | 0, topics: string[], images: [string, number | null, number | null][], related: [string, string][], source: string | null,
 ];
 
-/** A record a prefilter set aside: the rule, its hidden URL keys, its topics and date if visible. */
+/**
+ * A record a prefilter set aside: the rule, its hidden URL keys, its topics and date if visible.
+ * With the rule `""`, a rejected record whose URLs are hidden (it counts as rejected, not dropped).
+ */
 export type DropRow = [rule: string, hiddenKeys: string[], topics: string[], newest: string | null];
 
 /** What one record file came to: kept (a row), set aside (a drop row), or rejected (neither). */

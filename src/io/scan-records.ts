@@ -92,6 +92,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   const dropped = emptySummary();
   const pathOf = new Map<ArticleRecord, string>();
   const forCache: { paths: string[]; outcomes: FileOutcome[]; json: string | undefined }[] = [];
+  const hiddenKeys: string[] = [];
   let rejected = 0;
   let parsed = 0;
   let i = 0;
@@ -117,8 +118,11 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
         const r = decodeRecord(row);
         records.push(r);
         pathOf.set(r, path);
-      } else if (drop !== 0) addDropRow(dropped, drop);
-      else rejected++;
+      } else if (drop !== 0 && drop[0] !== "") addDropRow(dropped, drop);
+      else {
+        rejected++;
+        if (drop !== 0) for (const k of drop[1]) hiddenKeys.push(k);
+      }
     }
     if (options.cacheDir !== undefined) forCache.push({ paths: batchPaths, outcomes: merged, json: fresh ? batch.json : undefined });
   }
@@ -156,6 +160,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     stats: { files: paths.length, parsed, fromCache: paths.length - parsed, workers, cache: cacheNote },
   };
   if (prefilter !== undefined) result.dropped = dropped;
+  if (hiddenKeys.length > 0) result.hiddenKeys = hiddenKeys;
   return result;
 }
 

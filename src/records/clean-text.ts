@@ -58,3 +58,29 @@ export function toPlainText(text: string): string {
     return legal ? String.fromCodePoint(cp) : "";
   });
 }
+
+/**
+ * Cuts text to at most `max` UTF-16 code units, the last being `…`, never inside a surrogate
+ * pair (half an emoji is a lone surrogate: illegal in XML, an error in strict JSON readers).
+ *
+ * @example
+ * cutText("abcdef", 4) // "abc…"
+ */
+export function cutText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${text.slice(0, end)}…`;
+}
+
+/**
+ * Turns CRLF and lone CR line ends into LF: XML parsers do the same on reading, so without it
+ * an excerpt would read back differently from XML and from JSON.
+ *
+ * @example
+ * normalizeNewlines("a\r\nb\rc") // "a\nb\nc"
+ */
+export function normalizeNewlines(text: string): string {
+  return text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text;
+}

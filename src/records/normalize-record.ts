@@ -1,7 +1,7 @@
 import { diagnostic, describeValue, type DiagnosticCode } from "../diagnostics/diagnostic.js";
 import type { ArticleRecord, Diagnostic, Provider, RecordImage, RelatedLink } from "../types.js";
-import { canonicalUrl } from "./canonical-url.js";
-import { cleanText, collapseSpace, toPlainText } from "./clean-text.js";
+import { canonicalUrl, sameArticleKey } from "./canonical-url.js";
+import { cleanText, collapseSpace, cutText, normalizeNewlines, toPlainText } from "./clean-text.js";
 import { parseDate } from "./parse-date.js";
 
 /** Where a record came from, so diagnostics can point at it. */
@@ -18,6 +18,12 @@ export interface RecordSource {
 export interface NormalizeResult {
   record?: ArticleRecord;
   diagnostics: Diagnostic[];
+  /**
+   * For a rejected record not marked `published: true` (a draft, as far as anyone can tell):
+   * the same-article keys of its URLs, so that related links to it are left out like links to
+   * any other draft.
+   */
+  hiddenKeys?: string[];
 }
 
 const HOST = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(?:\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/i;
@@ -66,10 +72,10 @@ export function normalizeRecord(data: unknown, source: RecordSource = {}): Norma
     }
     const cleaned = cleanText(s);
     if (cleaned.changed) report("text-cleaned", field, "contained characters that XML forbids (control characters or lone surrogates); they were removed");
-    s = cleaned.text;
+    s = normalizeNewlines(cleaned.text);
     if (s.length > max) {
       report("text-cleaned", field, `was ${s.length} characters long; cut to ${max}`);
-      s = `${s.slice(0, max - 1)}…`;
+      s = cutText(s, max);
     }
     return s;
   };
@@ -92,9 +98,10 @@ export function normalizeRecord(data: unknown, source: RecordSource = {}): Norma
       if (required) report("missing-field", field, "is required (an ISO 8601 date-time such as 2021-07-19T10:00:00Z)");
       return undefined;
     }
-    // js-yaml turns an unquoted impossible date (2023-02-30) into a real one (March 2): check the text as written.
+    // js-yaml turns an unquoted impossible date (2023-02-30, 2023-2-30) into a real one (March 2),
+    // and 0099 into 1999: check the text as written.
     const raw = value instanceof Date ? source.rawOf?.(field) : undefined;
-    const parsed = parseDate(raw !== undefined && /^\d{4}-\d\d-\d\d/.test(raw) ? raw : value);
+    const parsed = parseDate(raw ?? value);
     if ("error" in parsed) {
       if (required) report("invalid-date", field, parsed.error);
       else report("field-ignored", field, `${parsed.error}; the field was ignored`);
@@ -257,7 +264,7 @@ export function normalizeRecord(data: unknown, source: RecordSource = {}): Norma
     const c = canonicalUrl(url);
     if (c.error !== undefined) return `webUrl ${c.error}`;
     const t = typeof item.title === "string" ? collapseSpace(toPlainText(cleanText(item.title).text)) : "";
-    const link: RelatedLink = { title: t.slice(0, 500), url: c.url };
+    const link: RelatedLink = { title: cutText(t, 500), url: c.url };
     return link;
   });
 
@@ -277,7 +284,8 @@ export function normalizeRecord(data: unknown, source: RecordSource = {}): Norma
   }
 
   if (rejected || titleText === undefined || titleText === "" || published === undefined || webUrl === undefined || originalUrl === undefined) {
-    return { diagnostics };
+    const hiddenKeys = raw.published === true ? [] : [...new Set([webUrl, originalUrl].filter((u) => u !== undefined).map(sameArticleKey))];
+    return hiddenKeys.length === 0 ? { diagnostics } : { diagnostics, hiddenKeys };
   }
   const record = makeRecord({
     id: webUrl,

@@ -17,13 +17,17 @@ export function normalizeRecords(inputs: Iterable<RecordInput>, label: (i: numbe
   const records: ArticleRecord[] = [];
   const diagnostics: Diagnostic[] = [];
   let read = 0;
+  const hiddenKeys: string[] = [];
   let rejected = 0;
   for (const input of inputs) {
     const result = normalizeRecord(input, { file: label(read) });
     read++;
     diagnostics.push(...result.diagnostics);
+    if (result.hiddenKeys !== undefined) hiddenKeys.push(...result.hiddenKeys);
     if (result.record === undefined) rejected++;
     else records.push(result.record);
   }
-  return { records, diagnostics, read, rejected };
+  const set: RecordSet = { records, diagnostics, read, rejected };
+  if (hiddenKeys.length > 0) set.hiddenKeys = hiddenKeys;
+  return set;
 }

@@ -54,7 +54,9 @@ export function parseDate(value: unknown): ParsedDate | { error: string } {
     offsetMin = sign * (oh * 60 + om);
   }
   const millis = frac === "" ? 0 : Math.floor(Number(`0.${frac}`) * 1000 + 1e-9);
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMin * 60_000;
+  // Date.UTC reads the years 0–99 as 1900–1999: compute those 400 years (146,097 days) later and shift back.
+  const early = year < 100;
+  const ms = Date.UTC(early ? year + 400 : year, month - 1, day, hour, minute, second, millis) - (early ? 146_097 * 86_400_000 : 0) - offsetMin * 60_000;
   return checked(ms, zone === undefined);
 }
 

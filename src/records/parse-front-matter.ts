@@ -40,11 +40,15 @@ export function parseFrontMatter(text: string, file?: string): FrontMatterResult
   }
   const { lineOf, rawOf } = makeLookup(yaml);
   const fast = yaml.includes("\r") ? undefined : parseFastYaml(yaml);
-  if (fast !== undefined) return { data: fast, lineOf, rawOf };
+  if (fast !== undefined && !isEmptyMapping(fast)) return { data: fast, lineOf, rawOf };
   try {
     // An options object always: without one gray-matter caches by content, and a second parse
     // of the same broken YAML silently returns {}.
     const parsed = grayMatter()(body, {});
+    // gray-matter gives {} for front matter of only comments, `~` or `null`: no record there.
+    if (isEmptyMapping(parsed.data)) {
+      return { diagnostic: diagnostic("not-a-record", "the front matter holds no fields (only comments, null or {}); a record needs at least title, webUrl and publishedDateTime", { ...where, line: 2 }) };
+    }
     return { data: parsed.data, lineOf, rawOf };
   } catch (error) {
     const e = error as { name?: string; reason?: string; message?: string; mark?: { line?: number; column?: number } };
@@ -66,6 +70,10 @@ export function parseFrontMatter(text: string, file?: string): FrontMatterResult
     }
     return { diagnostic: diagnostic("yaml-syntax", `the front matter could not be read: ${e.message ?? String(error)}`, where) };
   }
+}
+
+function isEmptyMapping(data: unknown): boolean {
+  return typeof data === "object" && data !== null && !Array.isArray(data) && Object.keys(data).length === 0;
 }
 
 type GrayMatter = (text: string, options: object) => { data: unknown };
@@ -96,7 +104,9 @@ function makeLookup(yaml: string): { lineOf: (key: string) => number | undefined
       const at = find(key);
       if (at === -1) return undefined;
       const end = yaml.indexOf("\n", at);
-      return yaml.slice(at + key.length + 1, end === -1 ? undefined : end).replace(/\r$/, "").trim();
+      const text = yaml.slice(at + key.length + 1, end === -1 ? undefined : end).replace(/\r$/, "").trim();
+      // A plain (unquoted) scalar ends where a comment starts: white space, then #.
+      return text.startsWith('"') || text.startsWith("'") ? text : text.replace(/\s+#.*$/, "");
     },
   };
 }

@@ -1,6 +1,6 @@
 import { diagnostic } from "../diagnostics/diagnostic.js";
 import { sameArticleKey } from "../records/canonical-url.js";
-import { sortRecords } from "../model/sort-records.js";
+import { sortOldestFirst, sortRecords } from "../model/sort-records.js";
 import type { ArticleRecord, Diagnostic } from "../types.js";
 import type { ResolvedRules } from "./resolve-rules.js";
 
@@ -47,7 +47,7 @@ export function selectRecords(records: readonly ArticleRecord[], rules: Resolved
 
 function dedupe(records: ArticleRecord[], dropped: Map<ArticleRecord, string>, diagnostics: Diagnostic[]): ArticleRecord[] {
   // Oldest first, so the original article (published first) is the copy that stays.
-  const ordered = sortRecords([...records], "published").reverse();
+  const ordered = sortOldestFirst([...records]);
   const owner = new Map<string, ArticleRecord>();
   const kept: ArticleRecord[] = [];
   for (const r of ordered) {

@@ -63,7 +63,7 @@ export function groupByTopic(
     const name = e.configName ?? mostFrequent(e.spellings) ?? key;
     const config = e.config ?? {};
     const slug = config.slug !== undefined ? config.slug : slugify(name);
-    if (slug === "" || !/^[\p{Ll}\p{Lo}\p{N}-]+$/u.test(slug) || slug.startsWith("-")) {
+    if (slug === "" || !/^[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{N}-]+$/u.test(slug) || slug.startsWith("-")) {
       diagnostics.push(diagnostic("invalid-topic", `topic ${JSON.stringify(name)} has no usable slug (${slug === "" ? "only punctuation" : JSON.stringify(slug)}); it gets no feed of its own (set topics[${JSON.stringify(name)}].slug in the config)`, firstSource(e.records)));
       continue;
     }

@@ -2,7 +2,8 @@ const WORDS: Record<string, string> = { "&": " and ", "+": " plus ", "#": " shar
 
 /**
  * Turns a topic name into a stable, readable slug for URLs and folder names: lower case, Latin
- * accents folded (`Künstliche` → `kunstliche`), letters of other scripts kept as they are,
+ * accents folded (`Künstliche` → `kunstliche`), letters (and their combining marks) of other
+ * scripts kept as they are,
  * `&`/`+`/`#`/`@` spelled out, everything else a single `-`. The result never contains `.`,
  * `/` or `\`, so it can never name a file outside the output folder. Returns `""` when nothing
  * usable is left (a name of only punctuation).
@@ -28,6 +29,10 @@ export function slugify(name: string): string {
       out += base.replace(/[^A-Za-z0-9]/g, "").toLowerCase();
     } else if (/[\p{L}\p{N}]/u.test(ch)) {
       out += ch.toLowerCase();
+    } else if (/\p{M}/u.test(ch)) {
+      // A combining mark (Devanagari vowel signs, Thai tone marks) belongs to the letter before it;
+      // after a Latin letter, where the accent was folded away, it goes too.
+      if (out !== "" && !/[-a-z0-9]$/.test(out)) out += ch;
     } else {
       out += "-";
     }

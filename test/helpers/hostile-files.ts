@@ -23,6 +23,8 @@ export interface Expectation {
   ignored?: true;
   /** publishedDateTime the record must end with. */
   published?: string;
+  /** The record is read but not published (a draft): in no feed. */
+  unpublished?: true;
 }
 
 const H = "https://hostile.example.com";
@@ -121,8 +123,8 @@ export const EXPECT: Record<string, Expectation> = {
   "dupes/same-url-1.md": { title: "Same URL one" },
   "dupes/same-url-2.md": { code: "duplicate-record" },
   // Secrets and drafts
-  "drafts/draft.md": {},
-  "drafts/no-flag.md": { code: "missing-published", field: "published" },
+  "drafts/draft.md": { unpublished: true },
+  "drafts/no-flag.md": { code: "missing-published", field: "published", unpublished: true },
   "drafts/rejected-draft.md": { code: "invalid-field", line: 6, field: "quality" },
   "drafts/points-at-drafts.md": { title: "Points at drafts" },
   "drafts/points-at-rejected.md": { title: "Points at a rejected draft" },
