@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, lstatSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIAGNOSTIC_CODES, buildFeeds, loadRecords, normalizeRecords, writeFiles } from "../src/index.js";
@@ -148,6 +148,45 @@ describe("files", () => {
     const set = await loadRecords(d, { cwd: d });
     expect(set.diagnostics).toEqual([expect.objectContaining({ code: "read-failed", file: "unreadable.md" })]);
     expect(set.records.map((r) => r.title)).toEqual(["Readable neighbour"]);
+  });
+
+  // Root reads any file: there, the CLI runs as the user nobody (setpriv, util-linux), so CI checks this too.
+  const NOBODY = ["--reuid=65534", "--regid=65534", "--clear-groups"];
+  const canDropToNobody = IS_ROOT && spawnSync("setpriv", [...NOBODY, process.execPath, "-e", "0"], { timeout: 10_000 }).status === 0;
+  it.skipIf(!canDropToNobody)("reports a file its user may not read as read-failed and publishes its neighbour (CLI run as nobody)", () => {
+    const d = temp("topicfeeds-unreadable-nobody-");
+    chmodSync(d, 0o755);
+    mkdirSync(join(d, "in"), { mode: 0o755 });
+    mkdirSync(join(d, "out"), { mode: 0o777 });
+    chmodSync(join(d, "out"), 0o777);
+    addUnreadable(join(d, "in"));
+    writeFileSync(join(d, "in", "ok.md"), recordText("Readable neighbour", "neighbour"), { mode: 0o644 });
+    const r = spawnSync("setpriv", [...NOBODY, process.execPath, CLI, "build", "in", "-o", "out", "--base-url", "https://example.com/feeds/", "--no-cache", "--report", "json"], { cwd: d, encoding: "utf8", timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const rep = JSON.parse(r.stdout) as BuildReport;
+    expect(rep.diagnostics.map((x) => [x.code, x.file])).toEqual([["read-failed", "in/unreadable.md"]]);
+    expect(rep.diagnostics[0]?.message).toMatch(/permission denied/);
+    expect(rep.records).toMatchObject({ read: 2, rejected: 1, published: 1 });
+    expect(readFileSync(join(d, "out", "feed.json"), "utf8")).toContain("Readable neighbour");
+  });
+
+  const hasMkfifo = spawnSync("mkfifo", ["--version"]).status === 0;
+  it.skipIf(!hasMkfifo)("rejects a FIFO named like a record without opening it for a blocking read (loadRecords and the CLI)", async () => {
+    const d = temp("topicfeeds-fifo-");
+    expect(spawnSync("mkfifo", [join(d, "pipe.md")]).status).toBe(0);
+    writeFileSync(join(d, "ok.md"), recordText("Beside a FIFO", "fifo-neighbour"));
+    const set = await loadRecords(d, { cwd: d });
+    expect(set.diagnostics.map((x) => [x.code, x.file])).toEqual([["read-failed", "pipe.md"]]);
+    expect(set.diagnostics[0]?.message).toMatch(/not a regular file/);
+    expect(set.records.map((x) => x.title)).toEqual(["Beside a FIFO"]);
+    // Named directly as an input, and through the CLI's scan (which opens files itself).
+    expect((await loadRecords(join(d, "pipe.md"), { cwd: d })).diagnostics.map((x) => x.code)).toEqual(["read-failed"]);
+    const out = temp("topicfeeds-fifo-out-");
+    const r = spawnSync(process.execPath, [CLI, "build", ".", "-o", out, "--base-url", "https://example.com/feeds/", "--no-cache", "--report", "json"], { cwd: d, encoding: "utf8", timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const rep = JSON.parse(r.stdout) as BuildReport;
+    expect(rep.diagnostics.map((x) => [x.code, x.file])).toEqual([["read-failed", "pipe.md"]]);
+    expect(rep.records).toMatchObject({ read: 2, rejected: 1, published: 1 });
   });
 
   it("rejects a sparse 100 MB file by its size without reading it into memory", async () => {

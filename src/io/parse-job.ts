@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from "node:fs";
 import { diagnostic } from "../diagnostics/diagnostic.js";
 import type { Prefilter } from "../select/prefilter.js";
 import { leanRecord } from "./lean-record.js";
@@ -39,9 +39,13 @@ export function parseJob(job: ParseJob, settings: ParseSettings): FileOutcome | 
   }
   let fd: number | undefined;
   try {
-    fd = openSync(job.path, "r");
+    // Non-blocking, so that opening a FIFO named like a record cannot hang the build.
+    fd = openSync(job.path, constants.O_RDONLY | constants.O_NONBLOCK);
     const st = fstatSync(fd);
     const identity: FileIdentity = [st.size, st.mtimeMs, st.ctimeMs, st.ino];
+    if (!st.isFile()) {
+      return [identity, [diagnostic("read-failed", "cannot read the file: it is not a regular file (a FIFO, socket or device)", { file: job.shown })], 0, 0];
+    }
     if (st.size > settings.maxFileSize) {
       return [identity, [diagnostic("file-too-large", `the file is ${mib(st.size)}; records may be at most ${mib(settings.maxFileSize)}`, { file: job.shown })], 0, 0];
     }

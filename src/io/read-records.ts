@@ -78,7 +78,8 @@ export function listRecordFiles(inputs: readonly string[], cwd = process.cwd()):
         continue;
       }
       if (st.isDirectory()) walk(path);
-      else if (st.isFile() && RECORD_FILE.test(name)) files.add(path);
+      // A FIFO, socket or device named like a record: listed, so that reading rejects it with the reason.
+      else if (RECORD_FILE.test(name)) files.add(path);
     }
   };
   for (const input of inputs) {
@@ -107,7 +108,10 @@ export function listRecordFiles(inputs: readonly string[], cwd = process.cwd()):
 export function readRecordFile(path: string, shownAs: string, maxFileSize = DEFAULT_MAX): NormalizeResult {
   let bytes: Buffer;
   try {
-    const size = statSync(path).size;
+    const st = statSync(path);
+    // Never open a FIFO or a device: reading one can block for ever.
+    if (!st.isFile()) return { diagnostics: [diagnostic("read-failed", "cannot read the file: it is not a regular file (a FIFO, socket or device)", { file: shownAs })] };
+    const size = st.size;
     if (size > maxFileSize) {
       return { diagnostics: [diagnostic("file-too-large", `the file is ${mib(size)}; records may be at most ${mib(maxFileSize)}`, { file: shownAs })] };
     }
