@@ -20,14 +20,11 @@
 // contenders run round-robin, run by run, so machine noise spreads over all of them.
 import { spawn, spawnSync } from "node:child_process";
 import {
-  closeSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
-  openSync,
   readdirSync,
   readFileSync,
-  readSync,
   rmSync,
   unlinkSync,
   writeFileSync,
@@ -35,6 +32,7 @@ import {
 import { arch, availableParallelism, cpus, platform, release, tmpdir, totalmem } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { readAll } from "./read-files.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..");
@@ -251,22 +249,6 @@ async function measure(c, corpus, run) {
   }
 }
 
-/** Reads every file once (untimed), like read-files does: warms the page cache. */
-function readAll(dir) {
-  const buf = Buffer.allocUnsafe(1 << 16);
-  let files = 0;
-  let bytes = 0;
-  for (const name of readdirSync(dir)) {
-    const fd = openSync(join(dir, name), "r");
-    try {
-      for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) bytes += n;
-    } finally {
-      closeSync(fd);
-    }
-    files++;
-  }
-  return { files, bytes };
-}
 
 // ---- corpus -------------------------------------------------------------------------------------
 function corpusDir(n) {
