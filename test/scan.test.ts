@@ -50,6 +50,25 @@ describe("scanRecords", () => {
     expect(reference.report.records.rejected).toBeGreaterThan(0);
   });
 
+  it("merges small batches from three threads in file order, and streams a cache a rebuild can use", async () => {
+    const dir = corpus();
+    const cacheDir = join(tempDir(), "cache");
+    const loaded = await loadRecords(dir, { cwd: dir });
+    const reference = buildFeeds(loaded, config);
+    const cold = await build(dir, { cacheDir, workers: 3, batchSize: 2 });
+    const lines = readFileSync(join(cacheDir, "records-v4.jsonl"), "utf8").trimEnd().split("\n");
+    expect(lines).toHaveLength(1 + Math.ceil(22 / 2));
+    const warm = await build(dir, { cacheDir, workers: 3, batchSize: 2 });
+    expect(warm.scan.stats).toMatchObject({ parsed: 0, fromCache: 22, cache: "cache used" });
+    const lean = await build(dir, { workers: 2, batchSize: 1, prefilter: config });
+    for (const run of [cold, warm, lean]) {
+      expect(run.files).toEqual(reference.files);
+      expect(run.report).toEqual(reference.report);
+      // In file order, as one thread reading the files one by one finds them.
+      expect(run.scan.diagnostics).toEqual(loaded.diagnostics);
+    }
+  });
+
   it("parses again only the file that changed, and reports cached diagnostics every time", async () => {
     const dir = corpus();
     const cacheDir = join(tempDir(), "cache");
@@ -78,6 +97,12 @@ describe("scanRecords", () => {
     expect(other.scan.stats).toMatchObject({ parsed: 22, cache: "cache ignored: config or options changed" });
     writeFileSync(cacheFile, "garbage");
     expect((await build(dir, { cacheDir, cacheKey: "b", workers: 1 })).scan.stats.cache).toMatch(/ignored/);
+    // A cache folder that cannot be made (a file is in the way): the build goes on without one.
+    const blocked = join(tempDir(), "not-a-folder");
+    writeFileSync(blocked, "x");
+    const uncached = await build(dir, { cacheDir: blocked, workers: 2, batchSize: 5 });
+    expect(uncached.scan.stats.cache).toMatch(/could not be written/);
+    expect(uncached.files).toEqual(first.files);
   });
 });
 
