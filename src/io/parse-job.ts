@@ -2,7 +2,7 @@ import { closeSync, constants, fstatSync, openSync, readSync, statSync } from "n
 import { diagnostic } from "../diagnostics/diagnostic.js";
 import type { Prefilter } from "../select/prefilter.js";
 import { leanRecord } from "./lean-record.js";
-import { parseRecordBytes } from "./read-records.js";
+import { notRegularFile, parseRecordBytes } from "./read-records.js";
 import { dropRow, encodeRecord, type FileIdentity, type FileOutcome } from "./record-rows.js";
 
 /** One file to look at: its path, how diagnostics name it, and the identity the cache knows. */
@@ -44,7 +44,7 @@ export function parseJob(job: ParseJob, settings: ParseSettings): FileOutcome | 
     const st = fstatSync(fd);
     const identity: FileIdentity = [st.size, st.mtimeMs, st.ctimeMs, st.ino];
     if (!st.isFile()) {
-      return [identity, [diagnostic("read-failed", "cannot read the file: it is not a regular file (a FIFO, socket or device)", { file: job.shown })], 0, 0];
+      return [identity, [notRegularFile(job.shown)], 0, 0];
     }
     if (st.size > settings.maxFileSize) {
       return [identity, [diagnostic("file-too-large", `the file is ${mib(st.size)}; records may be at most ${mib(settings.maxFileSize)}`, { file: job.shown })], 0, 0];

@@ -110,7 +110,7 @@ export function readRecordFile(path: string, shownAs: string, maxFileSize = DEFA
   try {
     const st = statSync(path);
     // Never open a FIFO or a device: reading one can block for ever.
-    if (!st.isFile()) return { diagnostics: [diagnostic("read-failed", "cannot read the file: it is not a regular file (a FIFO, socket or device)", { file: shownAs })] };
+    if (!st.isFile()) return { diagnostics: [notRegularFile(shownAs)] };
     const size = st.size;
     if (size > maxFileSize) {
       return { diagnostics: [diagnostic("file-too-large", `the file is ${mib(size)}; records may be at most ${mib(maxFileSize)}`, { file: shownAs })] };
@@ -120,6 +120,11 @@ export function readRecordFile(path: string, shownAs: string, maxFileSize = DEFA
     return { diagnostics: [diagnostic("read-failed", `cannot read the file: ${reason(e)}`, { file: shownAs })] };
   }
   return parseRecordBytes(bytes, shownAs);
+}
+
+/** The diagnostic for a FIFO, socket or device named like a record (never opened for reading). */
+export function notRegularFile(shownAs: string): Diagnostic {
+  return diagnostic("read-failed", "cannot read the file: it is not a regular file (a FIFO, socket or device)", { file: shownAs });
 }
 
 /**
