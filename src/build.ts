@@ -1,6 +1,7 @@
 import { compareDiagnostics } from "./diagnostics/diagnostic.js";
 import { TopicfeedsError } from "./diagnostics/topicfeeds-error.js";
 import { buildFeedModel, type FeedContext, type FeedSpec } from "./model/build-feed-model.js";
+import { adoptRecords } from "./records/adopt-records.js";
 import { applyIdLock, updateIdLock } from "./records/apply-id-lock.js";
 import { sameArticleKey } from "./records/canonical-url.js";
 import { parseDate } from "./records/parse-date.js";
@@ -15,7 +16,7 @@ import type { DroppedSummary } from "./select/prefilter.js";
 import { selectRecords } from "./select/select-records.js";
 import { groupByTopic } from "./topics/group-by-topic.js";
 import { topicKey } from "./topics/slug.js";
-import type { ArticleRecord, BuildReport, BuildResult, Diagnostic, FeedModel, FeedsConfig, OutputFile, Rule } from "./types.js";
+import type { ArticleRecord, BuildReport, BuildResult, Diagnostic, FeedModel, FeedsConfig, OutputFile, RecordInput, Rule } from "./types.js";
 import { validateConfig } from "./validate-config.js";
 
 /** Options of {@link buildFeeds} that are not config. */
@@ -53,22 +54,31 @@ export interface RecordSet {
  * `rss.xml`, `atom.xml`, `feed.json` (unless `siteFeeds: false`); and `feeds.opml` and
  * `index.html` listing them all.
  *
- * @param input - a {@link RecordSet} (from `loadRecords`/`normalizeRecords`) or normalised records
+ * @param input - a {@link RecordSet} (from `loadRecords`/`normalizeRecords`), records, or plain
+ *   objects with the record fields (normalised here; a bad one is rejected with a diagnostic naming it `records[i]`)
  * @param config - base URL, rules, topics…
  * @returns the files to write and the build report
- * @throws TopicfeedsError `invalid-config` for a bad config; `strict-failed` when `strict` is set and any error diagnostic exists
+ * @throws TopicfeedsError `invalid-config` for a bad config; `invalid-input` when `input` is neither a list nor a record set; `strict-failed` when `strict` is set and any error diagnostic exists
  * @example
  * const { records, diagnostics, read, rejected } = await loadRecords("content/");
  * const { files, report } = buildFeeds({ records, diagnostics, read, rejected }, {
  *   baseUrl: "https://example.com/feeds/", select: [rules.minQuality(60)], limit: 50 });
  */
-export function buildFeeds(input: RecordSet | readonly ArticleRecord[], config: FeedsConfig & { strict?: boolean }, options: BuildOptions = {}): BuildResult {
+export function buildFeeds(input: RecordSet | readonly (ArticleRecord | RecordInput)[], config: FeedsConfig & { strict?: boolean }, options: BuildOptions = {}): BuildResult {
   const problems = validateConfig(config);
   if (problems.length > 0) {
     throw new TopicfeedsError("invalid-config", `invalid config: ${problems.map((p) => p.message).join("; ")}`, problems);
   }
-  const set: RecordSet = isRecordSet(input) ? input : { records: [...input], diagnostics: [], read: input.length, rejected: 0 };
-  const diagnostics: Diagnostic[] = [...set.diagnostics];
+  if (!Array.isArray(input) && !(typeof input === "object" && input !== null && Array.isArray((input as Partial<RecordSet>).records))) {
+    throw new TopicfeedsError("invalid-input", "buildFeeds takes a list of records (or plain objects with the record fields) or the result of loadRecords/normalizeRecords");
+  }
+  const given: RecordSet = isRecordSet(input) ? input : { records: [], diagnostics: [], read: input.length, rejected: 0 };
+  // Plain objects from code, or records edited into a wrong shape: normalised here, so a bad one is
+  // a diagnostic, never a TypeError in a renderer.
+  const adopted = adoptRecords(isRecordSet(input) ? input.records : input);
+  const set: RecordSet = { ...given, records: adopted.records, rejected: given.rejected + adopted.rejected };
+  if (adopted.hiddenKeys.length > 0) set.hiddenKeys = [...(given.hiddenKeys ?? []), ...adopted.hiddenKeys];
+  const diagnostics: Diagnostic[] = [...set.diagnostics, ...adopted.diagnostics];
   const locked = applyIdLock(set.records, config.idLock);
   const records = locked.records;
   diagnostics.push(...locked.diagnostics);
@@ -201,7 +211,7 @@ export function buildFeeds(input: RecordSet | readonly ArticleRecord[], config: 
   return result;
 }
 
-function isRecordSet(input: RecordSet | readonly ArticleRecord[]): input is RecordSet {
+function isRecordSet(input: RecordSet | readonly (ArticleRecord | RecordInput)[]): input is RecordSet {
   return !Array.isArray(input);
 }
 

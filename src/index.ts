@@ -5,6 +5,7 @@ export { resolveRules, validateRule, parseDuration, type ResolvedRules, type Fil
 export { selectRecords, type Selection } from "./select/select-records.js";
 export { normalizeRecord, type NormalizeResult, type RecordSource } from "./records/normalize-record.js";
 export { normalizeRecords } from "./records/normalize-records.js";
+export { isArticleRecord } from "./records/adopt-records.js";
 export { parseFrontMatter, type FrontMatterResult } from "./records/parse-front-matter.js";
 export { parseDate, formatIso, type ParsedDate } from "./records/parse-date.js";
 export { canonicalUrl, sameArticleKey } from "./records/canonical-url.js";
