@@ -40,6 +40,7 @@ export function validateConfig(config: unknown, options: { io?: boolean; file?: 
       return;
     }
     if (typeof v !== "string" || !/^https?:\/\/[^/\s]+/i.test(v) || !isUrl(v)) bad(key, `must be an absolute http(s) URL, got ${JSON.stringify(v)}`);
+    else if (key === "baseUrl" && /[?#]/.test(v)) bad(key, `must not have a query or fragment (feed paths are joined onto it), got ${JSON.stringify(v)}`);
   };
   url("baseUrl", options.requireBaseUrl ?? true);
   url("siteUrl", false);

@@ -122,6 +122,39 @@ describe("runCli (in process)", () => {
     expect(JSON.parse(r.stdout).records.droppedBy).toEqual({ minQuality: 1 });
   });
 
+  it("refuses a missing input with exit 1 and leaves the published feeds alone", async () => {
+    const dir = tempDir();
+    cpSync(VALID, join(dir, "content"), { recursive: true });
+    expect((await inProcess(["build", "content", "-o", "out", "--base-url", "https://e.com/f/"], dir)).code).toBe(0);
+    const before = tree(join(dir, "out"));
+    const r = await inProcess(["build", "contnet", "-o", "out", "--base-url", "https://e.com/f/", "--report", "json"], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/input not found: contnet; nothing was written/);
+    expect(JSON.parse(r.stdout).error.code).toBe("input-not-found");
+    expect(tree(join(dir, "out"))).toEqual(before);
+  });
+
+  it("rejects a --base-url or --site-url that feed paths cannot be joined onto (exit 2)", async () => {
+    const a = await inProcess(["build", VALID, "-o", "out", "--base-url", "https://e.com/f/?a=1"]);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/--base-url must not have a query or fragment/);
+    const b = await inProcess(["build", VALID, "-o", "out", "--base-url", "https://e.com/f/", "--site-url", "e.com"]);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/--site-url must be an absolute http\(s\) URL/);
+  });
+
+  it("names each rejected record once, with or without --quiet and --timings", async () => {
+    const dir = tempDir();
+    cpSync(BROKEN, join(dir, "records"), { recursive: true });
+    const count = (text: string) => text.split("records/quality-high.md:9").length - 1;
+    const base = ["build", "records", "-o", "out", "--base-url", "https://e.com/f/", "--no-cache"];
+    for (const extra of [[], ["--timings"], ["-q"], ["-q", "--timings"]]) {
+      const r = await inProcess([...base, ...extra], dir);
+      expect(r.code).toBe(0);
+      expect(count(r.stderr), extra.join(" ")).toBe(1);
+    }
+  });
+
   it("reports an internal error as a bug, without a stack trace", async () => {
     const r = await inProcess(["build", "--base-url", "https://e.com/", "-o", "/dev/null/x", VALID]);
     expect(r.code).toBe(1);

@@ -87,4 +87,12 @@ describe("report formatting", () => {
     const text = formatReport({ records: { read: 3, rejected: 1, published: 1, dropped: 1, droppedBy: { minQuality: 1 } }, topics: [], files: 5, diagnostics: [] });
     expect(text).toContain("3 records read: 1 published, 1 dropped (minQuality 1), 1 rejected");
   });
+  it("lists every error however many, and caps only the warnings", () => {
+    const diag = (severity: "error" | "warning", i: number) => ({ code: "x", severity, message: `${severity} number ${i}`, file: `r${i}.md` });
+    const diagnostics = [...Array.from({ length: 70 }, (_, i) => diag("warning", i)), ...Array.from({ length: 60 }, (_, i) => diag("error", i))];
+    const text = formatReport({ records: { read: 60, rejected: 60, published: 0, dropped: 0, droppedBy: {} }, topics: [], files: 0, diagnostics }, { max: 10 });
+    expect(text.match(/^error /gm)?.length).toBe(60);
+    expect(text.match(/^warning /gm)?.length).toBe(10);
+    expect(text).toContain("… and 60 more warnings (see --report json)");
+  });
 });

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { buildFeeds } from "../build.js";
 import { formatDiagnostic, formatReport } from "../diagnostics/format-report.js";
@@ -120,7 +121,22 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stderr("topicfeeds: --base-url is required (the absolute public URL of the output folder), unless the config sets baseUrl\n");
       return 2;
     }
+    for (const [flag, url] of [["--base-url", values["base-url"]], ["--site-url", values["site-url"]]] as const) {
+      const problem = url === undefined ? undefined : urlProblem(url);
+      if (problem !== undefined) {
+        io.stderr(`topicfeeds: ${flag} ${problem}, got ${JSON.stringify(url)}\n`);
+        return 2;
+      }
+    }
     const input: string[] = inputs.length > 0 ? inputs.map((p) => resolve(io.cwd, p)) : config.input === undefined ? [resolve(io.cwd, "content")] : ([] as string[]).concat(config.input);
+    // A mistyped input would otherwise build empty feeds over the live ones.
+    const missing = input.filter((p) => !existsSync(p));
+    if (missing.length > 0) {
+      const message = `input not found: ${missing.map((p) => display(p, io.cwd)).join(", ")}; nothing was written`;
+      io.stderr(`topicfeeds: ${message}\n`);
+      if (json) io.stdout(`${JSON.stringify({ error: { code: "input-not-found", message }, diagnostics: [] }, null, 2)}\n`);
+      return 1;
+    }
     const out = values.out !== undefined ? resolve(io.cwd, values.out) : config.out ?? resolve(io.cwd, "public/feeds");
     const { input: _i, out: _o, lockFile: configLock, cacheDir: _c, cache: _k, workers: _w, ...feedConfig } = config;
     const buildConfig: FeedsConfig & { strict?: boolean } = { ...feedConfig, baseUrl };
@@ -147,13 +163,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     timer.mark(`read ${scan.stats.files} records (${scan.stats.parsed} parsed, ${scan.stats.fromCache} from cache; ${scan.stats.workers} thread${scan.stats.workers === 1 ? "" : "s"}; ${scan.stats.cache})`);
     const { files, report, idLock } = buildFeeds(scan, buildConfig, { hydrate: scan.hydrate });
     timer.mark(`built ${files.length} files`);
-    const summary = writeFiles(out, files);
-    if (lockFile !== undefined && idLock !== undefined) writeIdLock(lockFile, idLock);
+    // Ctrl-C while files are renamed into place waits for the last rename: a whole set, never a mix.
+    const summary = deferSignals(() => {
+      const written = writeFiles(out, files);
+      if (lockFile !== undefined && idLock !== undefined) writeIdLock(lockFile, idLock);
+      return written;
+    });
     timer.mark(`wrote ${summary.written.length} files (${summary.unchanged.length} unchanged)`);
     if (json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     if (!quiet) io.stderr(`${formatReport(report, { out: display(out, io.cwd), written: summary.written.length, unchanged: summary.unchanged.length })}\n`);
+    // The summary lists errors; with --quiet they are all there is to print.
+    if (quiet) for (const d of report.diagnostics.filter((x) => x.severity === "error")) io.stderr(`${formatDiagnostic(d)}\n`);
     if (values.timings === true) io.stderr(timer.lines());
-    else for (const d of report.diagnostics.filter((x) => x.severity === "error")) io.stderr(`${formatDiagnostic(d)}\n`);
     return 0;
   } catch (e) {
     if (isTopicfeedsError(e)) {
@@ -254,4 +275,39 @@ function progressLine(io: CliIo) {
 
 function display(path: string, cwd: string): string {
   return path.startsWith(`${cwd}/`) ? path.slice(cwd.length + 1) : path;
+}
+
+/** Why a --base-url or --site-url value cannot be used, or undefined when it can. */
+function urlProblem(value: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    return "must be an absolute http(s) URL";
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") return "must be an absolute http(s) URL";
+  if (u.search !== "" || u.hash !== "") return "must not have a query or fragment (feed paths are joined onto it)";
+  return undefined;
+}
+
+/**
+ * Runs `work` with SIGINT/SIGTERM/SIGHUP held: a signal that arrives meanwhile ends the process
+ * (with the usual 128 + n code) right after it, never in the middle.
+ */
+function deferSignals<T>(work: () => T): T {
+  let caught: NodeJS.Signals | undefined;
+  const hold = (signal: NodeJS.Signals) => {
+    caught ??= signal;
+  };
+  const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+  for (const sg of signals) process.on(sg, hold);
+  try {
+    return work();
+  } finally {
+    // Handlers run from the event loop, so a signal during `work` is seen only after it.
+    setImmediate(() => {
+      for (const sg of signals) process.off(sg, hold);
+      if (caught !== undefined) process.kill(process.pid, caught);
+    });
+  }
 }

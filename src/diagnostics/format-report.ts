@@ -14,11 +14,11 @@ export function formatDiagnostic(d: Diagnostic): string {
 }
 
 /**
- * The human build summary: counts, where every record went, then errors and warnings (infos
- * are counted), at most `max` lines of them.
+ * The human build summary: counts, where every record went, then every error and at most `max`
+ * warnings (infos are counted): a rejected record is always named, however many there are.
  *
  * @param report - the build report
- * @param options - `out`: the output folder to name; `max`: how many diagnostics to list
+ * @param options - `out`: the output folder to name; `max`: how many warnings to list (default 50)
  * @returns lines of text
  */
 export function formatReport(report: BuildReport, options: { out?: string; written?: number; unchanged?: number; max?: number } = {}): string {
@@ -37,7 +37,11 @@ export function formatReport(report: BuildReport, options: { out?: string; writt
   const warnings = shown.length - errors;
   if (shown.length > 0 || infos > 0) lines.push(`  ${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}, ${infos} note${infos === 1 ? "" : "s"}${infos > 0 ? " (see --report json)" : ""}`);
   const max = options.max ?? 50;
-  for (const d of shown.slice(0, max)) lines.push(formatDiagnostic(d));
-  if (shown.length > max) lines.push(`… and ${shown.length - max} more (see --report json)`);
+  let listedWarnings = 0;
+  for (const d of shown) {
+    if (d.severity === "error") lines.push(formatDiagnostic(d));
+    else if (listedWarnings++ < max) lines.push(formatDiagnostic(d));
+  }
+  if (warnings > max) lines.push(`… and ${warnings - max} more warning${warnings - max === 1 ? "" : "s"} (see --report json)`);
   return lines.join("\n");
 }

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { VERSION } from "../version.js";
+import { isAlive, removeQuietly } from "./_temp-files.js";
 import type { FileOutcome } from "./record-rows.js";
 
 const FILE = "records-v4.jsonl";
@@ -76,6 +77,11 @@ export function openRecordCacheWriter(dir: string, key: string): RecordCacheWrit
   mkdirSync(dir, { recursive: true });
   const target = join(dir, FILE);
   const temp = `${target}.tmp-${process.pid}`;
+  // A build killed while writing its cache (Ctrl-C in a first build) left its temporary file.
+  for (const e of readdirSync(dir)) {
+    const m = /^records-v\d+\.jsonl\.tmp-(\d+)$/.exec(e);
+    if (m !== null && !isAlive(Number(m[1]))) removeQuietly(join(dir, e));
+  }
   let fd: number | undefined = openSync(temp, "w");
   const hash = createHash("sha1");
   let first = true;

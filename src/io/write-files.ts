@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { TopicfeedsError } from "../diagnostics/topicfeeds-error.js";
+import { isAlive, removeQuietly } from "./_temp-files.js";
 import type { OutputFile } from "../types.js";
 
 /** What {@link writeFiles} did. */
@@ -57,11 +58,50 @@ export function writeFiles(outDir: string, files: readonly OutputFile[]): WriteS
       writeFileSync(temp, bytes);
       plan.push({ target, temp, path: f.path });
     } catch (e) {
-      rmSync(temp, { force: true });
-      for (const p of plan) rmSync(p.temp, { force: true });
+      removeQuietly(temp);
+      for (const p of plan) removeQuietly(p.temp);
       throw new TopicfeedsError("write-failed", `cannot write ${f.path}: ${(e as Error).message}; nothing was changed`);
     }
   });
-  for (const p of plan) renameSync(p.temp, p.target);
+  for (let i = 0; i < plan.length; i++) {
+    const p = plan[i] as (typeof plan)[number];
+    try {
+      renameSync(p.temp, p.target);
+    } catch (e) {
+      for (const q of plan.slice(i)) removeQuietly(q.temp);
+      const done = i === 0 ? "nothing was changed" : `${i} of ${plan.length} changed files were already replaced; run the build again`;
+      throw new TopicfeedsError("write-failed", `cannot replace ${p.path}: ${(e as Error).message}; ${done}`);
+    }
+  }
+  sweepStaleTemps(targets);
   return { written: plan.map((p) => p.path), unchanged };
+}
+
+const TEMP = /^(.+)\.tmp-(\d+)-\d+$/;
+
+/**
+ * Removes temporary files that a killed build (kill -9, a power cut) left beside our outputs, so
+ * that they are never published. Only `<one of our file names>.tmp-<pid>-<n>` whose process is gone.
+ */
+function sweepStaleTemps(targets: string[]): void {
+  const names = new Map<string, Set<string>>();
+  for (const t of targets) {
+    const dir = dirname(t);
+    let set = names.get(dir);
+    if (set === undefined) names.set(dir, (set = new Set()));
+    set.add(basename(t));
+  }
+  for (const [dir, ours] of names) {
+    let entries: string[];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      const m = TEMP.exec(e);
+      if (m === null || !ours.has(m[1] as string) || isAlive(Number(m[2]))) continue;
+      removeQuietly(join(dir, e));
+    }
+  }
 }
