@@ -1,4 +1,5 @@
-import { cpSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -56,7 +57,7 @@ describe("scanRecords", () => {
     const loaded = await loadRecords(dir, { cwd: dir });
     const reference = buildFeeds(loaded, config);
     const cold = await build(dir, { cacheDir, workers: 3, batchSize: 2 });
-    const lines = readFileSync(join(cacheDir, "records-v4.jsonl"), "utf8").trimEnd().split("\n");
+    const lines = readFileSync(join(cacheDir, "records-v5.jsonl"), "utf8").trimEnd().split("\n");
     expect(lines).toHaveLength(1 + Math.ceil(22 / 2));
     const warm = await build(dir, { cacheDir, workers: 3, batchSize: 2 });
     expect(warm.scan.stats).toMatchObject({ parsed: 0, fromCache: 22, cache: "cache used" });
@@ -81,11 +82,40 @@ describe("scanRecords", () => {
     expect(warm.files).toEqual(buildFeeds(await loadRecords(dir, { cwd: dir }), config).files);
   });
 
+  it("rewrites the cache once many files changed, and parses again a file whose cache line cannot be decoded", async () => {
+    const dir = corpus();
+    const cacheDir = join(tempDir(), "cache");
+    const cacheFile = join(cacheDir, "records-v5.jsonl");
+    const first = await build(dir, { cacheDir, workers: 1, batchSize: 4 });
+    const before = readFileSync(cacheFile);
+    // Every file touched: all parsed again, so the cache is rewritten with the new identities.
+    const later = new Date("2030-01-01T00:00:00Z");
+    for (const sub of ["valid", "broken"]) for (const name of readdirSync(join(dir, sub))) utimesSync(join(dir, sub, name), later, later);
+    const touched = await build(dir, { cacheDir, workers: 2, batchSize: 4 });
+    expect(touched.scan.stats).toMatchObject({ parsed: 22, fromCache: 0 });
+    expect(readFileSync(cacheFile).equals(before)).toBe(false);
+    const again = await build(dir, { cacheDir, workers: 1, batchSize: 4 });
+    expect(again.scan.stats).toMatchObject({ parsed: 0, fromCache: 22, cache: "cache used" });
+    // The outcomes half of one line no longer decodes, under a valid checksum (a bug, not a disk
+    // error): its files are parsed again instead of trusted or lost.
+    const [, ...lines] = readFileSync(cacheFile, "utf8").split("\n");
+    const head = JSON.parse(readFileSync(cacheFile, "utf8").split("\n")[0] as string) as Record<string, string>;
+    lines[1] = `${(lines[1] as string).split("\t")[0]}\t[not json`;
+    const body = lines.join("\n");
+    writeFileSync(cacheFile, `${JSON.stringify({ ...head, checksum: createHash("sha1").update(body).digest("hex") })}\n${body}`);
+    const broken = await build(dir, { cacheDir, workers: 1, batchSize: 4 });
+    expect(broken.scan.stats).toMatchObject({ parsed: 4, fromCache: 18, cache: "cache used" });
+    for (const run of [touched, again, broken]) {
+      expect(run.files).toEqual(first.files);
+      expect(run.report).toEqual(first.report);
+    }
+  });
+
   it("ignores a corrupt cache and one written for another config", async () => {
     const dir = corpus();
     const cacheDir = join(tempDir(), "cache");
     const first = await build(dir, { cacheDir, cacheKey: "a", workers: 1 });
-    const cacheFile = join(cacheDir, "records-v4.jsonl");
+    const cacheFile = join(cacheDir, "records-v5.jsonl");
     const text = readFileSync(cacheFile, "utf8");
     const tampered = text.replace("https://", "https://evil.example/");
     expect(tampered).not.toBe(text);

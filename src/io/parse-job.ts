@@ -28,15 +28,7 @@ export interface ParseSettings {
  * @param settings - lean, size limit, prefilter
  */
 export function parseJob(job: ParseJob, settings: ParseSettings): FileOutcome | 0 {
-  if (job.known !== undefined) {
-    try {
-      const st = statSync(job.path);
-      const k = job.known;
-      if (st.size === k[0] && st.mtimeMs === k[1] && st.ctimeMs === k[2] && st.ino === k[3]) return 0;
-    } catch {
-      // fall through: reading it reports why
-    }
-  }
+  if (job.known !== undefined && sameIdentity(job.path, job.known)) return 0;
   let fd: number | undefined;
   try {
     // Non-blocking, so that opening a FIFO named like a record cannot hang the build.
@@ -70,6 +62,16 @@ export function parseJob(job: ParseJob, settings: ParseSettings): FileOutcome | 
     return [[0, 0, 0, 0], [diagnostic("read-failed", `cannot read the file: ${why}`, { file: job.shown })], 0, 0];
   } finally {
     if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Whether the file at `path` still has the identity `known` (false when it cannot be stat'ed). */
+export function sameIdentity(path: string, known: FileIdentity): boolean {
+  try {
+    const st = statSync(path, { throwIfNoEntry: false });
+    return st !== undefined && st.size === known[0] && st.mtimeMs === known[1] && st.ctimeMs === known[2] && st.ino === known[3];
+  } catch {
+    return false; // reading it reports why
   }
 }
 

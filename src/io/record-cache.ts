@@ -3,28 +3,45 @@ import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, 
 import { join } from "node:path";
 import { VERSION } from "../version.js";
 import { isAlive, removeQuietly } from "./_temp-files.js";
-import type { FileOutcome } from "./record-rows.js";
+import type { FileIdentity, FileOutcome } from "./record-rows.js";
 
-const FILE = "records-v4.jsonl";
+const FILE = "records-v5.jsonl";
 
 /**
- * Reads the record cache: per record file, its identity and what it came to. Returns no entries
- * when there is no cache, or it was written by another topicfeeds version or for another config
+ * A record cache as read: the identity of every file it knows, and what each came to. Outcomes
+ * are decoded a line (a batch of files) at a time when first asked for, so a rebuild holds the
+ * cache's bytes rather than 100,000 decoded outcomes.
+ */
+export interface RecordCache {
+  /** How many files it knows. */
+  readonly size: number;
+  /** The identity a file had when it was parsed, or undefined for a file it does not know. */
+  identity(path: string): FileIdentity | undefined;
+  /** What the file came to, or undefined when unknown (or its line cannot be decoded: parse again). */
+  outcome(path: string): FileOutcome | undefined;
+}
+
+/**
+ * Reads the record cache: per record file, its identity and what it came to. Returns no cache
+ * when there is none, or it was written by another topicfeeds version or for another config
  * or options (`key`), or its checksum does not match: a corrupt or stale cache is ignored, never
  * trusted.
  *
+ * Each line is `[paths, identities]` TAB `outcomes` (a TAB never occurs unescaped in JSON): only
+ * the first half is decoded up front.
+ *
  * @param dir - the cache folder
  * @param key - a hash of everything that shapes the outcomes (config, version, options)
- * @returns outcomes by absolute file path, and a note on what happened
+ * @returns the cache, and a note on what happened
  */
-export function readRecordCache(dir: string, key: string): { entries?: Map<string, FileOutcome>; note: string } {
+export function readRecordCache(dir: string, key: string): { cache?: RecordCache; note: string } {
   let bytes: Buffer;
   try {
     bytes = readFileSync(join(dir, FILE));
   } catch {
     return { note: "no cache yet" };
   }
-  // Kept as bytes and decoded a line at a time: no 45 MB string, no slices of one kept alive.
+  // Kept as bytes and decoded a line at a time: no 40 MB string, no slices of one kept alive.
   const nl = bytes.indexOf(0x0a);
   let header: { format?: string; version?: string; key?: string; checksum?: string };
   try {
@@ -35,26 +52,69 @@ export function readRecordCache(dir: string, key: string): { entries?: Map<strin
   if (header.format !== "topicfeeds-record-cache" || header.version !== VERSION) return { note: "cache ignored: written by another version" };
   if (header.key !== key) return { note: "cache ignored: config or options changed" };
   if (nl === -1 || header.checksum !== createHash("sha1").update(bytes.subarray(nl + 1)).digest("hex")) return { note: "cache ignored: checksum mismatch (corrupt)" };
+  const index = new Map<string, number>();
+  const identities: FileIdentity[] = [];
+  const lineOf: number[] = [];
+  const posInLine: number[] = [];
+  const bodies: [start: number, end: number][] = [];
   try {
-    const entries = new Map<string, FileOutcome>();
     for (let start = nl + 1; start < bytes.length; ) {
       let end = bytes.indexOf(0x0a, start);
       if (end === -1) end = bytes.length;
       if (end > start) {
-        const [paths, outcomes] = JSON.parse(bytes.toString("utf8", start, end)) as [string[], FileOutcome[]];
-        paths.forEach((path, i) => entries.set(path, outcomes[i] as FileOutcome));
+        const tab = bytes.indexOf(0x09, start);
+        if (tab === -1 || tab > end) throw new Error("no tab");
+        const [paths, ids] = JSON.parse(bytes.toString("utf8", start, tab)) as [string[], FileIdentity[]];
+        if (!Array.isArray(paths) || !Array.isArray(ids) || paths.length !== ids.length) throw new Error("bad line");
+        const line = bodies.length;
+        bodies.push([tab + 1, end]);
+        paths.forEach((path, i) => {
+          index.set(path, identities.length);
+          identities.push(ids[i] as FileIdentity);
+          lineOf.push(line);
+          posInLine.push(i);
+        });
       }
       start = end + 1;
     }
-    return { entries, note: "cache used" };
   } catch {
     return { note: "cache ignored: unreadable body" };
   }
+  // The last two decoded lines: files are asked for in the order they were written.
+  const decoded = new Map<number, FileOutcome[] | undefined>();
+  const decode = (line: number): FileOutcome[] | undefined => {
+    if (decoded.has(line)) return decoded.get(line);
+    const [start, end] = bodies[line] as [number, number];
+    let outcomes: FileOutcome[] | undefined;
+    try {
+      const value: unknown = JSON.parse(bytes.toString("utf8", start, end));
+      outcomes = Array.isArray(value) ? (value as FileOutcome[]) : undefined;
+    } catch {
+      outcomes = undefined;
+    }
+    if (decoded.size >= 2) decoded.delete(decoded.keys().next().value as number);
+    decoded.set(line, outcomes);
+    return outcomes;
+  };
+  const cache: RecordCache = {
+    size: index.size,
+    identity: (path) => {
+      const i = index.get(path);
+      return i === undefined ? undefined : identities[i];
+    },
+    outcome: (path) => {
+      const i = index.get(path);
+      if (i === undefined) return undefined;
+      const o = decode(lineOf[i] as number)?.[posInLine[i] as number];
+      return Array.isArray(o) && o.length === 4 ? o : undefined;
+    },
+  };
+  return { cache, note: "cache used" };
 }
 
 /** Writes a record cache line by line; nothing is visible until {@link RecordCacheWriter.commit}. */
 export interface RecordCacheWriter {
-  /** Appends one `[paths, outcomes]` JSON line, given as its pieces (hashed and written as they are). */
+  /** Appends one `[paths, identities]` TAB `outcomes` line, given as its pieces (hashed and written as they are). */
   add(pieces: readonly string[]): void;
   /** Writes the header with the checksum and renames the file into place. */
   commit(): void;
@@ -64,8 +124,8 @@ export interface RecordCacheWriter {
 
 /**
  * Starts writing the record cache: atomically (a temporary file, renamed by `commit`), with a
- * checksum, one line per batch of files, `[paths, outcomes]`. Lines go to disk as they come, so
- * the JSON the parse workers produced is written as it is and the 45 MB body of a
+ * checksum, one line per batch of files, `[paths, identities]` TAB `outcomes`. Lines go to disk as they come, so
+ * the JSON the parse workers produced is written as it is and the 40 MB body of a
  * 100,000-record cache is never held in memory. The header (fixed length) is written last, over
  * a placeholder.
  *
@@ -120,7 +180,7 @@ export function openRecordCacheWriter(dir: string, key: string): RecordCacheWrit
  *
  * @param dir - the cache folder (created if missing)
  * @param key - as for {@link readRecordCache}
- * @param lines - the pieces of each `[paths, outcomes]` JSON line, in file order
+ * @param lines - the pieces of each line, in file order
  */
 export function writeRecordCache(dir: string, key: string, lines: Iterable<readonly string[]>): void {
   const writer = openRecordCacheWriter(dir, key);

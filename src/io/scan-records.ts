@@ -6,7 +6,7 @@ import { compilePrefilter, emptySummary } from "../select/prefilter.js";
 import type { ArticleRecord, Diagnostic, FeedsConfig } from "../types.js";
 import { parseJob, type ParseJob, type ParseSettings } from "./parse-job.js";
 import { display, listRecordFiles, readRecordFile } from "./read-records.js";
-import { openRecordCacheWriter, readRecordCache, writeRecordCache, type RecordCacheWriter } from "./record-cache.js";
+import { openRecordCacheWriter, readRecordCache, writeRecordCache, type RecordCache, type RecordCacheWriter } from "./record-cache.js";
 import { addDropRow, decodeRecord, type FileOutcome } from "./record-rows.js";
 
 /** Options of {@link scanRecords}. */
@@ -68,19 +68,20 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   const listed = listRecordFiles(inputs, cwd);
   const paths = listed.files;
   const key = `${options.cacheKey ?? ""}|${lean}|${maxFileSize}|${cwd}|${prefilter === undefined ? "" : JSON.stringify(options.prefilter)}`;
-  let cached: Map<string, FileOutcome> | undefined;
+  let cached: RecordCache | undefined;
   let cacheNote = "off";
   if (options.cacheDir !== undefined) {
     const c = readRecordCache(options.cacheDir, key);
-    cached = c.entries;
+    cached = c.cache;
     cacheNote = c.note;
   }
   const jobs: ParseJob[] = paths.map((path) => {
     const job: ParseJob = { path, shown: display(path, cwd) };
-    const known = cached?.get(path)?.[0];
+    const known = cached?.identity(path);
     if (known !== undefined) job.known = known;
     return job;
   });
+  const settings: ParseSettings = { lean, maxFileSize, prefilter };
 
   const records: ArticleRecord[] = [];
   const diagnostics: Diagnostic[] = [...listed.diagnostics];
@@ -100,25 +101,31 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
       cacheNote += "; could not be written";
     }
   }
-  const forCache: { paths: string[]; json: string | undefined; merged: FileOutcome[] | undefined }[] = [];
+  // Per batch: its line when every file was parsed, else its outcomes with 0 for "as in the cache".
+  const forCache: { paths: string[]; line: string[] | undefined; merged: (FileOutcome | 0)[] | undefined }[] = [];
+  const lineOf = (batchPaths: string[], outcomes: FileOutcome[], json?: string): string[] => [JSON.stringify([batchPaths, outcomes.map((o) => o[0])]), "\t", json ?? JSON.stringify(outcomes)];
 
   // Called once per batch, in file order, as soon as the batch and all before it are parsed.
   const consume = (json: string): void => {
     const outcomes = JSON.parse(json) as (FileOutcome | 0)[];
-    const merged: FileOutcome[] = [];
+    const merged: (FileOutcome | 0)[] = [];
     const batchPaths: string[] = [];
     let fresh = true;
     for (const res of outcomes) {
-      const path = paths[i++] as string;
-      let outcome: FileOutcome;
+      const job = jobs[i++] as ParseJob;
+      const path = job.path;
+      let outcome: FileOutcome | undefined;
       if (res === 0) {
-        outcome = cached?.get(path) as FileOutcome;
         fresh = false;
-      } else {
-        parsed++;
-        outcome = res;
+        outcome = cached?.outcome(path);
       }
-      merged.push(outcome);
+      if (outcome !== undefined) merged.push(0);
+      else {
+        // Parsed now, or unchanged but its cache line cannot be decoded: parsed here after all.
+        outcome = res === 0 ? (parseJob({ path, shown: job.shown }, settings) as FileOutcome) : res;
+        parsed++;
+        merged.push(outcome);
+      }
       batchPaths.push(path);
       const [, diags, row, drop] = outcome;
       if (diags !== 0) for (const d of diags) diagnostics.push(d);
@@ -134,7 +141,8 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     }
     if (writer !== undefined) {
       try {
-        writer.add(["[", JSON.stringify(batchPaths), ",", json, "]"]);
+        // A first build: nothing came from a cache, so `outcomes` are all parsed.
+        writer.add(lineOf(batchPaths, outcomes as FileOutcome[], json));
       } catch {
         // A full disk, say: the build goes on without a cache.
         writer.abort();
@@ -142,15 +150,15 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
         cacheNote += "; could not be written";
       }
     } else if (options.cacheDir !== undefined && cached !== undefined) {
-      forCache.push(fresh ? { paths: batchPaths, json, merged: undefined } : { paths: batchPaths, json: undefined, merged });
+      forCache.push(fresh ? { paths: batchPaths, line: lineOf(batchPaths, outcomes as FileOutcome[], json), merged: undefined } : { paths: batchPaths, line: undefined, merged });
     }
   };
 
   const cores = availableParallelism();
   const workers = Math.max(1, Math.min(options.workers ?? (paths.length >= 4000 && cores > 1 ? 2 : 1), 64));
   try {
-    if (workers > 1) await parseInWorkers(jobs, workers, { lean, maxFileSize, prefilter: prefilter === undefined ? undefined : options.prefilter }, { lean, maxFileSize, prefilter }, options, consume);
-    else parseHere(jobs, { lean, maxFileSize, prefilter }, options, consume);
+    if (workers > 1) await parseInWorkers(jobs, workers, { lean, maxFileSize, prefilter: prefilter === undefined ? undefined : options.prefilter }, settings, options, consume);
+    else parseHere(jobs, settings, options, consume);
     if (writer !== undefined) {
       try {
         writer.commit();
@@ -167,12 +175,13 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   if (options.cacheDir !== undefined && cached !== undefined) {
     const stale = parsed + Math.max(0, cached.size - (paths.length - parsed));
     if (stale > Math.max(20, paths.length / 100)) {
+      const from = cached;
       try {
         writeRecordCache(
           options.cacheDir,
           key,
           (function* () {
-            for (const b of forCache) yield ["[", JSON.stringify(b.paths), ",", b.json ?? JSON.stringify(b.merged), "]"];
+            for (const b of forCache) yield b.line ?? lineOf(b.paths, (b.merged as (FileOutcome | 0)[]).map((o, j) => (o === 0 ? (from.outcome(b.paths[j] as string) as FileOutcome) : o)));
           })(),
         );
       } catch {
