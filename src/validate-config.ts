@@ -92,8 +92,8 @@ export function validateConfig(config: unknown, options: { io?: boolean; file?: 
   }
   if (options.io === true) {
     const input = c.input;
-    if (input !== undefined && typeof input !== "string" && !(Array.isArray(input) && input.every((s) => typeof s === "string"))) bad("input", "must be a path or a list of paths");
-    for (const key of ["out", "cacheDir", "lockFile"]) if (c[key] !== undefined && typeof c[key] !== "string") bad(key, "must be a path");
+    if (input !== undefined && !(typeof input === "string" && input.trim() !== "") && !(Array.isArray(input) && input.every((s) => typeof s === "string" && s.trim() !== ""))) bad("input", "must be a path or a list of paths (not empty)");
+    for (const key of ["out", "cacheDir", "lockFile"]) if (c[key] !== undefined && (typeof c[key] !== "string" || (c[key] as string).trim() === "")) bad(key, "must be a path (not empty)");
     if (c.cache !== undefined && typeof c.cache !== "boolean") bad("cache", "must be true or false");
     if (c.workers !== undefined && !(typeof c.workers === "number" && Number.isInteger(c.workers) && c.workers >= 1 && c.workers <= 64)) bad("workers", "must be a whole number 1–64");
   }

@@ -155,6 +155,33 @@ describe("runCli (in process)", () => {
     }
   });
 
+  it("refuses empty paths, which would mean the current folder (exit 2, or a config error)", async () => {
+    const dir = tempDir();
+    cpSync(VALID, join(dir, "content"), { recursive: true });
+    for (const args of [["-o", ""], ["--cache-dir", " "], ["--lock-file", ""], ["--config", ""]]) {
+      const r = await inProcess(["build", "content", "--base-url", "https://e.com/f/", ...args], dir);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr).toMatch(/must not be empty/);
+    }
+    expect((await inProcess(["build", "", "--base-url", "https://e.com/f/"], dir)).stderr).toMatch(/INPUT must not be empty/);
+    writeFileSync(join(dir, "topicfeeds.config.json"), JSON.stringify({ baseUrl: "https://e.com/f/", input: "content", out: "" }));
+    const r = await inProcess(["build"], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/out must be a path \(not empty\)/);
+    expect(readdirSync(dir).sort()).toEqual(["content", "topicfeeds.config.json"]);
+  });
+
+  // sysfs takes no new files, even from root; the lock is not there yet (a first build).
+  it.skipIf(!existsSync("/sys/kernel"))("says the feeds were written when only the id lock could not be", async () => {
+    const dir = tempDir();
+    cpSync(VALID, join(dir, "content"), { recursive: true });
+    const r = await inProcess(["build", "content", "-o", "out", "--base-url", "https://e.com/f/", "--lock-file", "/sys/kernel/topicfeeds-test.lock.json"], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/the feeds were written, but the id lock was not/);
+    expect(r.stderr).not.toMatch(/nothing was changed/);
+    expect(existsSync(join(dir, "out", "rss.xml"))).toBe(true);
+  });
+
   it("reports an internal error as a bug, without a stack trace", async () => {
     const r = await inProcess(["build", "--base-url", "https://e.com/", "-o", "/dev/null/x", VALID]);
     expect(r.code).toBe(1);

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { buildFeeds } from "../build.js";
 import { formatDiagnostic, formatReport } from "../diagnostics/format-report.js";
-import { isTopicfeedsError } from "../diagnostics/topicfeeds-error.js";
+import { isTopicfeedsError, TopicfeedsError } from "../diagnostics/topicfeeds-error.js";
 import { loadConfig } from "../io/load-config.js";
 import { scanRecords, type ScanOptions } from "../io/scan-records.js";
 import { readIdLock, writeIdLock } from "../io/id-lock-file.js";
@@ -111,6 +111,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`topicfeeds: --now takes an ISO 8601 date-time such as 2024-01-01T00:00:00Z, got ${JSON.stringify(values.now)}\n`);
     return 2;
   }
+  // An empty path would resolve to the current folder: `-o ""` would publish feeds into it.
+  for (const [flag, v] of [["--out", values.out], ["--config", values.config], ["--cache-dir", values["cache-dir"]], ["--lock-file", values["lock-file"]], ["INPUT", inputs.find((p) => p.trim() === "")]] as const) {
+    if (v !== undefined && v.trim() === "") {
+      io.stderr(`topicfeeds: ${flag} must not be empty\n`);
+      return 2;
+    }
+  }
   const quiet = values.quiet === true;
   const json = values.report === "json";
 
@@ -166,7 +173,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     // Ctrl-C while files are renamed into place waits for the last rename: a whole set, never a mix.
     const summary = deferSignals(() => {
       const written = writeFiles(out, files);
-      if (lockFile !== undefined && idLock !== undefined) writeIdLock(lockFile, idLock);
+      if (lockFile !== undefined && idLock !== undefined) {
+        try {
+          writeIdLock(lockFile, idLock);
+        } catch (e) {
+          // The feeds are in place by now: say so, rather than the "nothing was changed" of the lock's own write.
+          const why = (e as Error).message.replace(/; nothing was changed$/, "");
+          throw new TopicfeedsError("write-failed", `the feeds were written, but the id lock was not: ${why}; fix that and build again, or moved articles may get new ids`);
+        }
+      }
       return written;
     });
     timer.mark(`wrote ${summary.written.length} files (${summary.unchanged.length} unchanged)`);
