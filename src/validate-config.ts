@@ -39,8 +39,8 @@ export function validateConfig(config: unknown, options: { io?: boolean; file?: 
       if (required) bad(key, "is required: the absolute public URL of the output folder, e.g. https://example.com/feeds/");
       return;
     }
-    if (typeof v !== "string" || !/^https?:\/\/[^/\s]+/i.test(v) || !isUrl(v)) bad(key, `must be an absolute http(s) URL, got ${JSON.stringify(v)}`);
-    else if (key === "baseUrl" && /[?#]/.test(v)) bad(key, `must not have a query or fragment (feed paths are joined onto it), got ${JSON.stringify(v)}`);
+    const problem = urlProblem(v, key === "baseUrl" ? "base" : "site");
+    if (problem !== undefined) bad(key, `${problem}, got ${JSON.stringify(v)}`);
   };
   url("baseUrl", options.requireBaseUrl ?? true);
   url("siteUrl", false);
@@ -58,7 +58,7 @@ export function validateConfig(config: unknown, options: { io?: boolean; file?: 
     const a = c.author as Record<string, unknown>;
     if (typeof a !== "object" || a === null || typeof a.name !== "string" || a.name === "") bad("author", "must be an object with a name, e.g. { \"name\": \"Example News\" }");
     else {
-      if (a.url !== undefined && (typeof a.url !== "string" || !isUrl(a.url))) bad("author.url", `must be an absolute URL, got ${JSON.stringify(a.url)}`);
+      if (a.url !== undefined && (typeof a.url !== "string" || urlProblem(a.url, "site") !== undefined)) bad("author.url", `must be an absolute URL, got ${JSON.stringify(a.url)}`);
       if (a.email !== undefined && (typeof a.email !== "string" || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(a.email))) bad("author.email", `must be an e-mail address, got ${JSON.stringify(a.email)}`);
     }
   }
@@ -112,11 +112,18 @@ export function validateConfig(config: unknown, options: { io?: boolean; file?: 
   }
 }
 
-function isUrl(s: string): boolean {
+/**
+ * Why a value cannot be the base URL (`kind: "base"`, the output folder's public URL, which feed
+ * paths are joined onto) or the site URL, or undefined when it can. Shared by the config and
+ * the CLI's `--base-url`/`--site-url`.
+ */
+export function urlProblem(v: unknown, kind: "base" | "site"): string | undefined {
+  if (typeof v !== "string" || !/^https?:\/\/[^/\s]+/i.test(v)) return "must be an absolute http(s) URL";
   try {
-    const u = new URL(s);
-    return u.protocol === "http:" || u.protocol === "https:";
+    new URL(v);
   } catch {
-    return false;
+    return "must be an absolute http(s) URL";
   }
+  if (kind === "base" && /[?#]/.test(v)) return "must not have a query or fragment (feed paths are joined onto it)";
+  return undefined;
 }

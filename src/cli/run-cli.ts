@@ -10,6 +10,7 @@ import { readIdLock, writeIdLock } from "../io/id-lock-file.js";
 import { writeFiles } from "../io/write-files.js";
 import { parseDate } from "../records/parse-date.js";
 import type { FeedsConfig, Rule } from "../types.js";
+import { urlProblem } from "../validate-config.js";
 import { VERSION } from "../version.js";
 
 /** What the CLI may touch: streams, working directory and the clock, all injectable for tests. */
@@ -128,8 +129,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stderr("topicfeeds: --base-url is required (the absolute public URL of the output folder), unless the config sets baseUrl\n");
       return 2;
     }
-    for (const [flag, url] of [["--base-url", values["base-url"]], ["--site-url", values["site-url"]]] as const) {
-      const problem = url === undefined ? undefined : urlProblem(url);
+    for (const [flag, url, kind] of [["--base-url", values["base-url"], "base"], ["--site-url", values["site-url"], "site"]] as const) {
+      const problem = url === undefined ? undefined : urlProblem(url, kind);
       if (problem !== undefined) {
         io.stderr(`topicfeeds: ${flag} ${problem}, got ${JSON.stringify(url)}\n`);
         return 2;
@@ -290,19 +291,6 @@ function progressLine(io: CliIo) {
 
 function display(path: string, cwd: string): string {
   return path.startsWith(`${cwd}/`) ? path.slice(cwd.length + 1) : path;
-}
-
-/** Why a --base-url or --site-url value cannot be used, or undefined when it can. */
-function urlProblem(value: string): string | undefined {
-  let u: URL;
-  try {
-    u = new URL(value);
-  } catch {
-    return "must be an absolute http(s) URL";
-  }
-  if (u.protocol !== "http:" && u.protocol !== "https:") return "must be an absolute http(s) URL";
-  if (u.search !== "" || u.hash !== "") return "must not have a query or fragment (feed paths are joined onto it)";
-  return undefined;
 }
 
 /**

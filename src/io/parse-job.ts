@@ -66,7 +66,7 @@ export function parseJob(job: ParseJob, settings: ParseSettings): FileOutcome | 
 }
 
 /** Whether the file at `path` still has the identity `known` (false when it cannot be stat'ed). */
-export function sameIdentity(path: string, known: FileIdentity): boolean {
+function sameIdentity(path: string, known: FileIdentity): boolean {
   try {
     const st = statSync(path, { throwIfNoEntry: false });
     return st !== undefined && st.size === known[0] && st.mtimeMs === known[1] && st.ctimeMs === known[2] && st.ino === known[3];
