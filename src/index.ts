@@ -27,6 +27,7 @@ export { loadRecords, listRecordFiles, readRecordFile, type LoadOptions } from "
 export { loadConfig, CONFIG_NAMES, type LoadedConfig } from "./io/load-config.js";
 export { writeFiles, type WriteSummary } from "./io/write-files.js";
 export { scanRecords, type ScanOptions, type ScanResult } from "./io/scan-records.js";
+export { openVerifiedFiles, type VerifiedFiles } from "./io/verified-files.js";
 export { leanRecord } from "./io/lean-record.js";
 export { readIdLock, writeIdLock } from "./io/id-lock-file.js";
 export { applyIdLock, updateIdLock, lockKeys } from "./records/apply-id-lock.js";

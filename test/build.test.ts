@@ -22,6 +22,24 @@ describe("buildFeeds", () => {
     rawRecord({ webUrl: "https://a.com/5", title: "", topics: ["AI"] }),
   ]);
 
+  it("checks every rendered file with the verify option, and fails on what it reports", () => {
+    const seen: string[] = [];
+    const { files } = buildFeeds(set, base, {
+      verify: (fs) => {
+        seen.push(...fs.map((f) => f.path));
+        return [];
+      },
+    });
+    expect(seen.sort()).toEqual(files.map((f) => f.path).sort());
+    let code: string | undefined;
+    try {
+      buildFeeds(set, base, { verify: () => [{ code: "render-failed", severity: "error", message: "ai/rss.xml is not well-formed: x", file: "ai/rss.xml" }] });
+    } catch (e) {
+      code = isTopicfeedsError(e) ? e.code : "other";
+    }
+    expect(code).toBe("render-failed");
+  });
+
   it("writes three formats per topic, site-wide feeds, OPML and an index", () => {
     const { files } = buildFeeds(set, base);
     expect(files.map((f) => f.path).sort()).toEqual(

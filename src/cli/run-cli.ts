@@ -6,6 +6,7 @@ import { formatDiagnostic, formatReport } from "../diagnostics/format-report.js"
 import { isTopicfeedsError, TopicfeedsError } from "../diagnostics/topicfeeds-error.js";
 import { loadConfig } from "../io/load-config.js";
 import { scanRecords, type ScanOptions } from "../io/scan-records.js";
+import { openVerifiedFiles } from "../io/verified-files.js";
 import { readIdLock, writeIdLock } from "../io/id-lock-file.js";
 import { writeFiles } from "../io/write-files.js";
 import { parseDate } from "../records/parse-date.js";
@@ -169,7 +170,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const scan = await scanRecords(input, scanOptions);
     progress?.done();
     timer.mark(`read ${scan.stats.files} records (${scan.stats.parsed} parsed, ${scan.stats.fromCache} from cache; ${scan.stats.workers} thread${scan.stats.workers === 1 ? "" : "s"}; ${scan.stats.cache})`);
-    const { files, report, idLock } = buildFeeds(scan, buildConfig, { hydrate: scan.hydrate });
+    const verified = cacheDir === undefined ? undefined : openVerifiedFiles(cacheDir);
+    const { files, report, idLock } = buildFeeds(scan, buildConfig, verified === undefined ? { hydrate: scan.hydrate } : { hydrate: scan.hydrate, verify: verified.verify });
+    verified?.save();
     timer.mark(`built ${files.length} files`);
     // Ctrl-C while files are renamed into place waits for the last rename: a whole set, never a mix.
     const summary = deferSignals(() => {
