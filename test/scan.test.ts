@@ -111,6 +111,30 @@ describe("scanRecords", () => {
     }
   });
 
+  it("completes published records from the hydrate cache only while their files keep their identity", async () => {
+    const dir = corpus();
+    const cacheDir = join(tempDir(), "cache");
+    const hydrated = join(cacheDir, "hydrated-v1.json");
+    const cold = await build(dir, { cacheDir, workers: 1 });
+    const entries = () => JSON.parse(readFileSync(hydrated, "utf8").split("\n")[1] as string) as [string, unknown, unknown[]][];
+    expect(entries()).toHaveLength(cold.report.records.published);
+    // An excerpt is not kept by the lean scan: only the hydrate step sees the edit.
+    const file = join(dir, "valid", "securityintelligence-ml-ai-security-pros-cons.md");
+    expect(entries().some(([path]) => path === file)).toBe(true);
+    writeFileSync(file, readFileSync(file, "utf8").replace("AI security experts at RSA", "Edited: experts at RSA"));
+    const edited = await build(dir, { cacheDir, workers: 1 });
+    expect(edited.scan.stats).toMatchObject({ parsed: 1, fromCache: 21 });
+    const reference = buildFeeds(await loadRecords(dir, { cwd: dir }), config);
+    expect(edited.files).toEqual(reference.files);
+    expect(edited.files.find((f) => f.path === "feed.json")?.contents).toContain("Edited: experts at RSA");
+    expect(entries().find(([path]) => path === file)?.[2]?.[2]).toMatch(/^Edited: experts at RSA/);
+    // A hydrate cache that fails its checksum is ignored, not trusted.
+    writeFileSync(hydrated, readFileSync(hydrated, "utf8").replace("Edited: experts at RSA", "Tampered"));
+    const tampered = await build(dir, { cacheDir, workers: 1 });
+    expect(tampered.files).toEqual(reference.files);
+    expect(readFileSync(hydrated, "utf8")).not.toContain("Tampered");
+  });
+
   it("ignores a corrupt cache and one written for another config", async () => {
     const dir = corpus();
     const cacheDir = join(tempDir(), "cache");

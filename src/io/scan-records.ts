@@ -5,9 +5,10 @@ import { makeRecord } from "../records/normalize-record.js";
 import { compilePrefilter, emptySummary } from "../select/prefilter.js";
 import type { ArticleRecord, Diagnostic, FeedsConfig } from "../types.js";
 import { parseJob, type ParseJob, type ParseSettings } from "./parse-job.js";
-import { display, listRecordFiles, readRecordFile } from "./read-records.js";
+import { display, listRecordFiles } from "./read-records.js";
 import { openRecordCacheWriter, readRecordCache, writeRecordCache, type RecordCache, type RecordCacheWriter } from "./record-cache.js";
-import { addDropRow, decodeRecord, type FileOutcome } from "./record-rows.js";
+import { readHydrateCache, writeHydrateCache, type HydratedEntry } from "./hydrate-cache.js";
+import { addDropRow, decodeRecord, type FileIdentity, type FileOutcome, type RecordRow } from "./record-rows.js";
 
 /** Options of {@link scanRecords}. */
 export interface ScanOptions {
@@ -86,7 +87,8 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   const records: ArticleRecord[] = [];
   const diagnostics: Diagnostic[] = [...listed.diagnostics];
   const dropped = emptySummary();
-  const pathOf = new Map<ArticleRecord, string>();
+  // Where each kept record came from, and the identity its file had when it was read.
+  const pathOf = new Map<ArticleRecord, [string, FileIdentity]>();
   const hiddenKeys: string[] = [];
   let rejected = 0;
   let parsed = 0;
@@ -127,12 +129,12 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
         merged.push(outcome);
       }
       batchPaths.push(path);
-      const [, diags, row, drop] = outcome;
+      const [identity, diags, row, drop] = outcome;
       if (diags !== 0) for (const d of diags) diagnostics.push(d);
       if (row !== 0) {
         const r = decodeRecord(row);
         records.push(r);
-        pathOf.set(r, path);
+        pathOf.set(r, [path, identity]);
       } else if (drop !== 0 && drop[0] !== "") addDropRow(dropped, drop);
       else {
         rejected++;
@@ -193,15 +195,37 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   cached = undefined;
   forCache.length = 0;
 
+  // The few thousand records that reach a feed are read again in full; a rebuild takes those whose
+  // files kept their identity from the hydrate cache (0.1 s of 100,000 records' build).
   const hydrate = (chosen: ArticleRecord[]): ArticleRecord[] => {
     if (!lean) return chosen;
-    return chosen.map((r) => {
-      const path = pathOf.get(r);
-      if (path === undefined) return r;
-      const full = readRecordFile(path, r.source ?? display(path, cwd), maxFileSize).record;
+    const saved = options.cacheDir === undefined ? undefined : readHydrateCache(options.cacheDir, key);
+    const entries: HydratedEntry[] = [];
+    let misses = 0;
+    const full = { lean: false, maxFileSize, prefilter: undefined };
+    const out = chosen.map((r) => {
+      const at = pathOf.get(r);
+      if (at === undefined) return r;
+      const [path, identity] = at;
+      const hit = saved?.get(path);
+      let row: RecordRow | undefined;
+      if (hit !== undefined && sameIdentity(hit[0], identity)) {
+        row = hit[1];
+        entries.push([path, identity, row]);
+      } else {
+        misses++;
+        const outcome = parseJob({ path, shown: r.source ?? display(path, cwd) }, full) as FileOutcome;
+        if (outcome[2] === 0) return r;
+        row = outcome[2];
+        // Remembered only if the file is still as it was scanned (it may change in between).
+        if (sameIdentity(outcome[0], identity)) entries.push([path, identity, row]);
+      }
+      const rec = decodeRecord(row);
       // The file changed between scan and render: keep what was selected.
-      return full !== undefined && full.webUrl === r.webUrl ? makeRecord({ ...full, id: r.id }) : r;
+      return rec.webUrl === r.webUrl ? makeRecord({ ...rec, id: r.id }) : r;
     });
+    if (options.cacheDir !== undefined && (misses > 0 || saved === undefined || saved.size !== entries.length)) writeHydrateCache(options.cacheDir, key, entries);
+    return out;
   };
   const result: ScanResult = {
     records,
@@ -306,4 +330,8 @@ async function parseInWorkers(
     await Promise.all(pool.map((w) => w.terminate()));
   }
   if (nextToConsume < batches.length) throw new Error(`parse threads answered ${nextToConsume} of ${batches.length} batches`);
+}
+
+function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
+  return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
 }
