@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { cpSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { cpSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -80,6 +80,19 @@ describe("scanRecords", () => {
     expect(warm.scan.stats).toMatchObject({ parsed: 1, fromCache: 21 });
     expect(warm.report.diagnostics.filter((d) => d.file === "broken/quality-high.md")).toHaveLength(1);
     expect(warm.files).toEqual(buildFeeds(await loadRecords(dir, { cwd: dir }), config).files);
+  });
+
+  it("finds the other files in the cache when one was removed and one added", async () => {
+    const dir = corpus();
+    const cacheDir = join(tempDir(), "cache");
+    await build(dir, { cacheDir, workers: 1 });
+    rmSync(join(dir, "valid", "bithub-from-iot-devices-to-post-quantum.md"));
+    cpSync(join(dir, "valid", "tricky-text.md"), join(dir, "valid", "aaa-new-copy.md"));
+    const warm = await build(dir, { cacheDir, workers: 1 });
+    expect(warm.scan.stats).toMatchObject({ files: 22, parsed: 1, fromCache: 21, cache: "cache used" });
+    const reference = buildFeeds(await loadRecords(dir, { cwd: dir }), config);
+    expect(warm.files).toEqual(reference.files);
+    expect(warm.report).toEqual(reference.report);
   });
 
   it("rewrites the cache once many files changed, and parses again a file whose cache line cannot be decoded", async () => {

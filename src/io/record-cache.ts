@@ -52,7 +52,7 @@ export function readRecordCache(dir: string, key: string): { cache?: RecordCache
   if (header.format !== "topicfeeds-record-cache" || header.version !== VERSION) return { note: "cache ignored: written by another version" };
   if (header.key !== key) return { note: "cache ignored: config or options changed" };
   if (nl === -1 || header.checksum !== createHash("sha1").update(bytes.subarray(nl + 1)).digest("hex")) return { note: "cache ignored: checksum mismatch (corrupt)" };
-  const index = new Map<string, number>();
+  const known: string[] = [];
   const identities: FileIdentity[] = [];
   const lineOf: number[] = [];
   const posInLine: number[] = [];
@@ -69,7 +69,7 @@ export function readRecordCache(dir: string, key: string): { cache?: RecordCache
         const line = bodies.length;
         bodies.push([tab + 1, end]);
         paths.forEach((path, i) => {
-          index.set(path, identities.length);
+          known.push(path);
           identities.push(ids[i] as FileIdentity);
           lineOf.push(line);
           posInLine.push(i);
@@ -96,14 +96,31 @@ export function readRecordCache(dir: string, key: string): { cache?: RecordCache
     decoded.set(line, outcomes);
     return outcomes;
   };
-  const cache: RecordCache = {
-    size: index.size,
-    identity: (path) => {
+  // Files are asked for in the order the cache lists them (both sorted): a cursor finds them
+  // without hashing 100,000 paths; a map, built on the first miss, finds the others.
+  let index: Map<string, number> | undefined;
+  const finder = () => {
+    let next = 0;
+    return (path: string): number | undefined => {
+      // Files removed since: skipped in passing (a match is always exact; the map has the rest).
+      while (next < known.length && (known[next] as string) < path) next++;
+      if (known[next] === path) return next++;
+      index ??= new Map(known.map((p, i) => [p, i]));
       const i = index.get(path);
+      if (i !== undefined) next = i + 1;
+      return i;
+    };
+  };
+  const identityAt = finder();
+  const outcomeAt = finder();
+  const cache: RecordCache = {
+    size: known.length,
+    identity: (path) => {
+      const i = identityAt(path);
       return i === undefined ? undefined : identities[i];
     },
     outcome: (path) => {
-      const i = index.get(path);
+      const i = outcomeAt(path);
       if (i === undefined) return undefined;
       const o = decode(lineOf[i] as number)?.[posInLine[i] as number];
       return Array.isArray(o) && o.length === 4 ? o : undefined;
