@@ -30,7 +30,7 @@ export interface ScanOptions {
   prefilter?: FeedsConfig;
   /** Called after each batch with the files done so far. */
   onProgress?: (done: number, total: number) => void;
-  /** Files per batch handed to a thread (and per cache line); default 500. */
+  /** Files per batch handed to a thread (and per cache line); default 100. */
   batchSize?: number;
   /** The compiled worker script; default `parse-worker.js` beside this module. */
   workerUrl?: URL;
@@ -43,7 +43,9 @@ export interface ScanResult extends RecordSet {
 }
 
 const DEFAULT_MAX = 10 * 1024 * 1024;
-const BATCH = 500;
+// 100, not 500: what the main thread parses lives until its batch is sent on, and a smaller batch
+// lets less of it reach the old generation (100,000 records: median peak RSS 238 MiB, was 267).
+const BATCH = 100;
 
 /**
  * Reads every record under the given paths, fast and in flat memory: files are parsed in worker
