@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { VERSION } from "../version.js";
 import { isAlive, removeQuietly } from "./_temp-files.js";
 import type { FileIdentity, FileOutcome } from "./record-rows.js";
 
 const FILE = "records-v5.jsonl";
+const CHUNK = 1 << 22;
 
 /**
  * A record cache as read: the identity of every file it knows, and what each came to. Outcomes
@@ -19,6 +20,8 @@ export interface RecordCache {
   identity(path: string): FileIdentity | undefined;
   /** What the file came to, or undefined when unknown (or its line cannot be decoded: parse again). */
   outcome(path: string): FileOutcome | undefined;
+  /** Closes the cache file (outcomes are read from it as they are asked for). */
+  close(): void;
 }
 
 /**
@@ -28,58 +31,104 @@ export interface RecordCache {
  * trusted.
  *
  * Each line is `[paths, identities]` TAB `outcomes` (a TAB never occurs unescaped in JSON): only
- * the first half is decoded up front.
+ * the first half is decoded up front; the outcomes are read from the file, a line at a time, as
+ * they are asked for, until {@link RecordCache.close}.
  *
  * @param dir - the cache folder
  * @param key - a hash of everything that shapes the outcomes (config, version, options)
+ * @param chunkSize - bytes read at a time (4 MiB; tests use a few bytes)
  * @returns the cache, and a note on what happened
  */
-export function readRecordCache(dir: string, key: string): { cache?: RecordCache; note: string } {
-  let bytes: Buffer;
+export function readRecordCache(dir: string, key: string, chunkSize = CHUNK): { cache?: RecordCache; note: string } {
+  let fd: number;
   try {
-    bytes = readFileSync(join(dir, FILE));
+    fd = openSync(join(dir, FILE), "r");
   } catch {
     return { note: "no cache yet" };
   }
-  // Kept as bytes and decoded a line at a time: no 40 MB string, no slices of one kept alive.
-  const nl = bytes.indexOf(0x0a);
+  try {
+    const read = readIndex(fd, key, chunkSize);
+    if (read.cache === undefined) closeSync(fd);
+    return read;
+  } catch {
+    closeSync(fd);
+    return { note: "cache ignored: unreadable" };
+  }
+}
+
+// Streams the file once, 4 MiB at a time: checks the checksum and decodes the first half of each
+// line. The outcomes are read again from the open file when used, so a rebuild never holds the
+// whole cache (48 MB at 100,000 records); the file is renamed into place by writers, never
+// rewritten, so the open descriptor keeps reading the bytes the checksum vouched for.
+function readIndex(fd: number, key: string, chunkSize: number): { cache?: RecordCache; note: string } {
+  const first = Buffer.allocUnsafe(1 << 16);
+  const got = readSync(fd, first, 0, first.length, 0);
+  const nl = first.subarray(0, got).indexOf(0x0a);
   let header: { format?: string; version?: string; key?: string; checksum?: string };
   try {
-    header = JSON.parse(bytes.toString("utf8", 0, nl === -1 ? bytes.length : nl));
+    header = JSON.parse(first.toString("utf8", 0, nl === -1 ? got : nl));
   } catch {
     return { note: "cache ignored: unreadable header" };
   }
   if (header.format !== "topicfeeds-record-cache" || header.version !== VERSION) return { note: "cache ignored: written by another version" };
   if (header.key !== key) return { note: "cache ignored: config or options changed" };
-  if (nl === -1 || header.checksum !== createHash("sha1").update(bytes.subarray(nl + 1)).digest("hex")) return { note: "cache ignored: checksum mismatch (corrupt)" };
+  if (nl === -1) return { note: "cache ignored: checksum mismatch (corrupt)" };
   const known: string[] = [];
   const identities: FileIdentity[] = [];
   const lineOf: number[] = [];
   const posInLine: number[] = [];
   const bodies: [start: number, end: number][] = [];
-  try {
-    for (let start = nl + 1; start < bytes.length; ) {
-      let end = bytes.indexOf(0x0a, start);
-      if (end === -1) end = bytes.length;
-      if (end > start) {
-        const tab = bytes.indexOf(0x09, start);
-        if (tab === -1 || tab > end) throw new Error("no tab");
-        const [paths, ids] = JSON.parse(bytes.toString("utf8", start, tab)) as [string[], FileIdentity[]];
-        if (!Array.isArray(paths) || !Array.isArray(ids) || paths.length !== ids.length) throw new Error("bad line");
-        const line = bodies.length;
-        bodies.push([tab + 1, end]);
-        paths.forEach((path, i) => {
-          known.push(path);
-          identities.push(ids[i] as FileIdentity);
-          lineOf.push(line);
-          posInLine.push(i);
-        });
-      }
-      start = end + 1;
+  const hash = createHash("sha1");
+  let bad = false;
+  // One line's bytes in `data` from `from` to `to`, starting at `at` in the file.
+  const line = (data: Buffer, from: number, to: number, at: number) => {
+    if (to === from || bad) return;
+    const tab = data.indexOf(0x09, from);
+    if (tab === -1 || tab > to) {
+      bad = true;
+      return;
     }
-  } catch {
-    return { note: "cache ignored: unreadable body" };
+    let head: unknown;
+    try {
+      head = JSON.parse(data.toString("utf8", from, tab));
+    } catch {
+      bad = true;
+      return;
+    }
+    const [paths, ids] = Array.isArray(head) ? (head as [unknown, unknown]) : [undefined, undefined];
+    if (!Array.isArray(paths) || !Array.isArray(ids) || paths.length !== ids.length) {
+      bad = true;
+      return;
+    }
+    const n = bodies.length;
+    bodies.push([at + (tab - from) + 1, at + (to - from)]);
+    for (let i = 0; i < paths.length; i++) {
+      known.push(paths[i] as string);
+      identities.push(ids[i] as FileIdentity);
+      lineOf.push(n);
+      posInLine.push(i);
+    }
+  };
+  const chunk = Buffer.allocUnsafe(chunkSize);
+  let pending: Buffer = Buffer.alloc(0);
+  let pendingAt = nl + 1;
+  for (let offset = nl + 1; ; ) {
+    const n = readSync(fd, chunk, 0, chunkSize, offset);
+    if (n === 0) break;
+    hash.update(chunk.subarray(0, n));
+    const data = pending.length === 0 ? chunk.subarray(0, n) : Buffer.concat([pending, chunk.subarray(0, n)]);
+    let from = 0;
+    for (let to = data.indexOf(0x0a); to !== -1; to = data.indexOf(0x0a, from)) {
+      line(data, from, to, pendingAt + from);
+      from = to + 1;
+    }
+    pending = Buffer.from(data.subarray(from));
+    pendingAt += from;
+    offset += n;
   }
+  line(pending, 0, pending.length, pendingAt);
+  if (header.checksum !== hash.digest("hex")) return { note: "cache ignored: checksum mismatch (corrupt)" };
+  if (bad) return { note: "cache ignored: unreadable body" };
   // The last two decoded lines: files are asked for in the order they were written.
   const decoded = new Map<number, FileOutcome[] | undefined>();
   const decode = (line: number): FileOutcome[] | undefined => {
@@ -87,7 +136,13 @@ export function readRecordCache(dir: string, key: string): { cache?: RecordCache
     const [start, end] = bodies[line] as [number, number];
     let outcomes: FileOutcome[] | undefined;
     try {
-      const value: unknown = JSON.parse(bytes.toString("utf8", start, end));
+      const bytes = Buffer.allocUnsafe(end - start);
+      for (let off = 0; off < bytes.length; ) {
+        const n = readSync(fd, bytes, off, bytes.length - off, start + off);
+        if (n === 0) throw new Error("the cache file is shorter than its index");
+        off += n;
+      }
+      const value: unknown = JSON.parse(bytes.toString("utf8"));
       outcomes = Array.isArray(value) ? (value as FileOutcome[]) : undefined;
     } catch {
       outcomes = undefined;
@@ -113,6 +168,7 @@ export function readRecordCache(dir: string, key: string): { cache?: RecordCache
   };
   const identityAt = finder();
   const outcomeAt = finder();
+  let open = true;
   const cache: RecordCache = {
     size: known.length,
     identity: (path) => {
@@ -124,6 +180,10 @@ export function readRecordCache(dir: string, key: string): { cache?: RecordCache
       if (i === undefined) return undefined;
       const o = decode(lineOf[i] as number)?.[posInLine[i] as number];
       return Array.isArray(o) && o.length === 4 ? o : undefined;
+    },
+    close: () => {
+      if (open) closeSync(fd);
+      open = false;
     },
   };
   return { cache, note: "cache used" };

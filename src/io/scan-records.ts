@@ -170,6 +170,9 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
         cacheNote += "; could not be written";
       }
     }
+  } catch (error) {
+    cached?.close();
+    throw error;
   } finally {
     writer?.abort();
   }
@@ -194,6 +197,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     }
   }
   // hydrate (below) keeps this scope alive for the whole build: let go of the cache's outcomes.
+  cached?.close();
   cached = undefined;
   forCache.length = 0;
 
