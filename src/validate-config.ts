@@ -25,7 +25,7 @@ export function validateConfig(config: unknown, options: { io?: boolean; file?: 
     out.push(diagnostic("invalid-config", `${field} ${message}`, where));
   };
   if (typeof config !== "object" || config === null || Array.isArray(config)) {
-    bad("config", `must be an object, got ${Array.isArray(config) ? "a list" : typeof config}`);
+    bad("config", `must be an object, got ${config === null ? "null" : Array.isArray(config) ? "a list" : typeof config}`);
     return out;
   }
   const c = config as Record<string, unknown>;

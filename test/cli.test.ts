@@ -155,6 +155,37 @@ describe("runCli (in process)", () => {
     }
   });
 
+  it("takes numbers in plain decimals only, and `help` as a command", async () => {
+    for (const [flag, v] of [["--limit", "0x2"], ["--min-quality", "1e1"], ["--workers", " 2"], ["--limit", "2."], ["--min-quality", "+5"]] as const) {
+      const r = await inProcess(["build", VALID, "--base-url", "https://e.com/", flag, v, "-o", join(tempDir(), "o")]);
+      expect(r.code, `${flag} ${v}`).toBe(2);
+      expect(r.stderr).toMatch(/takes a number/);
+    }
+    const ok = await inProcess(["build", VALID, "--base-url", "https://e.com/", "--min-quality", "40.5", "--limit", "3", "-o", join(tempDir(), "o"), "--report", "json"]);
+    expect(ok.code).toBe(0);
+    expect((JSON.parse(ok.stdout) as { site: { items: number } }).site.items).toBe(3);
+    const help = await inProcess(["help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("topicfeeds build [INPUT...] [options]");
+  });
+
+  it("reads a JSON config saved with a byte order mark, and names a folder, null or a list given as the config", async () => {
+    const dir = tempDir();
+    cpSync(VALID, join(dir, "content"), { recursive: true });
+    writeFileSync(join(dir, "bom.json"), `\uFEFF${JSON.stringify({ baseUrl: "https://e.com/f/", input: "content", out: "public", limit: 2 })}`);
+    const bom = await inProcess(["build", "-c", "bom.json", "--report", "json"], dir);
+    expect(bom.code).toBe(0);
+    expect((JSON.parse(bom.stdout) as { site: { items: number } }).site.items).toBe(2);
+    const folder = await inProcess(["build", "-c", "content", "--base-url", "https://e.com/"], dir);
+    expect(folder.code).toBe(1);
+    expect(folder.stderr).toMatch(/^topicfeeds: content: is a folder, not a config file$/m);
+    expect(folder.stderr).not.toContain(dir);
+    writeFileSync(join(dir, "null.json"), "null");
+    expect((await inProcess(["build", "-c", "null.json"], dir)).stderr).toMatch(/config must be an object, got null/);
+    writeFileSync(join(dir, "list.json"), "[]");
+    expect((await inProcess(["build", "-c", "list.json"], dir)).stderr).toMatch(/config must be an object, got a list/);
+  });
+
   it("refuses empty paths, which would mean the current folder (exit 2, or a config error)", async () => {
     const dir = tempDir();
     cpSync(VALID, join(dir, "content"), { recursive: true });

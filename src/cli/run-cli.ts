@@ -26,6 +26,7 @@ export interface CliIo {
 }
 
 export const HELP = `Usage: topicfeeds build [INPUT...] [options]
+       topicfeeds help
 
 Builds RSS 2.0, Atom 1.0 and JSON Feed 1.1 feeds per topic from article records.
 
@@ -83,6 +84,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const [command, ...inputs] = positionals;
+  if (command === "help") {
+    io.stdout(HELP);
+    return 0;
+  }
   if (command !== "build") {
     io.stderr(`topicfeeds: ${command === undefined ? "missing command" : `unknown command ${JSON.stringify(command)}`}; expected 'build'\nRun 'topicfeeds --help' for usage.\n`);
     return 2;
@@ -93,8 +98,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   const numeric = (name: string, v: string | undefined, min: number, max: number): number | undefined | Error => {
     if (v === undefined) return undefined;
-    const n = Number(v);
-    return v.trim() !== "" && Number.isFinite(n) && n >= min && n <= max ? n : new Error(`--${name} takes a number ${min}–${max}, got ${JSON.stringify(v)}`);
+    // Plain decimals only: Number() would also take "0x2", "1e3" and " 7 ".
+    const n = /^[0-9]+(?:\.[0-9]+)?$/.test(v) ? Number(v) : Number.NaN;
+    return Number.isFinite(n) && n >= min && n <= max ? n : new Error(`--${name} takes a number ${min}–${max}, got ${JSON.stringify(v)}`);
   };
   const minQuality = numeric("min-quality", values["min-quality"], 0, 100);
   const limit = numeric("limit", values.limit, 0, 1_000_000);

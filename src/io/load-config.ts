@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { diagnostic } from "../diagnostics/diagnostic.js";
@@ -32,6 +32,7 @@ export async function loadConfig(path: string | undefined, cwd: string): Promise
   if (path !== undefined) {
     file = resolve(cwd, path);
     if (!existsSync(file)) throw new TopicfeedsError("invalid-config", `config file not found: ${path}`, [diagnostic("invalid-config", "config file not found", { file: path })]);
+    if (statSync(file).isDirectory()) throw new TopicfeedsError("invalid-config", `${path}: is a folder, not a config file`, [diagnostic("invalid-config", "is a folder, not a config file", { file: path })]);
   } else {
     file = CONFIG_NAMES.map((n) => resolve(cwd, n)).find((f) => existsSync(f));
   }
@@ -40,7 +41,8 @@ export async function loadConfig(path: string | undefined, cwd: string): Promise
   let raw: unknown;
   try {
     if (file.endsWith(".json")) {
-      raw = JSON.parse(readFileSync(file, "utf8"));
+      // A byte order mark, as some Windows editors save JSON, is not part of the JSON.
+      raw = JSON.parse(readFileSync(file, "utf8").replace(/^\uFEFF/, ""));
     } else if (file.endsWith(".ts") || file.endsWith(".mts") || file.endsWith(".cts")) {
       const { createJiti } = await import("jiti");
       const jiti = createJiti(pathToFileURL(file).href, { moduleCache: false });
