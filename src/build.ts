@@ -118,9 +118,14 @@ export function buildFeeds(input: RecordSet | readonly (ArticleRecord | RecordIn
     }
   }
   let newest = set.dropped?.newest ?? "1970-01-01T00:00:00Z";
+  let newestMs = Date.parse(newest);
   for (const r of visible) {
     const d = r.updatedDateTime !== undefined && r.updatedDateTime > r.publishedDateTime ? r.updatedDateTime : r.publishedDateTime;
-    if (Date.parse(d) > Date.parse(newest)) newest = d;
+    const ms = Date.parse(d);
+    if (ms > newestMs) {
+      newest = d;
+      newestMs = ms;
+    }
   }
   const ctx: FeedContext = {
     baseUrl,
