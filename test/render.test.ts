@@ -70,12 +70,17 @@ describe("verifyOutput (fail closed)", () => {
       { path: "a/rss.xml", contents: "<rss><channel></rss>" },
       { path: "feed.json", contents: "{ nope" },
       { path: "x.xml", contents: "<a>\u0001</a>" },
+      { path: "ns.xml", contents: "<a>\n  <atom:link/></a>" },
     ]);
     expect(d.map((x) => [x.code, x.file])).toEqual([
       ["render-failed", "a/rss.xml"],
       ["render-failed", "feed.json"],
       ["render-failed", "x.xml"],
+      ["render-failed", "ns.xml"],
     ]);
+    // Where it broke: line and column of the first problem.
+    expect(d[0]?.message).toMatch(/^a\/rss\.xml is not well-formed: 1:\d+: /);
+    expect(d[3]?.message).toMatch(/^ns\.xml is not well-formed: 2:\d+: .*prefix/);
   });
 });
 

@@ -19,8 +19,9 @@ function corpus(): string {
   return dir;
 }
 
+// Lean unless a test says otherwise (the default keeps small inputs whole: see the first test).
 async function build(dir: string, options: ScanOptions) {
-  const scan = await scanRecords([dir], { cwd: dir, workerUrl, ...options });
+  const scan = await scanRecords([dir], { cwd: dir, workerUrl, lean: true, ...options });
   const { files, report } = buildFeeds(scan, config, { hydrate: scan.hydrate });
   return { scan, files, report };
 }
@@ -39,6 +40,11 @@ describe("scanRecords", () => {
       await build(dir, { cacheDir: join(tempDir(), "c2"), workers: 2, prefilter: config }), // set aside what can reach no feed, cold
       await build(dir, { cacheDir: join(tempDir(), "c3"), workers: 1, prefilter: { ...config, topics: { Cloud: { select: [{ rule: "minQuality", value: 0 }] } } } }),
     ];
+    // The default for a small input: whole records, no second read.
+    const small = await scanRecords([dir], { cwd: dir, workerUrl, cacheDir: join(tempDir(), "c4") });
+    expect(small.records.some((r) => r.excerpt !== undefined)).toBe(true);
+    expect(runs[0]?.scan.records.some((r) => r.excerpt !== undefined)).toBe(false);
+    runs.push({ scan: small, ...buildFeeds(small, config, { hydrate: small.hydrate }) });
     expect(runs[5]?.scan.records.length).toBeLessThan(runs[0]?.scan.records.length ?? 0);
     expect(runs[5]?.scan.dropped?.byRule.minQuality).toBeGreaterThan(0);
     expect(runs[0]?.scan.stats).toMatchObject({ parsed: 22, fromCache: 0 });

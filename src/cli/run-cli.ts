@@ -168,7 +168,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const hasCustom = [...(buildConfig.select ?? []), ...Object.values(buildConfig.topics ?? {}).flatMap((t) => t.select ?? [])].some((r) => r.rule === "custom");
     const cacheDir = values["no-cache"] === true || config.cache === false ? undefined : resolve(io.cwd, values["cache-dir"] ?? config.cacheDir ?? "node_modules/.cache/topicfeeds");
     const progress = io.progress === true && !quiet ? progressLine(io) : undefined;
-    const scanOptions: ScanOptions = { cwd: io.cwd, lean: !hasCustom, cacheKey: VERSION, prefilter: prefilterConfig(buildConfig) };
+    const scanOptions: ScanOptions = { cwd: io.cwd, cacheKey: VERSION, prefilter: prefilterConfig(buildConfig) };
+    if (hasCustom) scanOptions.lean = false;
     if (cacheDir !== undefined) scanOptions.cacheDir = cacheDir;
     if (typeof workers === "number") scanOptions.workers = workers;
     else if (config.workers !== undefined) scanOptions.workers = config.workers;
