@@ -12,7 +12,7 @@
 //   --corpus-dir DIR   corpus folder (default node_modules/.cache/topicfeeds-bench/corpus-<N>);
 //                      "<N>" or "{N}" in DIR is replaced by the size; with several sizes and no
 //                      placeholder, DIR/corpus-<N> is used. Generated (seed 1) if missing or empty.
-//   --only a,b         contenders: read-files, handwritten, cold, warm, no-cache (or their full
+//   --only a,b         contenders: read-files, stat-files, handwritten, cold, warm, no-cache (or their full
 //                      names, e.g. "topicfeeds-cold"); "topicfeeds" selects all three
 //   --json FILE        also write the raw numbers as JSON
 //
@@ -40,7 +40,7 @@ const generator = resolve(root, "..", "shared", "corpus", "generate.mjs");
 const cli = join(root, "dist", "cli.js");
 const peakRss = join(here, "_peak-rss.cjs");
 
-const CONTENDERS = ["read-files", "handwritten", "topicfeeds cold", "topicfeeds warm", "topicfeeds no-cache"];
+const CONTENDERS = ["read-files", "stat-files", "handwritten", "topicfeeds cold", "topicfeeds warm", "topicfeeds no-cache"];
 const opts = parseOptions(process.argv.slice(2));
 
 // ---- never leave the corpus modified ----------------------------------------------------------
@@ -140,6 +140,7 @@ function makeContenders(corpus, work) {
   const coldCache = join(work, "cold-cache");
   const all = [
     { name: "read-files", args: [join(here, "read-files.mjs"), corpus] },
+    { name: "stat-files", args: [join(here, "stat-files.mjs"), corpus] },
     { name: "handwritten", args: [join(here, "handwritten.mjs"), corpus, join(work, "handwritten")], before: emptied(join(work, "handwritten")) },
     { name: "topicfeeds cold", args: tf("cold", ["--cache-dir", coldCache]), before: emptied(coldCache, join(work, "cold")), error: cliError },
     {
@@ -324,6 +325,7 @@ function printRatios() {
     ["topicfeeds cold / read-files", (n) => ratio(get(n, "topicfeeds cold"), get(n, "read-files"))],
     ["topicfeeds warm / read-files", (n) => ratio(get(n, "topicfeeds warm"), get(n, "read-files"))],
     ["topicfeeds no-cache / read-files", (n) => ratio(get(n, "topicfeeds no-cache"), get(n, "read-files"))],
+    ["stat-files / read-files (a rebuild's floor)", (n) => ratio(get(n, "stat-files"), get(n, "read-files"))],
     ["topicfeeds cold / handwritten", (n) => ratio(get(n, "topicfeeds cold"), get(n, "handwritten"))],
     ["handwritten / read-files", (n) => ratio(get(n, "handwritten"), get(n, "read-files"))],
   ].filter(([, f]) => ns.some((n) => f(n) !== ""));
@@ -401,7 +403,7 @@ function parseOptions(argv) {
         o.only = new Set();
         for (const s of names) {
           const hits = CONTENDERS.filter((c) => [c, c.replace(" ", "-"), c.split(" ").at(-1)].includes(s) || (s === "topicfeeds" && c.startsWith("topicfeeds")));
-          if (hits.length === 0) usage(`unknown contender ${JSON.stringify(s)}; one of read-files, handwritten, cold, warm, no-cache, topicfeeds`);
+          if (hits.length === 0) usage(`unknown contender ${JSON.stringify(s)}; one of read-files, stat-files, handwritten, cold, warm, no-cache, topicfeeds`);
           for (const h of hits) o.only.add(h);
         }
         break;

@@ -2,21 +2,22 @@ import { closeSync, constants, fstatSync, openSync, readSync, statSync } from "n
 import { diagnostic } from "../diagnostics/diagnostic.js";
 import type { Prefilter } from "../select/prefilter.js";
 import { leanRecord } from "./lean-record.js";
-import { notRegularFile, parseRecordBytes } from "./read-records.js";
+import { display, notRegularFile, parseRecordBytes } from "./read-records.js";
 import { dropRow, encodeRecord, type FileIdentity, type FileOutcome } from "./record-rows.js";
 
-/** One file to look at: its path, how diagnostics name it, and the identity the cache knows. */
+/** One file to look at: its path, how diagnostics name it (default: relative to `cwd`), and the identity the cache knows. */
 export interface ParseJob {
   path: string;
-  shown: string;
+  shown?: string;
   known?: FileIdentity;
 }
 
-/** How to parse: lean records, the size limit, and the prefilter that sets aside what can reach no feed. */
+/** How to parse: lean records, the size limit, the prefilter that sets aside what can reach no feed, and the folder diagnostics are relative to. */
 export interface ParseSettings {
   lean: boolean;
   maxFileSize: number;
   prefilter?: Prefilter | undefined;
+  cwd?: string;
 }
 
 /**
@@ -29,6 +30,7 @@ export interface ParseSettings {
  */
 export function parseJob(job: ParseJob, settings: ParseSettings): FileOutcome | 0 {
   if (job.known !== undefined && sameIdentity(job.path, job.known)) return 0;
+  const shown = job.shown ?? display(job.path, settings.cwd ?? process.cwd());
   let fd: number | undefined;
   try {
     // Non-blocking, so that opening a FIFO named like a record cannot hang the build.
@@ -36,10 +38,10 @@ export function parseJob(job: ParseJob, settings: ParseSettings): FileOutcome | 
     const st = fstatSync(fd);
     const identity: FileIdentity = [st.size, st.mtimeMs, st.ctimeMs, st.ino];
     if (!st.isFile()) {
-      return [identity, [notRegularFile(job.shown)], 0, 0];
+      return [identity, [notRegularFile(shown)], 0, 0];
     }
     if (st.size > settings.maxFileSize) {
-      return [identity, [diagnostic("file-too-large", `the file is ${mib(st.size)}; records may be at most ${mib(settings.maxFileSize)}`, { file: job.shown })], 0, 0];
+      return [identity, [diagnostic("file-too-large", `the file is ${mib(st.size)}; records may be at most ${mib(settings.maxFileSize)}`, { file: shown })], 0, 0];
     }
     const bytes = Buffer.allocUnsafe(st.size);
     let off = 0;
@@ -48,7 +50,7 @@ export function parseJob(job: ParseJob, settings: ParseSettings): FileOutcome | 
       if (n === 0) break;
       off += n;
     }
-    const parsed = parseRecordBytes(off === st.size ? bytes : bytes.subarray(0, off), job.shown);
+    const parsed = parseRecordBytes(off === st.size ? bytes : bytes.subarray(0, off), shown);
     const diags = parsed.diagnostics.length === 0 ? 0 : parsed.diagnostics;
     const r = parsed.record;
     // A rejected draft: no record, but its URLs stay hidden (a drop row with no rule, not counted).
@@ -59,7 +61,7 @@ export function parseJob(job: ParseJob, settings: ParseSettings): FileOutcome | 
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const why = err.code === "ENOENT" ? "no such file (a dangling link?)" : err.code === "EACCES" || err.code === "EPERM" ? "permission denied" : err.code === "EISDIR" ? "it is a folder" : err.message;
-    return [[0, 0, 0, 0], [diagnostic("read-failed", `cannot read the file: ${why}`, { file: job.shown })], 0, 0];
+    return [[0, 0, 0, 0], [diagnostic("read-failed", `cannot read the file: ${why}`, { file: shown })], 0, 0];
   } finally {
     if (fd !== undefined) closeSync(fd);
   }

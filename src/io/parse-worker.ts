@@ -6,9 +6,9 @@ import { parseJob, type ParseJob, type ParseSettings } from "./parse-job.js";
 // A worker thread of `scanRecords`: stats, reads and parses batches of record files and answers
 // with one JSON string per batch (cheaper to pass between threads than many small objects).
 let settings: ParseSettings | undefined;
-parentPort?.on("message", (msg: { setup?: { lean: boolean; maxFileSize: number; prefilter?: FeedsConfig }; batch?: number; jobs?: ParseJob[] }) => {
+parentPort?.on("message", (msg: { setup?: { lean: boolean; maxFileSize: number; cwd: string; prefilter?: FeedsConfig }; batch?: number; jobs?: ParseJob[] }) => {
   if (msg.setup !== undefined) {
-    settings = { lean: msg.setup.lean, maxFileSize: msg.setup.maxFileSize, prefilter: msg.setup.prefilter === undefined ? undefined : compilePrefilter(msg.setup.prefilter) };
+    settings = { lean: msg.setup.lean, maxFileSize: msg.setup.maxFileSize, cwd: msg.setup.cwd, prefilter: msg.setup.prefilter === undefined ? undefined : compilePrefilter(msg.setup.prefilter) };
     return;
   }
   const s = settings as ParseSettings;

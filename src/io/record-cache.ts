@@ -74,7 +74,8 @@ function readIndex(fd: number, key: string, chunkSize: number): { cache?: Record
   if (header.key !== key) return { note: "cache ignored: config or options changed" };
   if (nl === -1) return { note: "cache ignored: checksum mismatch (corrupt)" };
   const known: string[] = [];
-  const identities: FileIdentity[] = [];
+  // Four numbers per file, flat: V8 keeps them unboxed (3 MB at 100,000 files, not 10 MB of small arrays).
+  const identities: number[] = [];
   const lineOf: number[] = [];
   const posInLine: number[] = [];
   const bodies: [start: number, end: number][] = [];
@@ -104,7 +105,12 @@ function readIndex(fd: number, key: string, chunkSize: number): { cache?: Record
     bodies.push([at + (tab - from) + 1, at + (to - from)]);
     for (let i = 0; i < paths.length; i++) {
       known.push(paths[i] as string);
-      identities.push(ids[i] as FileIdentity);
+      const id: unknown = ids[i];
+      if (!Array.isArray(id) || id.length !== 4) {
+        bad = true;
+        return;
+      }
+      identities.push(id[0] as number, id[1] as number, id[2] as number, id[3] as number);
       lineOf.push(n);
       posInLine.push(i);
     }
@@ -173,7 +179,7 @@ function readIndex(fd: number, key: string, chunkSize: number): { cache?: Record
     size: known.length,
     identity: (path) => {
       const i = identityAt(path);
-      return i === undefined ? undefined : identities[i];
+      return i === undefined ? undefined : [identities[4 * i] as number, identities[4 * i + 1] as number, identities[4 * i + 2] as number, identities[4 * i + 3] as number];
     },
     outcome: (path) => {
       const i = outcomeAt(path);

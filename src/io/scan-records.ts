@@ -83,13 +83,22 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     cached = c.cache;
     cacheNote = c.note;
   }
-  const jobs: ParseJob[] = paths.map((path) => {
-    const job: ParseJob = { path, shown: display(path, cwd) };
-    const known = cached?.identity(path);
-    if (known !== undefined) job.known = known;
-    return job;
-  });
-  const settings: ParseSettings = { lean, maxFileSize, prefilter };
+  // Jobs are made a batch at a time, as they are handed out: 100,000 of them at once, each with its
+  // identity, would be 10 MB more on a rebuild. Diagnostics name files relative to `cwd`.
+  const size = options.batchSize ?? BATCH;
+  const batches: Batches = {
+    count: Math.ceil(paths.length / size),
+    files: paths.length,
+    size: (b) => Math.min(size, paths.length - b * size),
+    jobs: (b) =>
+      paths.slice(b * size, (b + 1) * size).map((path) => {
+        const job: ParseJob = { path };
+        const known = cached?.identity(path);
+        if (known !== undefined) job.known = known;
+        return job;
+      }),
+  };
+  const settings: ParseSettings = { lean, maxFileSize, prefilter, cwd };
 
   const records: ArticleRecord[] = [];
   const diagnostics: Diagnostic[] = [...listed.diagnostics];
@@ -121,8 +130,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     const batchPaths: string[] = [];
     let fresh = true;
     for (const res of outcomes) {
-      const job = jobs[i++] as ParseJob;
-      const path = job.path;
+      const path = paths[i++] as string;
       let outcome: FileOutcome | undefined;
       if (res === 0) {
         fresh = false;
@@ -131,7 +139,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
       if (outcome !== undefined) merged.push(0);
       else {
         // Parsed now, or unchanged but its cache line cannot be decoded: parsed here after all.
-        outcome = res === 0 ? (parseJob({ path, shown: job.shown }, settings) as FileOutcome) : res;
+        outcome = res === 0 ? (parseJob({ path }, settings) as FileOutcome) : res;
         parsed++;
         merged.push(outcome);
       }
@@ -166,8 +174,8 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   const cores = availableParallelism();
   const workers = Math.max(1, Math.min(options.workers ?? (paths.length >= 4000 && cores > 1 ? 2 : 1), 64));
   try {
-    if (workers > 1) await parseInWorkers(jobs, workers, { lean, maxFileSize, prefilter: prefilter === undefined ? undefined : options.prefilter }, settings, options, consume);
-    else parseHere(jobs, settings, options, consume);
+    if (workers > 1) await parseInWorkers(batches, workers, { lean, maxFileSize, cwd, prefilter: prefilter === undefined ? undefined : options.prefilter }, settings, options, consume);
+    else parseHere(batches, settings, options, consume);
     if (writer !== undefined) {
       try {
         writer.commit();
@@ -254,56 +262,62 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
 // Each batch of outcomes travels as JSON, from a worker and in this thread too: the copy also lets
 // go of the file texts that parsed strings would otherwise keep alive (a V8 slice shares its
 // parent string): 200 MB at 100,000 records.
-function parseHere(jobs: ParseJob[], settings: ParseSettings, options: ScanOptions, consume: (json: string) => void): void {
-  const size = options.batchSize ?? BATCH;
-  for (let i = 0; i < jobs.length; i += size) {
-    consume(JSON.stringify(jobs.slice(i, i + size).map((job) => parseJob(job, settings))));
-    options.onProgress?.(Math.min(i + size, jobs.length), jobs.length);
+function parseHere(batches: Batches, settings: ParseSettings, options: ScanOptions, consume: (json: string) => void): void {
+  let done = 0;
+  for (let b = 0; b < batches.count; b++) {
+    consume(JSON.stringify(batches.jobs(b).map((job) => parseJob(job, settings))));
+    done += batches.size(b);
+    options.onProgress?.(done, batches.files);
   }
+}
+
+/** The files of a scan in batches: how many, and each batch's jobs, made when it is handed out. */
+interface Batches {
+  count: number;
+  files: number;
+  size: (batch: number) => number;
+  jobs: (batch: number) => ParseJob[];
 }
 
 // Parses with `count` threads: this one and `count - 1` workers. This thread takes its share
 // between the workers' answers (one isolate fewer: ~60 MB less at 100,000 records); each worker
 // has two batches in hand, so it never waits while this thread parses.
 async function parseInWorkers(
-  jobs: ParseJob[],
+  batches: Batches,
   count: number,
-  setup: { lean: boolean; maxFileSize: number; prefilter: FeedsConfig | undefined },
+  setup: { lean: boolean; maxFileSize: number; cwd: string; prefilter: FeedsConfig | undefined },
   settings: ParseSettings,
   options: ScanOptions,
   consume: (json: string) => void,
 ): Promise<void> {
   const url = options.workerUrl ?? new URL("./parse-worker.js", import.meta.url);
-  const batches: ParseJob[][] = [];
-  const size = options.batchSize ?? BATCH;
-  for (let i = 0; i < jobs.length; i += size) batches.push(jobs.slice(i, i + size));
   // Answers that came before an earlier batch's: held until they can be consumed in order.
-  const waiting: (string | undefined)[] = new Array(batches.length);
+  const waiting: (string | undefined)[] = new Array(batches.count);
   let nextToConsume = 0;
   let next = 0;
   let done = 0;
   let failed = false;
   const arrived = (batch: number, json: string) => {
     waiting[batch] = json;
-    done += (batches[batch] as ParseJob[]).length;
-    while (nextToConsume < batches.length && waiting[nextToConsume] !== undefined) {
+    done += batches.size(batch);
+    while (nextToConsume < batches.count && waiting[nextToConsume] !== undefined) {
       const j = waiting[nextToConsume] as string;
       waiting[nextToConsume++] = undefined;
       consume(j);
     }
-    options.onProgress?.(done, jobs.length);
+    options.onProgress?.(done, batches.files);
   };
-  const pool = Array.from({ length: Math.min(count - 1, batches.length) }, () => new Worker(url));
+  const pool = Array.from({ length: Math.min(count - 1, batches.count) }, () => new Worker(url));
   try {
     const answered = pool.map(
       (worker) =>
         new Promise<void>((resolve, reject) => {
           let inHand = 0;
           const send = () => {
-            while (inHand < 2 && next < batches.length) {
+            while (inHand < 2 && next < batches.count) {
               const batch = next++;
               inHand++;
-              worker.postMessage({ batch, jobs: batches[batch] });
+              worker.postMessage({ batch, jobs: batches.jobs(batch) });
             }
             if (inHand === 0) resolve();
           };
@@ -330,9 +344,9 @@ async function parseInWorkers(
     );
     // This thread's share: a batch at a time, letting the workers' answers in between.
     const here = (async () => {
-      while (!failed && next < batches.length) {
+      while (!failed && next < batches.count) {
         const batch = next++;
-        arrived(batch, JSON.stringify((batches[batch] as ParseJob[]).map((job) => parseJob(job, settings))));
+        arrived(batch, JSON.stringify(batches.jobs(batch).map((job) => parseJob(job, settings))));
         await new Promise((r) => setImmediate(r));
       }
     })();
@@ -340,7 +354,7 @@ async function parseInWorkers(
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
   }
-  if (nextToConsume < batches.length) throw new Error(`parse threads answered ${nextToConsume} of ${batches.length} batches`);
+  if (nextToConsume < batches.count) throw new Error(`parse threads answered ${nextToConsume} of ${batches.count} batches`);
 }
 
 function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
