@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openVerifiedFiles } from "../src/io/verified-files.js";
@@ -51,5 +51,19 @@ describe("openVerifiedFiles", () => {
     third.verify([good]);
     third.save();
     expect(readFileSync(file, "utf8").endsWith("\n\n")).toBe(true);
+  });
+
+  it("removes what a killed build left of its list, and leaves a running build's", () => {
+    const dir = tempDir();
+    // 2^22 + 1: above the largest pid Linux hands out. The parent (vitest) is running.
+    const dead = 4194305;
+    expect(() => process.kill(dead, 0)).toThrow();
+    writeFileSync(join(dir, `verified-v1.json.tmp-${dead}`), "half");
+    writeFileSync(join(dir, `verified-v1.json.tmp-${process.ppid}`), "a running build's");
+    writeFileSync(join(dir, `notes.tmp-${dead}`), "not ours");
+    const v = openVerifiedFiles(dir);
+    v.verify([good]);
+    v.save();
+    expect(readdirSync(dir).sort()).toEqual([`notes.tmp-${dead}`, "verified-v1.json", `verified-v1.json.tmp-${process.ppid}`].sort());
   });
 });

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { VERSION } from "../version.js";
-import { removeQuietly } from "./_temp-files.js";
+import { writeCacheFile } from "./_temp-files.js";
 import type { FileIdentity, RecordRow } from "./record-rows.js";
 
 const FILE = "hydrated-v1.json";
@@ -57,13 +57,5 @@ export function readHydrateCache(dir: string, key: string): Map<string, [FileIde
 export function writeHydrateCache(dir: string, key: string, entries: readonly HydratedEntry[]): void {
   const body = JSON.stringify(entries);
   const header = JSON.stringify({ format: "topicfeeds-hydrate-cache", version: VERSION, key, checksum: createHash("sha1").update(body).digest("hex") });
-  const target = join(dir, FILE);
-  const temp = `${target}.tmp-${process.pid}`;
-  try {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(temp, `${header}\n${body}`);
-    renameSync(temp, target);
-  } catch {
-    removeQuietly(temp);
-  }
+  writeCacheFile(dir, FILE, `${header}\n${body}`);
 }

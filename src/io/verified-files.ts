@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { verifyOutput } from "../render/verify-output.js";
 import type { Diagnostic, OutputFile } from "../types.js";
 import { VERSION } from "../version.js";
-import { removeQuietly } from "./_temp-files.js";
+import { writeCacheFile } from "./_temp-files.js";
 
 const FILE = "verified-v1.json";
 
@@ -56,16 +56,7 @@ export function openVerifiedFiles(dir: string): VerifiedFiles {
     save() {
       const now = [...new Set(passed)].sort();
       if (now.length === known.size && now.every((h) => known.has(h))) return;
-      const target = join(dir, FILE);
-      const temp = `${target}.tmp-${process.pid}`;
-      try {
-        mkdirSync(dir, { recursive: true });
-        writeFileSync(temp, `${JSON.stringify({ version: VERSION, sha1: now })}\n`);
-        renameSync(temp, target);
-      } catch {
-        // Only a cache: the next build verifies everything again.
-        removeQuietly(temp);
-      }
+      writeCacheFile(dir, FILE, `${JSON.stringify({ version: VERSION, sha1: now })}\n`);
     },
   };
 }
