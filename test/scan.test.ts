@@ -26,6 +26,14 @@ async function build(dir: string, options: ScanOptions) {
   return { scan, files, report };
 }
 
+/** Expects `run` to give what a build of `dir` read afresh with `loadRecords` gives, and returns that. */
+async function expectAsLoaded(dir: string, run: { files: unknown; report: unknown }) {
+  const reference = buildFeeds(await loadRecords(dir, { cwd: dir }), config);
+  expect(run.files).toEqual(reference.files);
+  expect(run.report).toEqual(reference.report);
+  return reference;
+}
+
 describe("scanRecords", () => {
   it("gives the same files and report cold, warm, without cache, and with one or two workers", async () => {
     const dir = corpus();
@@ -85,7 +93,7 @@ describe("scanRecords", () => {
     const warm = await build(dir, { cacheDir, workers: 1 });
     expect(warm.scan.stats).toMatchObject({ parsed: 1, fromCache: 21 });
     expect(warm.report.diagnostics.filter((d) => d.file === "broken/quality-high.md")).toHaveLength(1);
-    expect(warm.files).toEqual(buildFeeds(await loadRecords(dir, { cwd: dir }), config).files);
+    await expectAsLoaded(dir, warm);
   });
 
   it("finds the other files in the cache when one was removed and one added", async () => {
@@ -96,9 +104,7 @@ describe("scanRecords", () => {
     cpSync(join(dir, "valid", "tricky-text.md"), join(dir, "valid", "aaa-new-copy.md"));
     const warm = await build(dir, { cacheDir, workers: 1 });
     expect(warm.scan.stats).toMatchObject({ files: 22, parsed: 1, fromCache: 21, cache: "cache used" });
-    const reference = buildFeeds(await loadRecords(dir, { cwd: dir }), config);
-    expect(warm.files).toEqual(reference.files);
-    expect(warm.report).toEqual(reference.report);
+    await expectAsLoaded(dir, warm);
   });
 
   it("rewrites the cache once many files changed, and parses again a file whose cache line cannot be decoded", async () => {
@@ -143,8 +149,7 @@ describe("scanRecords", () => {
     writeFileSync(file, readFileSync(file, "utf8").replace("AI security experts at RSA", "Edited: experts at RSA"));
     const edited = await build(dir, { cacheDir, workers: 1 });
     expect(edited.scan.stats).toMatchObject({ parsed: 1, fromCache: 21 });
-    const reference = buildFeeds(await loadRecords(dir, { cwd: dir }), config);
-    expect(edited.files).toEqual(reference.files);
+    const reference = await expectAsLoaded(dir, edited);
     expect(edited.files.find((f) => f.path === "feed.json")?.contents).toContain("Edited: experts at RSA");
     expect(entries().find(([path]) => path === file)?.[2]?.[2]).toMatch(/^Edited: experts at RSA/);
     // A hydrate cache that fails its checksum is ignored, not trusted.

@@ -24,6 +24,24 @@ export function isAlive(pid: number): boolean {
 }
 
 /**
+ * Removes the temporary files in `dir` whose writer is gone (a build killed mid-write): `pidOf`
+ * says, for an entry name, which process wrote it, or undefined when it is not one of ours.
+ * Never throws.
+ */
+export function sweepDeadTemps(dir: string, pidOf: (entry: string) => number | undefined): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const pid = pidOf(e);
+    if (pid !== undefined && Number.isInteger(pid) && !isAlive(pid)) removeQuietly(join(dir, e));
+  }
+}
+
+/**
  * Writes `dir/name` as a cache does: a temporary file renamed into place, so a reader sees the
  * old file or the new one, never half of one; temporary files of this name left by builds that
  * were killed are removed first. Never throws: a cache that cannot be written is only rebuilt.
@@ -33,11 +51,7 @@ export function writeCacheFile(dir: string, name: string, text: string): void {
   const temp = `${target}.tmp-${process.pid}`;
   try {
     mkdirSync(dir, { recursive: true });
-    for (const e of readdirSync(dir)) {
-      if (!e.startsWith(`${name}.tmp-`)) continue;
-      const pid = Number(e.slice(name.length + 5));
-      if (Number.isInteger(pid) && !isAlive(pid)) removeQuietly(join(dir, e));
-    }
+    sweepDeadTemps(dir, (e) => (e.startsWith(`${name}.tmp-`) ? Number(e.slice(name.length + 5)) : undefined));
     writeFileSync(temp, text);
     renameSync(temp, target);
   } catch {

@@ -29,7 +29,7 @@ export interface ParseSettings {
  * @param settings - lean, size limit, prefilter
  */
 export function parseJob(job: ParseJob, settings: ParseSettings): FileOutcome | 0 {
-  if (job.known !== undefined && sameIdentity(job.path, job.known)) return 0;
+  if (job.known !== undefined && fileHasIdentity(job.path, job.known)) return 0;
   const shown = job.shown ?? display(job.path, settings.cwd ?? process.cwd());
   let fd: number | undefined;
   try {
@@ -68,7 +68,7 @@ export function parseJob(job: ParseJob, settings: ParseSettings): FileOutcome | 
 }
 
 /** Whether the file at `path` still has the identity `known` (false when it cannot be stat'ed). */
-function sameIdentity(path: string, known: FileIdentity): boolean {
+function fileHasIdentity(path: string, known: FileIdentity): boolean {
   try {
     const st = statSync(path, { throwIfNoEntry: false });
     return st !== undefined && st.size === known[0] && st.mtimeMs === known[1] && st.ctimeMs === known[2] && st.ino === known[3];

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { closeSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { VERSION } from "../version.js";
-import { isAlive, removeQuietly } from "./_temp-files.js";
+import { sweepDeadTemps } from "./_temp-files.js";
 import type { FileIdentity, FileOutcome } from "./record-rows.js";
 
 const FILE = "records-v5.jsonl";
@@ -10,8 +10,8 @@ const CHUNK = 1 << 22;
 
 /**
  * A record cache as read: the identity of every file it knows, and what each came to. Outcomes
- * are decoded a line (a batch of files) at a time when first asked for, so a rebuild holds the
- * cache's bytes rather than 100,000 decoded outcomes.
+ * are read from the open cache file and decoded a line (a batch of files) at a time when first
+ * asked for, so a rebuild holds neither the cache's bytes nor 100,000 decoded outcomes.
  */
 export interface RecordCache {
   /** How many files it knows. */
@@ -221,10 +221,10 @@ export function openRecordCacheWriter(dir: string, key: string): RecordCacheWrit
   const target = join(dir, FILE);
   const temp = `${target}.tmp-${process.pid}`;
   // A build killed while writing its cache (Ctrl-C in a first build) left its temporary file.
-  for (const e of readdirSync(dir)) {
+  sweepDeadTemps(dir, (e) => {
     const m = /^records-v\d+\.jsonl\.tmp-(\d+)$/.exec(e);
-    if (m !== null && !isAlive(Number(m[1]))) removeQuietly(join(dir, e));
-  }
+    return m === null ? undefined : Number(m[1]);
+  });
   let fd: number | undefined = openSync(temp, "w");
   const hash = createHash("sha1");
   let first = true;

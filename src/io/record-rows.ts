@@ -5,6 +5,11 @@ import type { ArticleRecord, Diagnostic } from "../types.js";
 /** How a file looked when it was parsed: if any of these differ, it is parsed again. */
 export type FileIdentity = [size: number, mtimeMs: number, ctimeMs: number, ino: number];
 
+/** Whether two {@link FileIdentity} values are the same. */
+export function sameIdentities(a: FileIdentity, b: FileIdentity): boolean {
+  return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
+}
+
 /** A record as an array in a fixed order: compact to send between threads and to cache. */
 export type RecordRow = [
   id: string, title: string, excerpt: string | null, published: string, updated: string | null, webUrl: string, originalUrl: string | 0,

@@ -8,7 +8,7 @@ import { parseJob, type ParseJob, type ParseSettings } from "./parse-job.js";
 import { display, listRecordFiles } from "./read-records.js";
 import { openRecordCacheWriter, readRecordCache, writeRecordCache, type RecordCache, type RecordCacheWriter } from "./record-cache.js";
 import { readHydrateCache, writeHydrateCache, type HydratedEntry } from "./hydrate-cache.js";
-import { addDropRow, decodeRecord, type FileIdentity, type FileOutcome, type RecordRow } from "./record-rows.js";
+import { addDropRow, decodeRecord, sameIdentities, type FileIdentity, type FileOutcome, type RecordRow } from "./record-rows.js";
 
 /** Options of {@link scanRecords}. */
 export interface ScanOptions {
@@ -228,7 +228,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
       const [path, identity] = at;
       const hit = saved?.get(path);
       let row: RecordRow | undefined;
-      if (hit !== undefined && sameIdentity(hit[0], identity)) {
+      if (hit !== undefined && sameIdentities(hit[0], identity)) {
         row = hit[1];
         entries.push([path, identity, row]);
       } else {
@@ -237,7 +237,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
         if (outcome[2] === 0) return r;
         row = outcome[2];
         // Remembered only if the file is still as it was scanned (it may change in between).
-        if (sameIdentity(outcome[0], identity)) entries.push([path, identity, row]);
+        if (sameIdentities(outcome[0], identity)) entries.push([path, identity, row]);
       }
       const rec = decodeRecord(row);
       // The file changed between scan and render: keep what was selected.
@@ -355,8 +355,4 @@ async function parseInWorkers(
     await Promise.all(pool.map((w) => w.terminate()));
   }
   if (nextToConsume < batches.count) throw new Error(`parse threads answered ${nextToConsume} of ${batches.count} batches`);
-}
-
-function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
-  return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
 }

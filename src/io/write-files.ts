@@ -1,7 +1,7 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
 import { TopicfeedsError } from "../diagnostics/topicfeeds-error.js";
-import { isAlive, removeQuietly } from "./_temp-files.js";
+import { removeQuietly, sweepDeadTemps } from "./_temp-files.js";
 import type { OutputFile } from "../types.js";
 
 /** What {@link writeFiles} did. */
@@ -92,16 +92,9 @@ function sweepStaleTemps(targets: string[]): void {
     set.add(basename(t));
   }
   for (const [dir, ours] of names) {
-    let entries: string[];
-    try {
-      entries = readdirSync(dir);
-    } catch {
-      continue;
-    }
-    for (const e of entries) {
+    sweepDeadTemps(dir, (e) => {
       const m = TEMP.exec(e);
-      if (m === null || !ours.has(m[1] as string) || isAlive(Number(m[2]))) continue;
-      removeQuietly(join(dir, e));
-    }
+      return m === null || !ours.has(m[1] as string) ? undefined : Number(m[2]);
+    });
   }
 }
