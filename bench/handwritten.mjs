@@ -32,7 +32,13 @@ for (const name of readdirSync(dir).sort()) {
 }
 
 const slug = (s) =>
-  s.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/\+/g, "p").replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "topic";
+  s
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/\+/g, "p")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "") || "topic";
 
 const used = new Set();
 writeFeed("", "All topics", kept);

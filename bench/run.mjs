@@ -40,7 +40,14 @@ const generator = resolve(root, "..", "shared", "corpus", "generate.mjs");
 const cli = join(root, "dist", "cli.js");
 const peakRss = join(here, "_peak-rss.cjs");
 
-const CONTENDERS = ["read-files", "stat-files", "handwritten", "topicfeeds cold", "topicfeeds warm", "topicfeeds no-cache"];
+const CONTENDERS = [
+  "read-files",
+  "stat-files",
+  "handwritten",
+  "topicfeeds cold",
+  "topicfeeds warm",
+  "topicfeeds no-cache",
+];
 const opts = parseOptions(process.argv.slice(2));
 
 // ---- never leave the corpus modified ----------------------------------------------------------
@@ -65,7 +72,11 @@ function cleanUp() {
   }
 }
 process.on("exit", cleanUp);
-for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]]) {
+for (const [signal, code] of [
+  ["SIGINT", 130],
+  ["SIGTERM", 143],
+  ["SIGHUP", 129],
+]) {
   process.on(signal, () => {
     current?.kill("SIGKILL");
     console.error(`\nbench: ${signal}, corpus restored`);
@@ -75,15 +86,26 @@ for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]
 
 // ---- main ---------------------------------------------------------------------------------------
 const machine = describeMachine();
-const raw = { date: new Date().toISOString(), machine, options: { ...opts, only: opts.only && [...opts.only] }, sizes: {} };
+const raw = {
+  date: new Date().toISOString(),
+  machine,
+  options: { ...opts, only: opts.only && [...opts.only] },
+  sizes: {},
+};
 const out = (line = "") => process.stdout.write(`${line}\n`);
 
 out("# topicfeeds benchmark");
 out();
-out(`Machine: ${machine.cpu}, ${machine.cores} cores (${machine.available} available), ${machine.memGiB} GiB RAM, ${machine.os}, Node ${machine.node}`);
+out(
+  `Machine: ${machine.cpu}, ${machine.cores} cores (${machine.available} available), ${machine.memGiB} GiB RAM, ${machine.os}, Node ${machine.node}`,
+);
 out();
-out("Page cache: warm, not dropped. Before every run the harness reads the whole corpus once (untimed), so every contender reads the same cached files.");
-out(`Each run is a whole process, timed spawn to exit; contenders run round-robin. Times in seconds (median, min–max); peak RSS is the median of the runs' maxRSS.`);
+out(
+  "Page cache: warm, not dropped. Before every run the harness reads the whole corpus once (untimed), so every contender reads the same cached files.",
+);
+out(
+  `Each run is a whole process, timed spawn to exit; contenders run round-robin. Times in seconds (median, min–max); peak RSS is the median of the runs' maxRSS.`,
+);
 out();
 
 async function main() {
@@ -132,17 +154,43 @@ async function main() {
 
 // ---- contenders ---------------------------------------------------------------------------------
 function makeContenders(corpus, work) {
-  const cliError = existsSync(cli) ? undefined : `${relative(process.cwd(), cli) || cli} not found (run \`npm run build\`; \`npm run bench\` does)`;
-  const tf = (dirName, extra) => [cli, "build", corpus, "--out", join(work, dirName), "--base-url", "https://example.com/feeds/", "--min-quality", "50", ...extra, "--report", "json"];
-  const emptied = (...dirs) => () => {
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  };
+  const cliError = existsSync(cli)
+    ? undefined
+    : `${relative(process.cwd(), cli) || cli} not found (run \`npm run build\`; \`npm run bench\` does)`;
+  const tf = (dirName, extra) => [
+    cli,
+    "build",
+    corpus,
+    "--out",
+    join(work, dirName),
+    "--base-url",
+    "https://example.com/feeds/",
+    "--min-quality",
+    "50",
+    ...extra,
+    "--report",
+    "json",
+  ];
+  const emptied =
+    (...dirs) =>
+    () => {
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    };
   const coldCache = join(work, "cold-cache");
   const all = [
     { name: "read-files", args: [join(here, "read-files.mjs"), corpus] },
     { name: "stat-files", args: [join(here, "stat-files.mjs"), corpus] },
-    { name: "handwritten", args: [join(here, "handwritten.mjs"), corpus, join(work, "handwritten")], before: emptied(join(work, "handwritten")) },
-    { name: "topicfeeds cold", args: tf("cold", ["--cache-dir", coldCache]), before: emptied(coldCache, join(work, "cold")), error: cliError },
+    {
+      name: "handwritten",
+      args: [join(here, "handwritten.mjs"), corpus, join(work, "handwritten")],
+      before: emptied(join(work, "handwritten")),
+    },
+    {
+      name: "topicfeeds cold",
+      args: tf("cold", ["--cache-dir", coldCache]),
+      before: emptied(coldCache, join(work, "cold")),
+      error: cliError,
+    },
     {
       name: "topicfeeds warm",
       // The output folder and cache are kept from the previous build, as in a real rebuild.
@@ -152,7 +200,12 @@ function makeContenders(corpus, work) {
       after: restore,
       error: cliError,
     },
-    { name: "topicfeeds no-cache", args: tf("no-cache", ["--no-cache"]), before: emptied(join(work, "no-cache")), error: cliError },
+    {
+      name: "topicfeeds no-cache",
+      args: tf("no-cache", ["--no-cache"]),
+      before: emptied(join(work, "no-cache")),
+      error: cliError,
+    },
   ];
   return all.filter((c) => opts.only === undefined || opts.only.has(c.name));
 }
@@ -193,7 +246,13 @@ function pickRecord(corpus) {
     const t = Date.parse(d[1].trim());
     if (t > bestTime) [best, bestTime] = [join(corpus, name), t];
   }
-  if (!best) best = join(corpus, readdirSync(corpus).filter((f) => f.endsWith(".md")).sort()[0]);
+  if (!best)
+    best = join(
+      corpus,
+      readdirSync(corpus)
+        .filter((f) => f.endsWith(".md"))
+        .sort()[0],
+    );
   return best;
 }
 
@@ -239,17 +298,27 @@ async function measure(c, corpus, run) {
       const msg = stderr.trim().split("\n").slice(0, 6).join(" | ");
       return { error: `${signal ? `killed by ${signal}` : `exit ${status}`}${msg ? `: ${msg}` : ""}` };
     }
-    const lines = existsSync(rssFile) ? readFileSync(rssFile, "utf8").trim().split("\n").filter(Boolean).map((l) => l.split(" ").map(Number)) : [];
+    const lines = existsSync(rssFile)
+      ? readFileSync(rssFile, "utf8")
+          .trim()
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => l.split(" ").map(Number))
+      : [];
     unlinkSync(rssFile);
     const own = lines.find(([pid]) => pid === child.pid);
     const tree = lines.reduce((s, [, , kib]) => s + kib, 0);
-    return { seconds, rssKiB: own ? own[2] : Number.NaN, treeRssKiB: lines.length ? tree : Number.NaN, processes: lines.length };
+    return {
+      seconds,
+      rssKiB: own ? own[2] : Number.NaN,
+      treeRssKiB: lines.length ? tree : Number.NaN,
+      processes: lines.length,
+    };
   } finally {
     current = undefined;
     await c.after?.(run);
   }
 }
-
 
 // ---- corpus -------------------------------------------------------------------------------------
 function corpusDir(n) {
@@ -271,12 +340,16 @@ function ensureCorpus(dir, n) {
     rmSync(dir, { recursive: true, force: true }); // our own cache folder: regenerate
   }
   if (!existsSync(generator)) {
-    console.error(`bench: the corpus generator is missing: ${generator}\n(it is ../shared/corpus/generate.mjs next to this repository; or pass --corpus-dir with ${n} generated records)`);
+    console.error(
+      `bench: the corpus generator is missing: ${generator}\n(it is ../shared/corpus/generate.mjs next to this repository; or pass --corpus-dir with ${n} generated records)`,
+    );
     process.exit(2);
   }
   console.error(`generating ${fmtInt(n)} records (seed 1) into ${dir} …`);
   mkdirSync(dir, { recursive: true });
-  const r = spawnSync(process.execPath, [generator, "--count", String(n), "--seed", "1", "--out", dir, "--quiet"], { stdio: "inherit" });
+  const r = spawnSync(process.execPath, [generator, "--count", String(n), "--seed", "1", "--out", dir, "--quiet"], {
+    stdio: "inherit",
+  });
   const made = readdirSync(dir).filter((f) => f.endsWith(".md")).length;
   if (r.status !== 0 || made !== n) {
     console.error(`bench: corpus generation failed (exit ${r.status}, ${made} of ${n} records)`);
@@ -310,7 +383,9 @@ function printSize(n, size) {
       out(`| ${name} | failed${partial}: ${escapeCell(c.error ?? "no runs")} | | | | |`);
       continue;
     }
-    out(`| ${name} | ${c.median.toFixed(3)} | ${c.min.toFixed(3)}–${c.max.toFixed(3)} | ${ratio(c.median, floor)} | ${ratio(c.median, hand)} | ${Number.isNaN(c.rssMiB) ? "?" : c.rssMiB.toFixed(0)} |`);
+    out(
+      `| ${name} | ${c.median.toFixed(3)} | ${c.min.toFixed(3)}–${c.max.toFixed(3)} | ${ratio(c.median, floor)} | ${ratio(c.median, hand)} | ${Number.isNaN(c.rssMiB) ? "?" : c.rssMiB.toFixed(0)} |`,
+    );
   }
   out();
 }
@@ -385,8 +460,11 @@ function parseOptions(argv) {
     const take = () => v ?? value(++i, key);
     switch (key) {
       case "sizes":
-        o.sizes = take().split(",").map((s) => Number(s.replace(/[_k]/gi, (m) => (m === "_" ? "" : "000"))));
-        if (o.sizes.some((n) => !Number.isInteger(n) || n < 1)) usage("--sizes takes positive integers, e.g. 1000,10000");
+        o.sizes = take()
+          .split(",")
+          .map((s) => Number(s.replace(/[_k]/gi, (m) => (m === "_" ? "" : "000"))));
+        if (o.sizes.some((n) => !Number.isInteger(n) || n < 1))
+          usage("--sizes takes positive integers, e.g. 1000,10000");
         break;
       case "full":
         full = true;
@@ -399,11 +477,21 @@ function parseOptions(argv) {
         o.corpusDir = take();
         break;
       case "only": {
-        const names = take().split(",").map((s) => s.trim()).filter(Boolean);
+        const names = take()
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean);
         o.only = new Set();
         for (const s of names) {
-          const hits = CONTENDERS.filter((c) => [c, c.replace(" ", "-"), c.split(" ").at(-1)].includes(s) || (s === "topicfeeds" && c.startsWith("topicfeeds")));
-          if (hits.length === 0) usage(`unknown contender ${JSON.stringify(s)}; one of read-files, stat-files, handwritten, cold, warm, no-cache, topicfeeds`);
+          const hits = CONTENDERS.filter(
+            (c) =>
+              [c, c.replace(" ", "-"), c.split(" ").at(-1)].includes(s) ||
+              (s === "topicfeeds" && c.startsWith("topicfeeds")),
+          );
+          if (hits.length === 0)
+            usage(
+              `unknown contender ${JSON.stringify(s)}; one of read-files, stat-files, handwritten, cold, warm, no-cache, topicfeeds`,
+            );
           for (const h of hits) o.only.add(h);
         }
         break;
@@ -412,7 +500,13 @@ function parseOptions(argv) {
         o.json = take();
         break;
       case "help":
-        process.stdout.write(readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n").slice(1, 20).map((l) => l.replace(/^\/\/ ?/, "")).join("\n") + "\n");
+        process.stdout.write(
+          readFileSync(fileURLToPath(import.meta.url), "utf8")
+            .split("\n")
+            .slice(1, 20)
+            .map((l) => l.replace(/^\/\/ ?/, ""))
+            .join("\n") + "\n",
+        );
         process.exit(0);
       default:
         usage(`unknown argument ${argv[i]}`);

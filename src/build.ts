@@ -16,7 +16,17 @@ import type { DroppedSummary } from "./select/prefilter.js";
 import { selectRecords } from "./select/select-records.js";
 import { groupByTopic } from "./topics/group-by-topic.js";
 import { topicKey } from "./topics/slug.js";
-import type { ArticleRecord, BuildReport, BuildResult, Diagnostic, FeedModel, FeedsConfig, OutputFile, RecordInput, Rule } from "./types.js";
+import type {
+  ArticleRecord,
+  BuildReport,
+  BuildResult,
+  Diagnostic,
+  FeedModel,
+  FeedsConfig,
+  OutputFile,
+  RecordInput,
+  Rule,
+} from "./types.js";
 import { validateConfig } from "./validate-config.js";
 
 /** Options of {@link buildFeeds} that are not config. */
@@ -70,15 +80,31 @@ export interface RecordSet {
  * const { files, report } = buildFeeds({ records, diagnostics, read, rejected }, {
  *   baseUrl: "https://example.com/feeds/", select: [rules.minQuality(60)], limit: 50 });
  */
-export function buildFeeds(input: RecordSet | readonly (ArticleRecord | RecordInput)[], config: FeedsConfig & { strict?: boolean }, options: BuildOptions = {}): BuildResult {
+export function buildFeeds(
+  input: RecordSet | readonly (ArticleRecord | RecordInput)[],
+  config: FeedsConfig & { strict?: boolean },
+  options: BuildOptions = {},
+): BuildResult {
   const problems = validateConfig(config);
   if (problems.length > 0) {
-    throw new TopicfeedsError("invalid-config", `invalid config: ${problems.map((p) => p.message).join("; ")}`, problems);
+    throw new TopicfeedsError(
+      "invalid-config",
+      `invalid config: ${problems.map((p) => p.message).join("; ")}`,
+      problems,
+    );
   }
-  if (!Array.isArray(input) && !(typeof input === "object" && input !== null && Array.isArray((input as Partial<RecordSet>).records))) {
-    throw new TopicfeedsError("invalid-input", "buildFeeds takes a list of records (or plain objects with the record fields) or the result of loadRecords/normalizeRecords");
+  if (
+    !Array.isArray(input) &&
+    !(typeof input === "object" && input !== null && Array.isArray((input as Partial<RecordSet>).records))
+  ) {
+    throw new TopicfeedsError(
+      "invalid-input",
+      "buildFeeds takes a list of records (or plain objects with the record fields) or the result of loadRecords/normalizeRecords",
+    );
   }
-  const given: RecordSet = isRecordSet(input) ? input : { records: [], diagnostics: [], read: input.length, rejected: 0 };
+  const given: RecordSet = isRecordSet(input)
+    ? input
+    : { records: [], diagnostics: [], read: input.length, rejected: 0 };
   // Plain objects from code, or records edited into a wrong shape: normalised here, so a bad one is
   // a diagnostic, never a TypeError in a renderer.
   const adopted = adoptRecords(isRecordSet(input) ? input.records : input);
@@ -106,7 +132,9 @@ export function buildFeeds(input: RecordSet | readonly (ArticleRecord | RecordIn
   const visible = publishedFilter === undefined ? records : records.filter(publishedFilter.keep);
   const grouped = groupByTopic(visible, config.topics ?? {}, set.dropped?.topicSpellings);
   diagnostics.push(...grouped.diagnostics);
-  const topics = grouped.topics.filter((t) => !global.excludeTopics?.has(t.key) && (global.includeTopics === undefined || global.includeTopics.has(t.key)));
+  const topics = grouped.topics.filter(
+    (t) => !global.excludeTopics?.has(t.key) && (global.includeTopics === undefined || global.includeTopics.has(t.key)),
+  );
   const nameOf = new Map(grouped.topics.map((t) => [t.key, t.name]));
 
   const hidden = new Set<string>(set.dropped?.hiddenKeys);
@@ -120,7 +148,10 @@ export function buildFeeds(input: RecordSet | readonly (ArticleRecord | RecordIn
   let newest = set.dropped?.newest ?? "1970-01-01T00:00:00Z";
   let newestMs = Date.parse(newest);
   for (const r of visible) {
-    const d = r.updatedDateTime !== undefined && r.updatedDateTime > r.publishedDateTime ? r.updatedDateTime : r.publishedDateTime;
+    const d =
+      r.updatedDateTime !== undefined && r.updatedDateTime > r.publishedDateTime
+        ? r.updatedDateTime
+        : r.publishedDateTime;
     const ms = Date.parse(d);
     if (ms > newestMs) {
       newest = d;
@@ -188,9 +219,16 @@ export function buildFeeds(input: RecordSet | readonly (ArticleRecord | RecordIn
   const files: OutputFile[] = [];
   for (const m of models) {
     const dir = m.slug === "" ? "" : `${m.slug}/`;
-    files.push({ path: `${dir}rss.xml`, contents: renderRss(m) }, { path: `${dir}atom.xml`, contents: renderAtom(m) }, { path: `${dir}feed.json`, contents: renderJsonFeed(m) });
+    files.push(
+      { path: `${dir}rss.xml`, contents: renderRss(m) },
+      { path: `${dir}atom.xml`, contents: renderAtom(m) },
+      { path: `${dir}feed.json`, contents: renderJsonFeed(m) },
+    );
   }
-  files.push({ path: "feeds.opml", contents: renderOpml(siteTitle, models) }, { path: "index.html", contents: renderIndexHtml(siteTitle, models, config.language) });
+  files.push(
+    { path: "feeds.opml", contents: renderOpml(siteTitle, models) },
+    { path: "index.html", contents: renderIndexHtml(siteTitle, models, config.language) },
+  );
   diagnostics.push(...(options.verify ?? verifyOutput)(files));
 
   const droppedBy: Record<string, number> = { ...set.dropped?.byRule };
@@ -203,8 +241,16 @@ export function buildFeeds(input: RecordSet | readonly (ArticleRecord | RecordIn
   }
   diagnostics.sort(compareDiagnostics);
   const report: BuildReport = {
-    records: { read: set.read, rejected: set.rejected, published: published.size, dropped, droppedBy: sortKeys(droppedBy) },
-    topics: models.filter((m) => m.topic !== undefined).map((m) => ({ slug: m.slug, name: m.topic as string, items: m.items.length })),
+    records: {
+      read: set.read,
+      rejected: set.rejected,
+      published: published.size,
+      dropped,
+      droppedBy: sortKeys(droppedBy),
+    },
+    topics: models
+      .filter((m) => m.topic !== undefined)
+      .map((m) => ({ slug: m.slug, name: m.topic as string, items: m.items.length })),
     files: files.length,
     diagnostics,
   };
@@ -212,13 +258,26 @@ export function buildFeeds(input: RecordSet | readonly (ArticleRecord | RecordIn
   if (site !== undefined) report.site = { items: site.items.length };
   if (config.strict === true && diagnostics.some((d) => d.severity === "error")) {
     const errors = diagnostics.filter((d) => d.severity === "error");
-    throw new TopicfeedsError("strict-failed", `strict build failed: ${errors.length} error${errors.length === 1 ? "" : "s"}`, errors);
+    throw new TopicfeedsError(
+      "strict-failed",
+      `strict build failed: ${errors.length} error${errors.length === 1 ? "" : "s"}`,
+      errors,
+    );
   }
   // A renderer bug never reaches the disk: fail closed.
   const broken = diagnostics.filter((d) => d.code === "render-failed");
-  if (broken.length > 0) throw new TopicfeedsError("render-failed", `internal error: a rendered feed did not parse (${broken[0]?.message}); please file a bug`, broken);
+  if (broken.length > 0)
+    throw new TopicfeedsError(
+      "render-failed",
+      `internal error: a rendered feed did not parse (${broken[0]?.message}); please file a bug`,
+      broken,
+    );
   const result: BuildResult = { files, report };
-  if (config.idLock !== undefined) result.idLock = updateIdLock(config.idLock, [...published].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+  if (config.idLock !== undefined)
+    result.idLock = updateIdLock(
+      config.idLock,
+      [...published].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    );
   return result;
 }
 

@@ -3,7 +3,23 @@ import { validateRule } from "./select/resolve-rules.js";
 import { parseDate } from "./records/parse-date.js";
 import type { Diagnostic } from "./types.js";
 
-const FEED_KEYS = ["baseUrl", "siteUrl", "title", "description", "language", "author", "copyright", "select", "minQuality", "limit", "topics", "siteFeeds", "now", "strict", "idLock"];
+const FEED_KEYS = [
+  "baseUrl",
+  "siteUrl",
+  "title",
+  "description",
+  "language",
+  "author",
+  "copyright",
+  "select",
+  "minQuality",
+  "limit",
+  "topics",
+  "siteFeeds",
+  "now",
+  "strict",
+  "idLock",
+];
 const IO_KEYS = ["input", "out", "cacheDir", "cache", "workers", "lockFile"];
 const TOPIC_KEYS = ["title", "description", "slug", "select", "language"];
 
@@ -17,7 +33,10 @@ const TOPIC_KEYS = ["title", "description", "slug", "select", "language"];
  * @example
  * validateConfig({ baseUrl: "example.com" }) // [{ code: "invalid-config", field: "baseUrl", … }]
  */
-export function validateConfig(config: unknown, options: { io?: boolean; file?: string; requireBaseUrl?: boolean } = {}): Diagnostic[] {
+export function validateConfig(
+  config: unknown,
+  options: { io?: boolean; file?: string; requireBaseUrl?: boolean } = {},
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   const bad = (field: string, message: string) => {
     const where: { field: string; file?: string } = { field };
@@ -25,7 +44,10 @@ export function validateConfig(config: unknown, options: { io?: boolean; file?: 
     out.push(diagnostic("invalid-config", `${field} ${message}`, where));
   };
   if (typeof config !== "object" || config === null || Array.isArray(config)) {
-    bad("config", `must be an object, got ${config === null ? "null" : Array.isArray(config) ? "a list" : typeof config}`);
+    bad(
+      "config",
+      `must be an object, got ${config === null ? "null" : Array.isArray(config) ? "a list" : typeof config}`,
+    );
     return out;
   }
   const c = config as Record<string, unknown>;
@@ -36,7 +58,8 @@ export function validateConfig(config: unknown, options: { io?: boolean; file?: 
   const url = (key: string, required: boolean) => {
     const v = c[key];
     if (v === undefined) {
-      if (required) bad(key, "is required: the absolute public URL of the output folder, e.g. https://example.com/feeds/");
+      if (required)
+        bad(key, "is required: the absolute public URL of the output folder, e.g. https://example.com/feeds/");
       return;
     }
     const problem = urlProblem(v, key === "baseUrl" ? "base" : "site");
@@ -45,32 +68,49 @@ export function validateConfig(config: unknown, options: { io?: boolean; file?: 
   url("baseUrl", options.requireBaseUrl ?? true);
   url("siteUrl", false);
   for (const key of ["title", "description", "copyright", "language", "now"]) {
-    if (c[key] !== undefined && (typeof c[key] !== "string" || c[key] === "")) bad(key, `must be a non-empty string, got ${JSON.stringify(c[key])}`);
+    if (c[key] !== undefined && (typeof c[key] !== "string" || c[key] === ""))
+      bad(key, `must be a non-empty string, got ${JSON.stringify(c[key])}`);
   }
-  if (typeof c.language === "string" && !/^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/.test(c.language)) bad("language", `must be a language tag such as en or en-GB, got ${JSON.stringify(c.language)}`);
-  if (typeof c.now === "string" && "error" in parseDate(c.now)) bad("now", `must be an ISO 8601 date-time with an offset, got ${JSON.stringify(c.now)}`);
-  if (c.minQuality !== undefined && !(typeof c.minQuality === "number" && c.minQuality >= 0 && c.minQuality <= 100)) bad("minQuality", `must be a number 0–100, got ${JSON.stringify(c.minQuality)}`);
-  if (c.limit !== undefined && !(typeof c.limit === "number" && Number.isInteger(c.limit) && c.limit >= 0)) bad("limit", `must be a whole number ≥ 0, got ${JSON.stringify(c.limit)}`);
+  if (typeof c.language === "string" && !/^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/.test(c.language))
+    bad("language", `must be a language tag such as en or en-GB, got ${JSON.stringify(c.language)}`);
+  if (typeof c.now === "string" && "error" in parseDate(c.now))
+    bad("now", `must be an ISO 8601 date-time with an offset, got ${JSON.stringify(c.now)}`);
+  if (c.minQuality !== undefined && !(typeof c.minQuality === "number" && c.minQuality >= 0 && c.minQuality <= 100))
+    bad("minQuality", `must be a number 0–100, got ${JSON.stringify(c.minQuality)}`);
+  if (c.limit !== undefined && !(typeof c.limit === "number" && Number.isInteger(c.limit) && c.limit >= 0))
+    bad("limit", `must be a whole number ≥ 0, got ${JSON.stringify(c.limit)}`);
   for (const key of ["siteFeeds", "strict"]) {
-    if (c[key] !== undefined && typeof c[key] !== "boolean") bad(key, `must be true or false, got ${JSON.stringify(c[key])}`);
+    if (c[key] !== undefined && typeof c[key] !== "boolean")
+      bad(key, `must be true or false, got ${JSON.stringify(c[key])}`);
   }
   if (c.author !== undefined) {
     const a = c.author as Record<string, unknown>;
-    if (typeof a !== "object" || a === null || typeof a.name !== "string" || a.name === "") bad("author", "must be an object with a name, e.g. { \"name\": \"Example News\" }");
+    if (typeof a !== "object" || a === null || typeof a.name !== "string" || a.name === "")
+      bad("author", 'must be an object with a name, e.g. { "name": "Example News" }');
     else {
-      if (a.url !== undefined && (typeof a.url !== "string" || urlProblem(a.url, "site") !== undefined)) bad("author.url", `must be an absolute URL, got ${JSON.stringify(a.url)}`);
-      if (a.email !== undefined && (typeof a.email !== "string" || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(a.email))) bad("author.email", `must be an e-mail address, got ${JSON.stringify(a.email)}`);
+      if (a.url !== undefined && (typeof a.url !== "string" || urlProblem(a.url, "site") !== undefined))
+        bad("author.url", `must be an absolute URL, got ${JSON.stringify(a.url)}`);
+      if (a.email !== undefined && (typeof a.email !== "string" || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(a.email)))
+        bad("author.email", `must be an e-mail address, got ${JSON.stringify(a.email)}`);
     }
   }
   if (c.idLock !== undefined) {
     const l = c.idLock as { version?: unknown; ids?: unknown };
-    if (typeof l !== "object" || l === null || l.version !== 1 || typeof l.ids !== "object" || l.ids === null || Object.values(l.ids).some((v) => typeof v !== "string")) {
+    if (
+      typeof l !== "object" ||
+      l === null ||
+      l.version !== 1 ||
+      typeof l.ids !== "object" ||
+      l.ids === null ||
+      Object.values(l.ids).some((v) => typeof v !== "string")
+    ) {
       bad("idLock", "must be an id lock as written by topicfeeds ({ version: 1, ids: { key: id } })");
     }
   }
   checkRules("select", c.select);
   if (c.topics !== undefined) {
-    if (typeof c.topics !== "object" || c.topics === null || Array.isArray(c.topics)) bad("topics", "must be an object keyed by topic name");
+    if (typeof c.topics !== "object" || c.topics === null || Array.isArray(c.topics))
+      bad("topics", "must be an object keyed by topic name");
     else {
       for (const [name, t] of Object.entries(c.topics as Record<string, unknown>)) {
         const path = `topics[${JSON.stringify(name)}]`;
@@ -79,12 +119,22 @@ export function validateConfig(config: unknown, options: { io?: boolean; file?: 
           continue;
         }
         const tc = t as Record<string, unknown>;
-        for (const key of Object.keys(tc)) if (!TOPIC_KEYS.includes(key)) bad(`${path}.${key}`, `is not a topic key; expected one of ${TOPIC_KEYS.join(", ")}`);
+        for (const key of Object.keys(tc))
+          if (!TOPIC_KEYS.includes(key))
+            bad(`${path}.${key}`, `is not a topic key; expected one of ${TOPIC_KEYS.join(", ")}`);
         for (const key of ["title", "description", "language"]) {
-          if (tc[key] !== undefined && (typeof tc[key] !== "string" || tc[key] === "")) bad(`${path}.${key}`, "must be a non-empty string");
+          if (tc[key] !== undefined && (typeof tc[key] !== "string" || tc[key] === ""))
+            bad(`${path}.${key}`, "must be a non-empty string");
         }
-        if (tc.slug !== undefined && (typeof tc.slug !== "string" || !/^[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{N}]+(-[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{N}]+)*$/u.test(tc.slug))) {
-          bad(`${path}.slug`, `must be lower-case letters and digits joined by single -, got ${JSON.stringify(tc.slug)}`);
+        if (
+          tc.slug !== undefined &&
+          (typeof tc.slug !== "string" ||
+            !/^[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{N}]+(-[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{N}]+)*$/u.test(tc.slug))
+        ) {
+          bad(
+            `${path}.slug`,
+            `must be lower-case letters and digits joined by single -, got ${JSON.stringify(tc.slug)}`,
+          );
         }
         checkRules(`${path}.select`, tc.select);
       }
@@ -92,17 +142,28 @@ export function validateConfig(config: unknown, options: { io?: boolean; file?: 
   }
   if (options.io === true) {
     const input = c.input;
-    if (input !== undefined && !(typeof input === "string" && input.trim() !== "") && !(Array.isArray(input) && input.every((s) => typeof s === "string" && s.trim() !== ""))) bad("input", "must be a path or a list of paths (not empty)");
-    for (const key of ["out", "cacheDir", "lockFile"]) if (c[key] !== undefined && (typeof c[key] !== "string" || (c[key] as string).trim() === "")) bad(key, "must be a path (not empty)");
+    if (
+      input !== undefined &&
+      !(typeof input === "string" && input.trim() !== "") &&
+      !(Array.isArray(input) && input.every((s) => typeof s === "string" && s.trim() !== ""))
+    )
+      bad("input", "must be a path or a list of paths (not empty)");
+    for (const key of ["out", "cacheDir", "lockFile"])
+      if (c[key] !== undefined && (typeof c[key] !== "string" || (c[key] as string).trim() === ""))
+        bad(key, "must be a path (not empty)");
     if (c.cache !== undefined && typeof c.cache !== "boolean") bad("cache", "must be true or false");
-    if (c.workers !== undefined && !(typeof c.workers === "number" && Number.isInteger(c.workers) && c.workers >= 1 && c.workers <= 64)) bad("workers", "must be a whole number 1–64");
+    if (
+      c.workers !== undefined &&
+      !(typeof c.workers === "number" && Number.isInteger(c.workers) && c.workers >= 1 && c.workers <= 64)
+    )
+      bad("workers", "must be a whole number 1–64");
   }
   return out;
 
   function checkRules(path: string, rules: unknown): void {
     if (rules === undefined) return;
     if (!Array.isArray(rules)) {
-      bad(path, "must be a list of rules such as [{ \"rule\": \"minQuality\", \"value\": 60 }]");
+      bad(path, 'must be a list of rules such as [{ "rule": "minQuality", "value": 60 }]');
       return;
     }
     rules.forEach((r, i) => {

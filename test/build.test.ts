@@ -15,9 +15,26 @@ const jsonItems = (text: string) => (JSON.parse(text) as { items: { id: string; 
 
 describe("buildFeeds", () => {
   const set = normalizeRecords([
-    rawRecord({ webUrl: "https://a.com/1", title: "AI one", topics: ["AI"], publishedDateTime: "2024-01-03T00:00:00Z" }),
-    rawRecord({ webUrl: "https://a.com/2", title: "Cloud low", topics: ["Cloud"], quality: 35, publishedDateTime: "2024-01-02T00:00:00Z" }),
-    rawRecord({ webUrl: "https://a.com/3", title: "No topic", topics: [], publishedDateTime: "2024-01-01T00:00:00Z", updatedDateTime: "2024-01-09T00:00:00Z" }),
+    rawRecord({
+      webUrl: "https://a.com/1",
+      title: "AI one",
+      topics: ["AI"],
+      publishedDateTime: "2024-01-03T00:00:00Z",
+    }),
+    rawRecord({
+      webUrl: "https://a.com/2",
+      title: "Cloud low",
+      topics: ["Cloud"],
+      quality: 35,
+      publishedDateTime: "2024-01-02T00:00:00Z",
+    }),
+    rawRecord({
+      webUrl: "https://a.com/3",
+      title: "No topic",
+      topics: [],
+      publishedDateTime: "2024-01-01T00:00:00Z",
+      updatedDateTime: "2024-01-09T00:00:00Z",
+    }),
     rawRecord({ webUrl: "https://a.com/4", title: "Draft", topics: ["AI", "Secret Topic"], published: false }),
     rawRecord({ webUrl: "https://a.com/5", title: "", topics: ["AI"] }),
   ]);
@@ -33,7 +50,11 @@ describe("buildFeeds", () => {
     expect(seen.sort()).toEqual(files.map((f) => f.path).sort());
     let code: string | undefined;
     try {
-      buildFeeds(set, base, { verify: () => [{ code: "render-failed", severity: "error", message: "ai/rss.xml is not well-formed: x", file: "ai/rss.xml" }] });
+      buildFeeds(set, base, {
+        verify: () => [
+          { code: "render-failed", severity: "error", message: "ai/rss.xml is not well-formed: x", file: "ai/rss.xml" },
+        ],
+      });
     } catch (e) {
       code = isTopicfeedsError(e) ? e.code : "other";
     }
@@ -43,14 +64,32 @@ describe("buildFeeds", () => {
   it("writes three formats per topic, site-wide feeds, OPML and an index", () => {
     const { files } = buildFeeds(set, base);
     expect(files.map((f) => f.path).sort()).toEqual(
-      ["ai/atom.xml", "ai/feed.json", "ai/rss.xml", "atom.xml", "cloud/atom.xml", "cloud/feed.json", "cloud/rss.xml", "feed.json", "feeds.opml", "index.html", "rss.xml"].sort(),
+      [
+        "ai/atom.xml",
+        "ai/feed.json",
+        "ai/rss.xml",
+        "atom.xml",
+        "cloud/atom.xml",
+        "cloud/feed.json",
+        "cloud/rss.xml",
+        "feed.json",
+        "feeds.opml",
+        "index.html",
+        "rss.xml",
+      ].sort(),
     );
   });
 
   it("accounts for every record: published + dropped + rejected = read", () => {
     const { report } = buildFeeds(set, { ...base, minQuality: 50 });
     const r = report.records;
-    expect(r).toMatchObject({ read: 5, rejected: 1, published: 2, dropped: 2, droppedBy: { minQuality: 1, published: 1 } });
+    expect(r).toMatchObject({
+      read: 5,
+      rejected: 1,
+      published: 2,
+      dropped: 2,
+      droppedBy: { minQuality: 1, published: 1 },
+    });
     expect(r.published + r.dropped + r.rejected).toBe(r.read);
     expect(report.topics).toEqual([
       { slug: "ai", name: "AI", items: 1 },
@@ -78,13 +117,19 @@ describe("buildFeeds", () => {
   });
 
   it("applies per-topic rules over the global ones", () => {
-    const { report } = buildFeeds(set, { ...base, minQuality: 50, topics: { cloud: { select: [rules.minQuality(30)] } } });
+    const { report } = buildFeeds(set, {
+      ...base,
+      minQuality: 50,
+      topics: { cloud: { select: [rules.minQuality(30)] } },
+    });
     expect(report.topics.find((t) => t.slug === "cloud")?.items).toBe(1);
     expect(report.records.published).toBe(3);
   });
 
   it("limits every feed and counts what the limit dropped", () => {
-    const many = normalizeRecords(Array.from({ length: 7 }, (_, i) => rawRecord({ webUrl: `https://a.com/${i}`, title: `t${i}` })));
+    const many = normalizeRecords(
+      Array.from({ length: 7 }, (_, i) => rawRecord({ webUrl: `https://a.com/${i}`, title: `t${i}` })),
+    );
     const { report, files } = buildFeeds(many, { ...base, limit: 3 });
     expect(jsonItems(file(files, "ai/feed.json"))).toHaveLength(3);
     expect(report.records.droppedBy).toEqual({ limit: 4 });
@@ -93,7 +138,9 @@ describe("buildFeeds", () => {
   it("stamps feeds with the newest item date, never the clock", () => {
     const { files } = buildFeeds(set, base);
     expect(file(files, "rss.xml")).toContain("<lastBuildDate>Tue, 09 Jan 2024 00:00:00 GMT</lastBuildDate>");
-    expect(file(files, "ai/atom.xml")).toMatch(/<feed[^>]*>\n {2}<id>https:\/\/example\.com\/feeds\/ai\/<\/id>[\s\S]*<updated>2024-01-03T00:00:00Z<\/updated>/);
+    expect(file(files, "ai/atom.xml")).toMatch(
+      /<feed[^>]*>\n {2}<id>https:\/\/example\.com\/feeds\/ai\/<\/id>[\s\S]*<updated>2024-01-03T00:00:00Z<\/updated>/,
+    );
   });
 
   it("is independent of input order", () => {
@@ -121,7 +168,13 @@ describe("buildFeeds", () => {
 
   it("leaves out related links that point at unpublished records", () => {
     const withRelated = normalizeRecords([
-      rawRecord({ webUrl: "https://a.com/pub", related: [{ title: "hidden", webUrl: "https://a.com/draft/" }, { title: "shown", webUrl: "https://b.com/x" }] }),
+      rawRecord({
+        webUrl: "https://a.com/pub",
+        related: [
+          { title: "hidden", webUrl: "https://a.com/draft/" },
+          { title: "shown", webUrl: "https://b.com/x" },
+        ],
+      }),
       rawRecord({ webUrl: "https://a.com/draft", title: "Draft", published: false }),
     ]);
     const atom = file(buildFeeds(withRelated, base).files, "atom.xml");
@@ -130,10 +183,18 @@ describe("buildFeeds", () => {
   });
 
   it("writes the language and a configured author and copyright", () => {
-    const { files } = buildFeeds(set, { ...base, language: "de-AT", author: { name: "Redaktion", email: "red@example.com" }, copyright: "© 2024 Ex" });
+    const { files } = buildFeeds(set, {
+      ...base,
+      language: "de-AT",
+      author: { name: "Redaktion", email: "red@example.com" },
+      copyright: "© 2024 Ex",
+    });
     expect(file(files, "atom.xml")).toContain('xml:lang="de-AT"');
     expect(file(files, "rss.xml")).toContain("<language>de-AT</language>");
     expect(file(files, "rss.xml")).toContain("<managingEditor>red@example.com (Redaktion)</managingEditor>");
-    expect(JSON.parse(file(files, "feed.json"))).toMatchObject({ language: "de-AT", authors: [{ name: "Redaktion", url: "mailto:red@example.com" }] });
+    expect(JSON.parse(file(files, "feed.json"))).toMatchObject({
+      language: "de-AT",
+      authors: [{ name: "Redaktion", url: "mailto:red@example.com" }],
+    });
   });
 });

@@ -17,7 +17,9 @@ describe("cleanText", () => {
 
 describe("toPlainText", () => {
   it("removes inline formatting tags and decodes entities", () => {
-    expect(toPlainText("Fix <code>CVE-2021-1</code> &amp; <b class=x>more</b>&#33; &#x41;")).toBe("Fix CVE-2021-1 & more! A");
+    expect(toPlainText("Fix <code>CVE-2021-1</code> &amp; <b class=x>more</b>&#33; &#x41;")).toBe(
+      "Fix CVE-2021-1 & more! A",
+    );
   });
   it("keeps other angle brackets as literal text", () => {
     expect(toPlainText("Stop <script> injection")).toBe("Stop <script> injection");

@@ -6,7 +6,11 @@ import { runCli } from "../src/cli/run-cli.js";
 import { BROKEN, CLI, VALID, tempDir } from "./helpers/fixtures.js";
 
 function run(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? tempDir(), env: { ...process.env, ...opts.env }, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: opts.cwd ?? tempDir(),
+    env: { ...process.env, ...opts.env },
+    encoding: "utf8",
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -26,7 +30,12 @@ function tree(dir: string): Record<string, string> {
 async function inProcess(argv: string[], cwd = tempDir()) {
   let stdout = "";
   let stderr = "";
-  const code = await runCli(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd, now: () => Date.parse("2024-06-01T00:00:00Z") });
+  const code = await runCli(argv, {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    cwd,
+    now: () => Date.parse("2024-06-01T00:00:00Z"),
+  });
   return { code, stdout, stderr };
 }
 
@@ -52,8 +61,14 @@ describe("topicfeeds build (process)", () => {
   it("gives byte-identical output under another time zone, locale and day", () => {
     const a = join(tempDir(), "out");
     const b = join(tempDir(), "out");
-    expect(run(["build", VALID, "-o", a, "--base-url", "https://example.com/feeds/"], { env: { TZ: "UTC" } }).code).toBe(0);
-    expect(run(["build", VALID, "-o", b, "--base-url", "https://example.com/feeds/", "--now", "2031-07-04T12:00:00+05:30"], { env: { TZ: "Pacific/Chatham", LANG: "de_DE.UTF-8", LC_ALL: "de_DE.UTF-8" } }).code).toBe(0);
+    expect(
+      run(["build", VALID, "-o", a, "--base-url", "https://example.com/feeds/"], { env: { TZ: "UTC" } }).code,
+    ).toBe(0);
+    expect(
+      run(["build", VALID, "-o", b, "--base-url", "https://example.com/feeds/", "--now", "2031-07-04T12:00:00+05:30"], {
+        env: { TZ: "Pacific/Chatham", LANG: "de_DE.UTF-8", LC_ALL: "de_DE.UTF-8" },
+      }).code,
+    ).toBe(0);
     const ta = tree(a);
     expect(Object.keys(ta).length).toBeGreaterThan(10);
     expect(tree(b)).toEqual(ta);
@@ -63,11 +78,20 @@ describe("topicfeeds build (process)", () => {
     const dir = tempDir();
     cpSync(VALID, join(dir, "records"), { recursive: true });
     cpSync(BROKEN, join(dir, "records", "broken"), { recursive: true });
-    const r = run(["build", "records", "-o", "out", "--base-url", "https://example.com/feeds/", "--report", "json"], { cwd: dir });
+    const r = run(["build", "records", "-o", "out", "--base-url", "https://example.com/feeds/", "--report", "json"], {
+      cwd: dir,
+    });
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.records.rejected).toBeGreaterThan(0);
-    expect(report.diagnostics).toContainEqual(expect.objectContaining({ code: "invalid-field", file: "records/broken/quality-high.md", line: 9, field: "quality" }));
+    expect(report.diagnostics).toContainEqual(
+      expect.objectContaining({
+        code: "invalid-field",
+        file: "records/broken/quality-high.md",
+        line: 9,
+        field: "quality",
+      }),
+    );
     expect(r.stderr).toContain("records/broken/quality-high.md:9");
     expect(existsSync(join(dir, "out", "rss.xml"))).toBe(true);
   });
@@ -76,7 +100,9 @@ describe("topicfeeds build (process)", () => {
     const dir = tempDir();
     cpSync(BROKEN, join(dir, "records"), { recursive: true });
     cpSync(join(VALID, "securityintelligence-ml-ai-security-pros-cons.md"), join(dir, "records", "good.md"));
-    const r = run(["build", "records", "-o", "out", "--base-url", "https://example.com/feeds/", "--strict"], { cwd: dir });
+    const r = run(["build", "records", "-o", "out", "--base-url", "https://example.com/feeds/", "--strict"], {
+      cwd: dir,
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/strict build failed; nothing was written/);
     expect(existsSync(join(dir, "out"))).toBe(false);
@@ -84,7 +110,9 @@ describe("topicfeeds build (process)", () => {
 
   it("exits 2 on usage errors with a hint", () => {
     expect(run(["build", "--nope"]).code).toBe(2);
-    expect(run(["build", VALID, "--min-quality", "high", "--base-url", "https://e.com/"]).stderr).toMatch(/--min-quality takes a number/);
+    expect(run(["build", VALID, "--min-quality", "high", "--base-url", "https://e.com/"]).stderr).toMatch(
+      /--min-quality takes a number/,
+    );
     const missing = run(["build", VALID]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/--base-url is required/);
@@ -100,8 +128,13 @@ describe("topicfeeds build (process)", () => {
 describe("runCli (in process)", () => {
   it("loads a JSON config with paths relative to it, and names a bad key", async () => {
     const dir = tempDir();
-    cpSync(join(VALID, "securityintelligence-ml-ai-security-pros-cons.md"), join(dir, "content", "a.md"), { recursive: true });
-    writeFileSync(join(dir, "topicfeeds.config.json"), JSON.stringify({ input: "content", out: "public", baseUrl: "https://e.com/f/", limit: 5 }));
+    cpSync(join(VALID, "securityintelligence-ml-ai-security-pros-cons.md"), join(dir, "content", "a.md"), {
+      recursive: true,
+    });
+    writeFileSync(
+      join(dir, "topicfeeds.config.json"),
+      JSON.stringify({ input: "content", out: "public", baseUrl: "https://e.com/f/", limit: 5 }),
+    );
     expect((await inProcess(["build"], dir)).code).toBe(0);
     expect(existsSync(join(dir, "public", "ai", "atom.xml"))).toBe(true);
     writeFileSync(join(dir, "topicfeeds.config.json"), JSON.stringify({ baseUrl: "https://e.com/f/", minQualty: 5 }));
@@ -112,7 +145,9 @@ describe("runCli (in process)", () => {
 
   it("loads a TypeScript config written with defineConfig", async () => {
     const dir = tempDir();
-    cpSync(join(VALID, "securityintelligence-ml-ai-security-pros-cons.md"), join(dir, "content", "a.md"), { recursive: true });
+    cpSync(join(VALID, "securityintelligence-ml-ai-security-pros-cons.md"), join(dir, "content", "a.md"), {
+      recursive: true,
+    });
     writeFileSync(
       join(dir, "topicfeeds.config.ts"),
       `const config: { baseUrl: string; out: string; select: { rule: "minQuality"; value: number }[] } = { baseUrl: "https://e.com/f/", out: "o", select: [{ rule: "minQuality", value: 90 }] };\nexport default config;\n`,
@@ -127,7 +162,10 @@ describe("runCli (in process)", () => {
     cpSync(VALID, join(dir, "content"), { recursive: true });
     expect((await inProcess(["build", "content", "-o", "out", "--base-url", "https://e.com/f/"], dir)).code).toBe(0);
     const before = tree(join(dir, "out"));
-    const r = await inProcess(["build", "contnet", "-o", "out", "--base-url", "https://e.com/f/", "--report", "json"], dir);
+    const r = await inProcess(
+      ["build", "contnet", "-o", "out", "--base-url", "https://e.com/f/", "--report", "json"],
+      dir,
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/input not found: contnet; nothing was written/);
     expect(JSON.parse(r.stdout).error.code).toBe("input-not-found");
@@ -156,12 +194,31 @@ describe("runCli (in process)", () => {
   });
 
   it("takes numbers in plain decimals only, and `help` as a command", async () => {
-    for (const [flag, v] of [["--limit", "0x2"], ["--min-quality", "1e1"], ["--workers", " 2"], ["--limit", "2."], ["--min-quality", "+5"]] as const) {
+    for (const [flag, v] of [
+      ["--limit", "0x2"],
+      ["--min-quality", "1e1"],
+      ["--workers", " 2"],
+      ["--limit", "2."],
+      ["--min-quality", "+5"],
+    ] as const) {
       const r = await inProcess(["build", VALID, "--base-url", "https://e.com/", flag, v, "-o", join(tempDir(), "o")]);
       expect(r.code, `${flag} ${v}`).toBe(2);
       expect(r.stderr).toMatch(/takes a number/);
     }
-    const ok = await inProcess(["build", VALID, "--base-url", "https://e.com/", "--min-quality", "40.5", "--limit", "3", "-o", join(tempDir(), "o"), "--report", "json"]);
+    const ok = await inProcess([
+      "build",
+      VALID,
+      "--base-url",
+      "https://e.com/",
+      "--min-quality",
+      "40.5",
+      "--limit",
+      "3",
+      "-o",
+      join(tempDir(), "o"),
+      "--report",
+      "json",
+    ]);
     expect(ok.code).toBe(0);
     expect((JSON.parse(ok.stdout) as { site: { items: number } }).site.items).toBe(3);
     const help = await inProcess(["help"]);
@@ -172,7 +229,10 @@ describe("runCli (in process)", () => {
   it("reads a JSON config saved with a byte order mark, and names a folder, null or a list given as the config", async () => {
     const dir = tempDir();
     cpSync(VALID, join(dir, "content"), { recursive: true });
-    writeFileSync(join(dir, "bom.json"), `\uFEFF${JSON.stringify({ baseUrl: "https://e.com/f/", input: "content", out: "public", limit: 2 })}`);
+    writeFileSync(
+      join(dir, "bom.json"),
+      `\uFEFF${JSON.stringify({ baseUrl: "https://e.com/f/", input: "content", out: "public", limit: 2 })}`,
+    );
     const bom = await inProcess(["build", "-c", "bom.json", "--report", "json"], dir);
     expect(bom.code).toBe(0);
     expect((JSON.parse(bom.stdout) as { site: { items: number } }).site.items).toBe(2);
@@ -189,13 +249,23 @@ describe("runCli (in process)", () => {
   it("refuses empty paths, which would mean the current folder (exit 2, or a config error)", async () => {
     const dir = tempDir();
     cpSync(VALID, join(dir, "content"), { recursive: true });
-    for (const args of [["-o", ""], ["--cache-dir", " "], ["--lock-file", ""], ["--config", ""]]) {
+    for (const args of [
+      ["-o", ""],
+      ["--cache-dir", " "],
+      ["--lock-file", ""],
+      ["--config", ""],
+    ]) {
       const r = await inProcess(["build", "content", "--base-url", "https://e.com/f/", ...args], dir);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr).toMatch(/must not be empty/);
     }
-    expect((await inProcess(["build", "", "--base-url", "https://e.com/f/"], dir)).stderr).toMatch(/INPUT must not be empty/);
-    writeFileSync(join(dir, "topicfeeds.config.json"), JSON.stringify({ baseUrl: "https://e.com/f/", input: "content", out: "" }));
+    expect((await inProcess(["build", "", "--base-url", "https://e.com/f/"], dir)).stderr).toMatch(
+      /INPUT must not be empty/,
+    );
+    writeFileSync(
+      join(dir, "topicfeeds.config.json"),
+      JSON.stringify({ baseUrl: "https://e.com/f/", input: "content", out: "" }),
+    );
     const r = await inProcess(["build"], dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/out must be a path \(not empty\)/);
@@ -206,7 +276,19 @@ describe("runCli (in process)", () => {
   it.skipIf(!existsSync("/sys/kernel"))("says the feeds were written when only the id lock could not be", async () => {
     const dir = tempDir();
     cpSync(VALID, join(dir, "content"), { recursive: true });
-    const r = await inProcess(["build", "content", "-o", "out", "--base-url", "https://e.com/f/", "--lock-file", "/sys/kernel/topicfeeds-test.lock.json"], dir);
+    const r = await inProcess(
+      [
+        "build",
+        "content",
+        "-o",
+        "out",
+        "--base-url",
+        "https://e.com/f/",
+        "--lock-file",
+        "/sys/kernel/topicfeeds-test.lock.json",
+      ],
+      dir,
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/the feeds were written, but the id lock was not/);
     expect(r.stderr).not.toMatch(/nothing was changed/);

@@ -16,7 +16,9 @@ import { parseFeedDocument } from "./helpers/validators.js";
 async function cleanModel(): Promise<FeedModel> {
   const set = await loadRecords([VALID, join(FIXTURES, "corpus-sample")], { cwd: VALID });
   // "Clean" records: text without the characters feed@6 mis-escapes (<, &, ]]>).
-  const clean = set.records.filter((r) => r.published && !/[<>&\]]/.test(r.title + (r.excerpt ?? "") + r.topics.join("")) && !r.webUrl.includes("&"));
+  const clean = set.records.filter(
+    (r) => r.published && !/[<>&\]]/.test(r.title + (r.excerpt ?? "") + r.topics.join("")) && !r.webUrl.includes("&"),
+  );
   clean.sort(compareRecords());
   const ctx = testContext();
   return buildFeedModel({ slug: "" }, clean, ctx);
@@ -49,7 +51,13 @@ function referenceFeed(model: FeedModel): Feed {
 }
 
 const view = (items: Awaited<ReturnType<typeof parseFeedDocument>>["items"]) =>
-  items.map((i) => ({ id: i.id, link: i.link, title: i.title, published: i.published === undefined ? undefined : new Date(i.published).toISOString(), categories: [...i.categories].sort() }));
+  items.map((i) => ({
+    id: i.id,
+    link: i.link,
+    title: i.title,
+    published: i.published === undefined ? undefined : new Date(i.published).toISOString(),
+    categories: [...i.categories].sort(),
+  }));
 
 describe("differential test against feed@6", () => {
   it("RSS: same items, links, dates and categories as feed's rss2()", async () => {

@@ -24,7 +24,11 @@ beforeAll(async () => {
 });
 
 function goldenPaths(dir = GOLDEN): string[] {
-  return readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? goldenPaths(join(dir, n)) : [relative(GOLDEN, join(dir, n))])).sort();
+  return readdirSync(dir)
+    .flatMap((n) =>
+      statSync(join(dir, n)).isDirectory() ? goldenPaths(join(dir, n)) : [relative(GOLDEN, join(dir, n))],
+    )
+    .sort();
 }
 
 const feedsOf = (ext: string) => files.filter((f) => f.path.endsWith(ext));
@@ -51,12 +55,30 @@ describe("golden output", () => {
     for (const rss of feedsOf("rss.xml")) {
       const dir = rss.path.slice(0, -"rss.xml".length);
       const get = (name: string) => files.find((f) => f.path === `${dir}${name}`)?.contents ?? "";
-      const parsed = await Promise.all([parseFeedDocument(rss.contents), parseFeedDocument(get("atom.xml")), parseFeedDocument(get("feed.json"))]);
-      const json = JSON.parse(get("feed.json")) as { items: { id: string; url: string; title: string; date_published: string; tags?: string[] }[] };
-      const expected = json.items.map((i) => ({ id: i.id, link: i.url, title: i.title, published: new Date(i.date_published).toISOString(), categories: i.tags ?? [] }));
+      const parsed = await Promise.all([
+        parseFeedDocument(rss.contents),
+        parseFeedDocument(get("atom.xml")),
+        parseFeedDocument(get("feed.json")),
+      ]);
+      const json = JSON.parse(get("feed.json")) as {
+        items: { id: string; url: string; title: string; date_published: string; tags?: string[] }[];
+      };
+      const expected = json.items.map((i) => ({
+        id: i.id,
+        link: i.url,
+        title: i.title,
+        published: new Date(i.date_published).toISOString(),
+        categories: i.tags ?? [],
+      }));
       for (const p of parsed) {
         expect(
-          p.items.map((i) => ({ id: i.id, link: i.link, title: i.title, published: i.published === undefined ? undefined : new Date(i.published).toISOString(), categories: i.categories })),
+          p.items.map((i) => ({
+            id: i.id,
+            link: i.link,
+            title: i.title,
+            published: i.published === undefined ? undefined : new Date(i.published).toISOString(),
+            categories: i.categories,
+          })),
           `${dir} ${p.format}`,
         ).toEqual(expected);
       }
@@ -67,14 +89,20 @@ describe("golden output", () => {
     const secrets: string[] = [];
     const drafts: string[] = [];
     for (const name of readdirSync(VALID)) {
-      const data = matter(readFileSync(join(VALID, name), "utf8"), {}).data as { secured?: string; published?: boolean; title?: string };
-      if (typeof data.secured === "string") secrets.push(data.secured, data.secured.slice(0, 24), data.secured.slice(-24));
+      const data = matter(readFileSync(join(VALID, name), "utf8"), {}).data as {
+        secured?: string;
+        published?: boolean;
+        title?: string;
+      };
+      if (typeof data.secured === "string")
+        secrets.push(data.secured, data.secured.slice(0, 24), data.secured.slice(-24));
       if (data.published !== true && typeof data.title === "string") drafts.push(data.title);
     }
     expect(secrets.length).toBeGreaterThan(10);
     expect(drafts.length).toBeGreaterThan(2);
     for (const f of files) {
-      for (const s of [...secrets, ...drafts]) expect(f.contents.includes(s), `${f.path} contains ${s.slice(0, 30)}`).toBe(false);
+      for (const s of [...secrets, ...drafts])
+        expect(f.contents.includes(s), `${f.path} contains ${s.slice(0, 30)}`).toBe(false);
     }
   });
 });

@@ -1,18 +1,50 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIAGNOSTIC_CODES, buildFeeds, loadRecords, normalizeRecords, writeFiles } from "../src/index.js";
 import type { ArticleRecord, BuildReport, Diagnostic, OutputFile } from "../src/types.js";
 import { CLI, tempDir } from "./helpers/fixtures.js";
-import { CANARIES, EXPECT, FOLDERS, IS_ROOT, addUnreadable, buildHostileTree, recordText, walkTree } from "./helpers/hostile-files.js";
-import { XML_ILLEGAL, elementNames, findAll, parseEveryFile, parseXml, readFeedSet, textOf, type ReadItem } from "./helpers/hostile-xml.js";
+import {
+  CANARIES,
+  EXPECT,
+  FOLDERS,
+  IS_ROOT,
+  addUnreadable,
+  buildHostileTree,
+  recordText,
+  walkTree,
+} from "./helpers/hostile-files.js";
+import {
+  XML_ILLEGAL,
+  elementNames,
+  findAll,
+  parseEveryFile,
+  parseXml,
+  readFeedSet,
+  textOf,
+  type ReadItem,
+} from "./helpers/hostile-xml.js";
 
 // Every hostile input of the brief, each with its one correct outcome, read from one folder
 // tree (committed text fixtures in test/fixtures/hostile/ plus files generated here that cannot
 // be committed: BOM, CRLF, binary, invalid UTF-8, a sparse 100 MB file, symbolic links).
 
-const BASE_INPUT = { title: "Base", webUrl: "https://hostile.example.com/base", publishedDateTime: "2024-03-01T10:00:00Z", published: true };
+const BASE_INPUT = {
+  title: "Base",
+  webUrl: "https://hostile.example.com/base",
+  publishedDateTime: "2024-03-01T10:00:00Z",
+  published: true,
+};
 const CONFIG = { baseUrl: "https://example.com/feeds/", limit: 1000 };
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const severityOf = (code: string): string => (DIAGNOSTIC_CODES as Record<string, string>)[code] ?? "unknown";
@@ -71,13 +103,22 @@ describe("each hostile input has exactly its outcome", () => {
     if (want.code !== undefined) {
       const hits = d.filter((x) => x.code === want.code);
       expect(hits.length, `${path}: expected a ${want.code} diagnostic, got ${JSON.stringify(d)}`).toBeGreaterThan(0);
-      const hit = hits.find((x) => (want.line === undefined || x.line === want.line) && (want.field === undefined || x.field === want.field));
-      expect(hit, `${path}: ${want.code} with line ${want.line} and field ${want.field}; got ${JSON.stringify(hits)}`).toBeDefined();
+      const hit = hits.find(
+        (x) =>
+          (want.line === undefined || x.line === want.line) && (want.field === undefined || x.field === want.field),
+      );
+      expect(
+        hit,
+        `${path}: ${want.code} with line ${want.line} and field ${want.field}; got ${JSON.stringify(hits)}`,
+      ).toBeDefined();
       expect(hit?.message.length).toBeGreaterThan(10);
       if (severityOf(want.code) === "error") expect(recordOf(path), `${path} must be rejected`).toBeUndefined();
     }
     if (want.title !== undefined) {
-      expect(d.filter((x) => x.severity === "error"), `${path} must not be rejected`).toEqual([]);
+      expect(
+        d.filter((x) => x.severity === "error"),
+        `${path} must not be rejected`,
+      ).toEqual([]);
       const r = recordOf(path);
       expect(r?.title).toBe(want.title);
       expect(site().json.map((i) => i.title)).toContain(want.title);
@@ -141,53 +182,86 @@ describe("files", () => {
     expect(d[0]).toMatchObject({ code: "read-failed", severity: "error", file: "links/dangling.md" });
   });
 
-  it.skipIf(IS_ROOT)("reports a file it may not read (chmod 000) as read-failed and publishes its neighbour", async () => {
-    const d = temp("topicfeeds-unreadable-");
-    addUnreadable(d);
-    writeFileSync(join(d, "ok.md"), recordText("Readable neighbour", "neighbour"));
-    const set = await loadRecords(d, { cwd: d });
-    expect(set.diagnostics).toEqual([expect.objectContaining({ code: "read-failed", file: "unreadable.md" })]);
-    expect(set.records.map((r) => r.title)).toEqual(["Readable neighbour"]);
-  });
+  it.skipIf(IS_ROOT)(
+    "reports a file it may not read (chmod 000) as read-failed and publishes its neighbour",
+    async () => {
+      const d = temp("topicfeeds-unreadable-");
+      addUnreadable(d);
+      writeFileSync(join(d, "ok.md"), recordText("Readable neighbour", "neighbour"));
+      const set = await loadRecords(d, { cwd: d });
+      expect(set.diagnostics).toEqual([expect.objectContaining({ code: "read-failed", file: "unreadable.md" })]);
+      expect(set.records.map((r) => r.title)).toEqual(["Readable neighbour"]);
+    },
+  );
 
   // Root reads any file: there, the CLI runs as the user nobody (setpriv, util-linux), so CI checks this too.
   const NOBODY = ["--reuid=65534", "--regid=65534", "--clear-groups"];
-  const canDropToNobody = IS_ROOT && spawnSync("setpriv", [...NOBODY, process.execPath, "-e", "0"], { timeout: 10_000 }).status === 0;
-  it.skipIf(!canDropToNobody)("reports a file its user may not read as read-failed and publishes its neighbour (CLI run as nobody)", () => {
-    const d = temp("topicfeeds-unreadable-nobody-");
-    chmodSync(d, 0o755);
-    mkdirSync(join(d, "in"), { mode: 0o755 });
-    mkdirSync(join(d, "out"), { mode: 0o777 });
-    chmodSync(join(d, "out"), 0o777);
-    addUnreadable(join(d, "in"));
-    writeFileSync(join(d, "in", "ok.md"), recordText("Readable neighbour", "neighbour"), { mode: 0o644 });
-    const r = spawnSync("setpriv", [...NOBODY, process.execPath, CLI, "build", "in", "-o", "out", "--base-url", "https://example.com/feeds/", "--no-cache", "--report", "json"], { cwd: d, encoding: "utf8", timeout: 60_000 });
-    expect(r.status, r.stderr).toBe(0);
-    const rep = JSON.parse(r.stdout) as BuildReport;
-    expect(rep.diagnostics.map((x) => [x.code, x.file])).toEqual([["read-failed", "in/unreadable.md"]]);
-    expect(rep.diagnostics[0]?.message).toMatch(/permission denied/);
-    expect(rep.records).toMatchObject({ read: 2, rejected: 1, published: 1 });
-    expect(readFileSync(join(d, "out", "feed.json"), "utf8")).toContain("Readable neighbour");
-  });
+  const canDropToNobody =
+    IS_ROOT && spawnSync("setpriv", [...NOBODY, process.execPath, "-e", "0"], { timeout: 10_000 }).status === 0;
+  it.skipIf(!canDropToNobody)(
+    "reports a file its user may not read as read-failed and publishes its neighbour (CLI run as nobody)",
+    () => {
+      const d = temp("topicfeeds-unreadable-nobody-");
+      chmodSync(d, 0o755);
+      mkdirSync(join(d, "in"), { mode: 0o755 });
+      mkdirSync(join(d, "out"), { mode: 0o777 });
+      chmodSync(join(d, "out"), 0o777);
+      addUnreadable(join(d, "in"));
+      writeFileSync(join(d, "in", "ok.md"), recordText("Readable neighbour", "neighbour"), { mode: 0o644 });
+      const r = spawnSync(
+        "setpriv",
+        [
+          ...NOBODY,
+          process.execPath,
+          CLI,
+          "build",
+          "in",
+          "-o",
+          "out",
+          "--base-url",
+          "https://example.com/feeds/",
+          "--no-cache",
+          "--report",
+          "json",
+        ],
+        { cwd: d, encoding: "utf8", timeout: 60_000 },
+      );
+      expect(r.status, r.stderr).toBe(0);
+      const rep = JSON.parse(r.stdout) as BuildReport;
+      expect(rep.diagnostics.map((x) => [x.code, x.file])).toEqual([["read-failed", "in/unreadable.md"]]);
+      expect(rep.diagnostics[0]?.message).toMatch(/permission denied/);
+      expect(rep.records).toMatchObject({ read: 2, rejected: 1, published: 1 });
+      expect(readFileSync(join(d, "out", "feed.json"), "utf8")).toContain("Readable neighbour");
+    },
+  );
 
   const hasMkfifo = spawnSync("mkfifo", ["--version"]).status === 0;
-  it.skipIf(!hasMkfifo)("rejects a FIFO named like a record without opening it for a blocking read (loadRecords and the CLI)", async () => {
-    const d = temp("topicfeeds-fifo-");
-    expect(spawnSync("mkfifo", [join(d, "pipe.md")]).status).toBe(0);
-    writeFileSync(join(d, "ok.md"), recordText("Beside a FIFO", "fifo-neighbour"));
-    const set = await loadRecords(d, { cwd: d });
-    expect(set.diagnostics.map((x) => [x.code, x.file])).toEqual([["read-failed", "pipe.md"]]);
-    expect(set.diagnostics[0]?.message).toMatch(/not a regular file/);
-    expect(set.records.map((x) => x.title)).toEqual(["Beside a FIFO"]);
-    // Named directly as an input, and through the CLI's scan (which opens files itself).
-    expect((await loadRecords(join(d, "pipe.md"), { cwd: d })).diagnostics.map((x) => x.code)).toEqual(["read-failed"]);
-    const out = temp("topicfeeds-fifo-out-");
-    const r = spawnSync(process.execPath, [CLI, "build", ".", "-o", out, "--base-url", "https://example.com/feeds/", "--no-cache", "--report", "json"], { cwd: d, encoding: "utf8", timeout: 60_000 });
-    expect(r.status, r.stderr).toBe(0);
-    const rep = JSON.parse(r.stdout) as BuildReport;
-    expect(rep.diagnostics.map((x) => [x.code, x.file])).toEqual([["read-failed", "pipe.md"]]);
-    expect(rep.records).toMatchObject({ read: 2, rejected: 1, published: 1 });
-  });
+  it.skipIf(!hasMkfifo)(
+    "rejects a FIFO named like a record without opening it for a blocking read (loadRecords and the CLI)",
+    async () => {
+      const d = temp("topicfeeds-fifo-");
+      expect(spawnSync("mkfifo", [join(d, "pipe.md")]).status).toBe(0);
+      writeFileSync(join(d, "ok.md"), recordText("Beside a FIFO", "fifo-neighbour"));
+      const set = await loadRecords(d, { cwd: d });
+      expect(set.diagnostics.map((x) => [x.code, x.file])).toEqual([["read-failed", "pipe.md"]]);
+      expect(set.diagnostics[0]?.message).toMatch(/not a regular file/);
+      expect(set.records.map((x) => x.title)).toEqual(["Beside a FIFO"]);
+      // Named directly as an input, and through the CLI's scan (which opens files itself).
+      expect((await loadRecords(join(d, "pipe.md"), { cwd: d })).diagnostics.map((x) => x.code)).toEqual([
+        "read-failed",
+      ]);
+      const out = temp("topicfeeds-fifo-out-");
+      const r = spawnSync(
+        process.execPath,
+        [CLI, "build", ".", "-o", out, "--base-url", "https://example.com/feeds/", "--no-cache", "--report", "json"],
+        { cwd: d, encoding: "utf8", timeout: 60_000 },
+      );
+      expect(r.status, r.stderr).toBe(0);
+      const rep = JSON.parse(r.stdout) as BuildReport;
+      expect(rep.diagnostics.map((x) => [x.code, x.file])).toEqual([["read-failed", "pipe.md"]]);
+      expect(rep.records).toMatchObject({ read: 2, rejected: 1, published: 1 });
+    },
+  );
 
   it("rejects a sparse 100 MB file by its size without reading it into memory", async () => {
     const d = temp("topicfeeds-huge-");
@@ -195,7 +269,9 @@ describe("files", () => {
     const before = process.memoryUsage().arrayBuffers;
     const set = await loadRecords(d, { cwd: d });
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(50 * 1024 * 1024);
-    expect(set.diagnostics).toEqual([expect.objectContaining({ code: "file-too-large", severity: "error", file: "huge-100mb.md" })]);
+    expect(set.diagnostics).toEqual([
+      expect.objectContaining({ code: "file-too-large", severity: "error", file: "huge-100mb.md" }),
+    ]);
     expect(set.records.map((r) => r.title)).toEqual(["Small neighbour"]);
   });
 
@@ -231,26 +307,42 @@ describe("fields", () => {
     expect(recordOf("fields/quality-octal-comment.md")?.quality).toBe(54);
   });
 
-  it.each(["Pacific/Chatham", "America/St_Johns", "Asia/Kathmandu", "UTC"])("reads a date without offset as UTC, never local time (TZ=%s)", async (tz) => {
-    const saved = process.env.TZ;
-    process.env.TZ = tz;
-    try {
-      // The zone really changed for this process (Node resets its zone cache when TZ is set).
-      expect(new Date(2024, 2, 1, 10).getTimezoneOffset() === 0).toBe(tz === "UTC");
-      const paths = ["fields/date-no-offset.md", "fields/date-no-offset-unquoted.md", "fields/date-space.md", "fields/date-only.md", "fields/date-only-quoted.md"];
-      const set = await loadRecords(paths.map((p) => join(inDir, p)), { cwd: inDir });
-      for (const p of paths) {
-        const want = EXPECT[p]?.published;
-        expect(set.records.find((r) => r.source === p)?.publishedDateTime, p).toBe(want);
-        expect(set.diagnostics.filter((d) => d.file === p).map((d) => [d.code, d.field, d.line])).toEqual([["date-without-offset", "publishedDateTime", 3]]);
+  it.each(["Pacific/Chatham", "America/St_Johns", "Asia/Kathmandu", "UTC"])(
+    "reads a date without offset as UTC, never local time (TZ=%s)",
+    async (tz) => {
+      const saved = process.env.TZ;
+      process.env.TZ = tz;
+      try {
+        // The zone really changed for this process (Node resets its zone cache when TZ is set).
+        expect(new Date(2024, 2, 1, 10).getTimezoneOffset() === 0).toBe(tz === "UTC");
+        const paths = [
+          "fields/date-no-offset.md",
+          "fields/date-no-offset-unquoted.md",
+          "fields/date-space.md",
+          "fields/date-only.md",
+          "fields/date-only-quoted.md",
+        ];
+        const set = await loadRecords(
+          paths.map((p) => join(inDir, p)),
+          { cwd: inDir },
+        );
+        for (const p of paths) {
+          const want = EXPECT[p]?.published;
+          expect(set.records.find((r) => r.source === p)?.publishedDateTime, p).toBe(want);
+          expect(set.diagnostics.filter((d) => d.file === p).map((d) => [d.code, d.field, d.line])).toEqual([
+            ["date-without-offset", "publishedDateTime", 3],
+          ]);
+        }
+        const { files: out } = buildFeeds(set, CONFIG);
+        expect(out.find((f) => f.path === "rss.xml")?.contents).toContain(
+          "<pubDate>Fri, 01 Mar 2024 10:00:00 GMT</pubDate>",
+        );
+      } finally {
+        if (saved === undefined) delete process.env.TZ;
+        else process.env.TZ = saved;
       }
-      const { files: out } = buildFeeds(set, CONFIG);
-      expect(out.find((f) => f.path === "rss.xml")?.contents).toContain("<pubDate>Fri, 01 Mar 2024 10:00:00 GMT</pubDate>");
-    } finally {
-      if (saved === undefined) delete process.env.TZ;
-      else process.env.TZ = saved;
-    }
-  });
+    },
+  );
 });
 
 describe("URLs", () => {
@@ -336,7 +428,8 @@ describe("text", () => {
     const excerpt = "<script>alert(1)</script><img src=x onerror=alert(2)><svg onload=alert(3)>";
     for (const f of files.filter((x) => /\.(xml|opml)$/.test(x.path))) {
       const names = elementNames(parseXml(f.contents, f.path));
-      for (const bad of ["script", "img", "svg"]) expect(names.has(bad), `${f.path} has a <${bad}> element`).toBe(false);
+      for (const bad of ["script", "img", "svg"])
+        expect(names.has(bad), `${f.path} has a <${bad}> element`).toBe(false);
     }
     // RSS description is HTML: after XML parsing it must still be escaped HTML, never a tag.
     const rssDoc = parseXml(files.find((f) => f.path === "rss.xml")?.contents ?? "");
@@ -385,7 +478,9 @@ describe("text", () => {
 
   it("never cuts a long category or related title inside a surrogate pair", () => {
     const emoji = `x${"😀".repeat(400)}`;
-    const set = normalizeRecords([{ ...BASE_INPUT, category: emoji, related: [{ title: emoji, webUrl: "https://elsewhere.example.org/r" }] }]);
+    const set = normalizeRecords([
+      { ...BASE_INPUT, category: emoji, related: [{ title: emoji, webUrl: "https://elsewhere.example.org/r" }] },
+    ]);
     const r = set.records[0] as ArticleRecord;
     expect(LONE_SURROGATE.exec(r.category ?? "")?.index, "category").toBeUndefined();
     expect(LONE_SURROGATE.exec(r.related[0]?.title ?? "")?.index, "related title").toBeUndefined();
@@ -412,7 +507,10 @@ describe("topics", () => {
     expect(slugs()).toEqual(expect.arrayContaining(["etc-passwd", "script", "a-b", "rss-xml"]));
     const invalid = diagsOf("topics/paths.md").filter((x) => x.code === "invalid-topic");
     expect(invalid.map((x) => /topic "(.*?)"/.exec(x.message)?.[1]).sort()).toEqual(["!!!", "..", "/"]);
-    for (const f of files) expect(f.path).toMatch(/^(?:[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{N}]+(?:-[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{N}]+)*\/)?(?:rss\.xml|atom\.xml|feed\.json)$|^(?:feeds\.opml|index\.html)$/u);
+    for (const f of files)
+      expect(f.path).toMatch(
+        /^(?:[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{N}]+(?:-[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{N}]+)*\/)?(?:rss\.xml|atom\.xml|feed\.json)$|^(?:feeds\.opml|index\.html)$/u,
+      );
   });
 
   it("gives topics in other scripts (Japanese katakana, CJK, Hebrew, Arabic) their own feeds", () => {
@@ -459,7 +557,16 @@ describe("secrets and drafts", () => {
 
   it("writes no unpublished record's title, URL or draft-only topic, not even through related links", () => {
     const text = allOutput();
-    for (const s of ["TOP SECRET DRAFT TITLE", "UNFLAGGED DRAFT TITLE", "draft-article", "unflagged-draft", "DRAFT-ARTICLE", "Secret Project", "secret-project"]) expect(text, s).not.toContain(s);
+    for (const s of [
+      "TOP SECRET DRAFT TITLE",
+      "UNFLAGGED DRAFT TITLE",
+      "draft-article",
+      "unflagged-draft",
+      "DRAFT-ARTICLE",
+      "Secret Project",
+      "secret-project",
+    ])
+      expect(text, s).not.toContain(s);
     expect(text).toContain("https://elsewhere.example.org/fine");
     const { atom, json } = inAllFormats("Points at drafts");
     expect(atom.related).toEqual(["https://elsewhere.example.org/fine"]);
@@ -474,10 +581,25 @@ describe("secrets and drafts", () => {
 
   it("leaks nothing of a rejected draft when records come from code either", () => {
     const set = normalizeRecords([
-      { title: "CODE DRAFT", webUrl: "https://hostile.example.com/code-draft", publishedDateTime: "2024-03-01T10:00:00Z", published: false, quality: "high", secured: "SECRET-code" },
-      { title: "Code record", webUrl: "https://hostile.example.com/code", publishedDateTime: "2024-03-01T10:00:00Z", published: true, related: [{ title: "CODE DRAFT", webUrl: "https://hostile.example.com/code-draft" }] },
+      {
+        title: "CODE DRAFT",
+        webUrl: "https://hostile.example.com/code-draft",
+        publishedDateTime: "2024-03-01T10:00:00Z",
+        published: false,
+        quality: "high",
+        secured: "SECRET-code",
+      },
+      {
+        title: "Code record",
+        webUrl: "https://hostile.example.com/code",
+        publishedDateTime: "2024-03-01T10:00:00Z",
+        published: true,
+        related: [{ title: "CODE DRAFT", webUrl: "https://hostile.example.com/code-draft" }],
+      },
     ]);
-    const text = buildFeeds(set, CONFIG).files.map((f) => f.contents).join("\n");
+    const text = buildFeeds(set, CONFIG)
+      .files.map((f) => f.contents)
+      .join("\n");
     expect(text).not.toContain("SECRET-");
     expect(text).not.toContain("code-draft");
     expect(text).not.toContain("CODE DRAFT");
@@ -486,12 +608,16 @@ describe("secrets and drafts", () => {
 
 describe("the CLI over the whole mixed folder", () => {
   const run = (args: string[]) =>
-    spawnSync(process.execPath, [CLI, "build", "in", "--base-url", "https://example.com/feeds/", "--limit", "1000", "--no-cache", ...args], {
-      cwd: dir,
-      encoding: "utf8",
-      env: { ...process.env, TZ: "Pacific/Chatham" },
-      timeout: 60_000,
-    });
+    spawnSync(
+      process.execPath,
+      [CLI, "build", "in", "--base-url", "https://example.com/feeds/", "--limit", "1000", "--no-cache", ...args],
+      {
+        cwd: dir,
+        encoding: "utf8",
+        env: { ...process.env, TZ: "Pacific/Chatham" },
+        timeout: 60_000,
+      },
+    );
 
   beforeAll(() => {
     if (!existsSync(CLI)) throw new Error("dist/cli.js is missing: run `npx tsup` (npm test builds it first)");
@@ -508,16 +634,23 @@ describe("the CLI over the whole mixed folder", () => {
     const rejected = new Set(diagnostics.filter((d) => d.severity === "error").map((d) => d.file));
     expect(rejected.size).toBeGreaterThan(30);
     for (const path of rejected) {
-      expect(rep.diagnostics.some((d) => d.file === `in/${path}` && d.severity === "error"), `${path} is not named with an error`).toBe(true);
+      expect(
+        rep.diagnostics.some((d) => d.file === `in/${path}` && d.severity === "error"),
+        `${path} is not named with an error`,
+      ).toBe(true);
     }
     // The CLI (worker-ready scan, prefilter, lean records) finds what loadRecords finds.
-    const key = (d: Diagnostic, prefix: string) => `${d.code} ${prefix}${d.file ?? ""}:${d.line ?? ""} ${d.field ?? ""}`;
+    const key = (d: Diagnostic, prefix: string) =>
+      `${d.code} ${prefix}${d.file ?? ""}:${d.line ?? ""} ${d.field ?? ""}`;
     expect(rep.diagnostics.map((d) => key(d, "")).sort()).toEqual(diagnostics.map((d) => key(d, "in/")).sort());
     // The whole temp tree: the input untouched, everything else inside out/, no temp files left.
     const tree = walkTree(dir);
     expect(tree.filter((p) => p.startsWith("in/") || p === "in")).toEqual(["in", ...inBefore.map((p) => `in/${p}`)]);
     const written = tree.filter((p) => !(p.startsWith("in/") || p === "in"));
-    expect(written.every((p) => p === "out" || p.startsWith("out/")), written.join("\n")).toBe(true);
+    expect(
+      written.every((p) => p === "out" || p.startsWith("out/")),
+      written.join("\n"),
+    ).toBe(true);
     expect(written.filter((p) => p.includes(".tmp-"))).toEqual([]);
     const outFiles = written.filter((p) => !lstatSync(join(dir, p)).isDirectory());
     expect(outFiles.length).toBe(rep.files);

@@ -42,7 +42,10 @@ describe("hostile inputs, one by one", () => {
       return;
     }
     if (c.expect === "ok") {
-      expect(d.filter((x) => x.severity === "error"), JSON.stringify(d)).toEqual([]);
+      expect(
+        d.filter((x) => x.severity === "error"),
+        JSON.stringify(d),
+      ).toEqual([]);
       return;
     }
     const hit = d.find((x) => x.code === c.expect);
@@ -64,9 +67,21 @@ describe("what the build makes of them", () => {
   });
 
   it("publishes the good records among the bad", () => {
-    const json = JSON.parse(files.find((f) => f.path === "feed.json")?.contents ?? "{}") as { items: { title: string; id: string; url: string }[] };
+    const json = JSON.parse(files.find((f) => f.path === "feed.json")?.contents ?? "{}") as {
+      items: { title: string; id: string; url: string }[];
+    };
     const titles = json.items.map((i) => i.title);
-    for (const t of ["With a byte order mark", "With CRLF line ends", "Nested record", "Billion laughs", "Date only", "Spaces in path", "IDN host", "Upper-case host"]) expect(titles).toContain(t);
+    for (const t of [
+      "With a byte order mark",
+      "With CRLF line ends",
+      "Nested record",
+      "Billion laughs",
+      "Date only",
+      "Spaces in path",
+      "IDN host",
+      "Upper-case host",
+    ])
+      expect(titles).toContain(t);
     expect(titles).toContain("Bell and and and done");
     const idn = json.items.find((i) => i.title === "IDN host");
     expect(idn?.id).toBe("https://xn--bcher-kva.example/stra%C3%9Fe/%C3%BC");
@@ -75,11 +90,14 @@ describe("what the build makes of them", () => {
 
   it("uses one id for an article in all three formats, also for IDN and encoded URLs", () => {
     const id = "https://xn--bcher-kva.example/stra%C3%9Fe/%C3%BC";
-    for (const path of ["rss.xml", "atom.xml", "feed.json"]) expect(files.find((f) => f.path === path)?.contents).toContain(id);
+    for (const path of ["rss.xml", "atom.xml", "feed.json"])
+      expect(files.find((f) => f.path === path)?.contents).toContain(id);
   });
 
   it("keeps one copy of a syndicated article and of two files with the same URL", () => {
-    const json = JSON.parse(files.find((f) => f.path === "feed.json")?.contents ?? "{}") as { items: { title: string }[] };
+    const json = JSON.parse(files.find((f) => f.path === "feed.json")?.contents ?? "{}") as {
+      items: { title: string }[];
+    };
     const count = (t: string) => json.items.filter((i) => i.title === t).length;
     expect(count("Syndicated story")).toBe(1);
     expect(count("Same URL one") + count("Same URL two")).toBe(1);
@@ -112,14 +130,18 @@ describe("what the build makes of them", () => {
       expect(f.path).not.toMatch(/(^|\/)\.\.?(\/|$)|^\//);
       expect(f.path.split("/").length).toBeLessThanOrEqual(2);
     }
-    expect(report.topics.map((t) => t.slug)).toEqual(expect.arrayContaining(["rss-xml", "etc-passwd", "script", "a-b", "ai-ml", "ai-ml-2"]));
+    expect(report.topics.map((t) => t.slug)).toEqual(
+      expect.arrayContaining(["rss-xml", "etc-passwd", "script", "a-b", "ai-ml", "ai-ml-2"]),
+    );
     expect(report.topics.filter((t) => t.slug.startsWith("topic-")).length).toBe(100);
     expect(report.diagnostics.some((d) => d.code === "slug-collision")).toBe(true);
   });
 
   it("merges topic names that differ in case or spacing", () => {
     expect(report.topics.filter((t) => t.slug === "hostile")).toHaveLength(1);
-    expect(report.topics.filter((t) => t.slug.startsWith("machine-learning"))).toEqual([{ slug: "machine-learning", name: expect.any(String), items: 1 }]);
+    expect(report.topics.filter((t) => t.slug.startsWith("machine-learning"))).toEqual([
+      { slug: "machine-learning", name: expect.any(String), items: 1 },
+    ]);
   });
 
   it("leaks no secured value and no unpublished record, not even through related links", () => {
@@ -139,12 +161,41 @@ describe("the CLI over the mixed folder", () => {
   it("exits 0, names every bad file in the JSON report, writes parseable feeds, and prints no stack trace", () => {
     // CI sets TOPICFEEDS_HOSTILE_OUT to run ../shared/feedcheck over this output afterwards.
     const out = process.env.TOPICFEEDS_HOSTILE_OUT ?? join(dir, "out-cli");
-    const r = spawnSync(process.execPath, [CLI, "build", join(dir, "in"), "-o", out, "--base-url", "https://example.com/feeds/", "--report", "json", "--no-cache"], { cwd: join(dir, "in"), encoding: "utf8" });
+    const r = spawnSync(
+      process.execPath,
+      [
+        CLI,
+        "build",
+        join(dir, "in"),
+        "-o",
+        out,
+        "--base-url",
+        "https://example.com/feeds/",
+        "--report",
+        "json",
+        "--no-cache",
+      ],
+      { cwd: join(dir, "in"), encoding: "utf8" },
+    );
     expect(r.status).toBe(0);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     const rep = JSON.parse(r.stdout) as BuildReport;
-    for (const c of cases.filter((x) => !["ok", "ignored", "duplicate-record", "date-without-offset", "field-coerced", "text-cleaned", "invalid-topic"].includes(x.expect))) {
-      expect(rep.diagnostics.some((d) => d.file === c.path && d.code === c.expect), c.path).toBe(true);
+    for (const c of cases.filter(
+      (x) =>
+        ![
+          "ok",
+          "ignored",
+          "duplicate-record",
+          "date-without-offset",
+          "field-coerced",
+          "text-cleaned",
+          "invalid-topic",
+        ].includes(x.expect),
+    )) {
+      expect(
+        rep.diagnostics.some((d) => d.file === c.path && d.code === c.expect),
+        c.path,
+      ).toBe(true);
     }
     const written = walk(out);
     expect(written.length).toBeGreaterThan(10);
@@ -152,12 +203,18 @@ describe("the CLI over the mixed folder", () => {
       expect(relative(out, p).startsWith("..")).toBe(false);
       if (p.endsWith(".json")) expect(() => JSON.parse(readFileSync(p, "utf8"))).not.toThrow();
     }
-    expect(readdirSync(dir).sort()).toEqual(process.env.TOPICFEEDS_HOSTILE_OUT === undefined ? ["in", "out-cli"] : ["in"]);
+    expect(readdirSync(dir).sort()).toEqual(
+      process.env.TOPICFEEDS_HOSTILE_OUT === undefined ? ["in", "out-cli"] : ["in"],
+    );
   });
 
   it("with --strict exits 1 and writes nothing", () => {
     const out = join(dir, "out-strict");
-    const r = spawnSync(process.execPath, [CLI, "build", join(dir, "in"), "-o", out, "--base-url", "https://example.com/feeds/", "--strict", "--no-cache"], { cwd: join(dir, "in"), encoding: "utf8" });
+    const r = spawnSync(
+      process.execPath,
+      [CLI, "build", join(dir, "in"), "-o", out, "--base-url", "https://example.com/feeds/", "--strict", "--no-cache"],
+      { cwd: join(dir, "in"), encoding: "utf8" },
+    );
     expect(r.status).toBe(1);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(() => statSync(out)).toThrow();
@@ -167,4 +224,3 @@ describe("the CLI over the mixed folder", () => {
 function walk(d: string): string[] {
   return readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)]));
 }
-

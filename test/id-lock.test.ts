@@ -8,7 +8,10 @@ import { normalizeRecords } from "../src/records/normalize-records.js";
 import { CLI, VALID, rawRecord, tempDir } from "./helpers/fixtures.js";
 
 const base = { baseUrl: "https://example.com/feeds/" };
-const first = normalizeRecords([rawRecord({ webUrl: "http://www.example.com/story/", title: "Moved story" }), rawRecord({ webUrl: "https://example.com/other", title: "Other" })]);
+const first = normalizeRecords([
+  rawRecord({ webUrl: "http://www.example.com/story/", title: "Moved story" }),
+  rawRecord({ webUrl: "https://example.com/other", title: "Other" }),
+]);
 
 describe("id lock", () => {
   it("keeps the first published id when the URL moves (https, no www, no trailing slash)", () => {
@@ -19,13 +22,19 @@ describe("id lock", () => {
     const second = buildFeeds(moved, { ...base, idLock });
     const json = JSON.parse(second.files.find((f) => f.path === "feed.json")?.contents ?? "{}");
     expect(json.items[0]).toMatchObject({ id: "http://www.example.com/story/", url: "https://example.com/story" });
-    expect(second.files.find((f) => f.path === "rss.xml")?.contents).toContain('<guid isPermaLink="false">http://www.example.com/story/</guid>');
-    expect(second.report.diagnostics).toContainEqual(expect.objectContaining({ code: "id-changed", severity: "warning" }));
+    expect(second.files.find((f) => f.path === "rss.xml")?.contents).toContain(
+      '<guid isPermaLink="false">http://www.example.com/story/</guid>',
+    );
+    expect(second.report.diagnostics).toContainEqual(
+      expect.objectContaining({ code: "id-changed", severity: "warning" }),
+    );
   });
 
   it("recognises a new slug by provider, title and date", () => {
     const lock = updateIdLock(undefined, first.records);
-    const renamed = normalizeRecords([rawRecord({ webUrl: "https://example.com/2024/moved-story-new-slug", title: "Moved story" })]);
+    const renamed = normalizeRecords([
+      rawRecord({ webUrl: "https://example.com/2024/moved-story-new-slug", title: "Moved story" }),
+    ]);
     expect(applyIdLock(renamed.records, lock).records[0]?.id).toBe("http://www.example.com/story/");
   });
 
@@ -39,7 +48,16 @@ describe("id lock", () => {
   it("is written by the CLI with --lock-file, and a corrupt lock fails the build", () => {
     const dir = tempDir();
     cpSync(VALID, join(dir, "records"), { recursive: true });
-    const args = ["build", "records", "-o", "out", "--base-url", "https://e.com/f/", "--lock-file", "topicfeeds.lock.json"];
+    const args = [
+      "build",
+      "records",
+      "-o",
+      "out",
+      "--base-url",
+      "https://e.com/f/",
+      "--lock-file",
+      "topicfeeds.lock.json",
+    ];
     expect(spawnSync(process.execPath, [CLI, ...args], { cwd: dir }).status).toBe(0);
     const lock = JSON.parse(readFileSync(join(dir, "topicfeeds.lock.json"), "utf8"));
     expect(lock.version).toBe(1);

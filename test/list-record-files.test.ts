@@ -15,7 +15,16 @@ function tree(files: string[]): string {
 
 describe("listRecordFiles", () => {
   it("lists *.md and *.markdown in nested folders sorted by code point, skipping hidden folders, node_modules and other files", () => {
-    const dir = tree(["b.md", "a/z.md", "a-b.markdown", "A.MD", "notes.txt", ".hidden/x.md", "node_modules/y.md", "a/.draft.md"]);
+    const dir = tree([
+      "b.md",
+      "a/z.md",
+      "a-b.markdown",
+      "A.MD",
+      "notes.txt",
+      ".hidden/x.md",
+      "node_modules/y.md",
+      "a/.draft.md",
+    ]);
     const { files, diagnostics } = listRecordFiles([dir], dir);
     expect(diagnostics).toEqual([]);
     // "a-b" (0x2D) sorts before "a/" (0x2F) although the walk reaches the folder "a" first.

@@ -9,7 +9,13 @@ describe("normalizeRecord", () => {
   it("normalises a valid record and never keeps secured", () => {
     const r = normalizeRecord(rawRecord({ secured: "TOPSECRET", extra: 1 }), { file: "a.md" });
     expect(r.diagnostics).toEqual([]);
-    expect(r.record).toMatchObject({ id: "https://example.com/a", title: "A title", publishedDateTime: "2024-01-02T03:04:05Z", published: true, source: "a.md" });
+    expect(r.record).toMatchObject({
+      id: "https://example.com/a",
+      title: "A title",
+      publishedDateTime: "2024-01-02T03:04:05Z",
+      published: true,
+      source: "a.md",
+    });
     expect(JSON.stringify(r.record)).not.toContain("TOPSECRET");
     expect(r.record).not.toHaveProperty("secured");
   });
@@ -25,10 +31,20 @@ describe("normalizeRecord", () => {
   });
 
   it("gives the file line of the bad field when known", () => {
-    const r = normalizeRecord(rawRecord({ quality: "high" }), { file: "x.md", lineOf: (k) => (k === "quality" ? 7 : undefined) });
+    const r = normalizeRecord(rawRecord({ quality: "high" }), {
+      file: "x.md",
+      lineOf: (k) => (k === "quality" ? 7 : undefined),
+    });
     expect(r.record).toBeUndefined();
     expect(r.diagnostics).toEqual([
-      { code: "invalid-field", severity: "error", message: 'quality must be a number 0–100, got "high"', file: "x.md", line: 7, field: "quality" },
+      {
+        code: "invalid-field",
+        severity: "error",
+        message: 'quality must be a number 0–100, got "high"',
+        file: "x.md",
+        line: 7,
+        field: "quality",
+      },
     ]);
   });
 
@@ -45,13 +61,18 @@ describe("normalizeRecord", () => {
   });
 
   it("accepts Date objects and offsets, storing UTC", () => {
-    const r = normalizeRecord(rawRecord({ publishedDateTime: new Date("2021-07-19T10:00:00Z"), updatedDateTime: "2021-07-19T12:00:00+01:00" }));
+    const r = normalizeRecord(
+      rawRecord({ publishedDateTime: new Date("2021-07-19T10:00:00Z"), updatedDateTime: "2021-07-19T12:00:00+01:00" }),
+    );
     expect(r.record?.publishedDateTime).toBe("2021-07-19T10:00:00Z");
     expect(r.record?.updatedDateTime).toBe("2021-07-19T11:00:00Z");
   });
 
   it("rejects relative and non-http URLs", () => {
-    expect(normalizeRecord(rawRecord({ webUrl: "/a" })).diagnostics[0]).toMatchObject({ code: "invalid-url", field: "webUrl" });
+    expect(normalizeRecord(rawRecord({ webUrl: "/a" })).diagnostics[0]).toMatchObject({
+      code: "invalid-url",
+      field: "webUrl",
+    });
     expect(normalizeRecord(rawRecord({ webUrl: "javascript:alert(1)" })).record).toBeUndefined();
   });
 
@@ -71,11 +92,19 @@ describe("normalizeRecord", () => {
     const one = normalizeRecord(rawRecord({ topics: "AI" }));
     expect(one.record?.topics).toEqual(["AI"]);
     expect(codes(one)).toEqual(["field-coerced"]);
-    expect(normalizeRecord(rawRecord({ topics: ["AI", "ai", " AI ", "Cloud"] })).record?.topics).toEqual(["AI", "Cloud"]);
+    expect(normalizeRecord(rawRecord({ topics: ["AI", "ai", " AI ", "Cloud"] })).record?.topics).toEqual([
+      "AI",
+      "Cloud",
+    ]);
   });
 
   it("drops bad images and related entries but keeps the record", () => {
-    const r = normalizeRecord(rawRecord({ images: [{ url: "/rel.png" }, { url: "https://i.example.com/a.png", width: 5, height: 6 }], related: [{ title: "x" }, { title: "ok", webUrl: "https://b.com/" }] }));
+    const r = normalizeRecord(
+      rawRecord({
+        images: [{ url: "/rel.png" }, { url: "https://i.example.com/a.png", width: 5, height: 6 }],
+        related: [{ title: "x" }, { title: "ok", webUrl: "https://b.com/" }],
+      }),
+    );
     expect(r.record?.images).toEqual([{ url: "https://i.example.com/a.png", width: 5, height: 6 }]);
     expect(r.record?.related).toEqual([{ title: "ok", url: "https://b.com/" }]);
     expect(r.diagnostics.map((d) => d.field)).toEqual(["images[0]", "related[0]"]);
@@ -87,7 +116,10 @@ describe("normalizeRecord", () => {
   });
 
   it("keeps only a valid provider domain", () => {
-    expect(normalizeRecord(rawRecord({ provider: { name: "https//beincrypto.com", domain: "beincrypto.com" } })).record?.provider).toEqual({ name: "https//beincrypto.com", domain: "beincrypto.com" });
+    expect(
+      normalizeRecord(rawRecord({ provider: { name: "https//beincrypto.com", domain: "beincrypto.com" } })).record
+        ?.provider,
+    ).toEqual({ name: "https//beincrypto.com", domain: "beincrypto.com" });
     const bad = normalizeRecord(rawRecord({ provider: { name: "X", domain: "not a domain" } }));
     expect(bad.record?.provider).toEqual({ name: "X" });
     expect(codes(bad)).toEqual(["field-ignored"]);

@@ -5,7 +5,10 @@ import { describe, expect, it } from "vitest";
 import { VERSION } from "../src/version.js";
 import { ROOT } from "./helpers/fixtures.js";
 
-const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string; engines: { node: string } };
+const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+  version: string;
+  engines: { node: string };
+};
 
 function node(code: string, type: "module" | "commonjs") {
   const args = type === "module" ? ["--input-type=module", "-e", code] : ["--input-type=commonjs", "-e", code];
@@ -20,13 +23,19 @@ console.log(JSON.stringify({ files: files.length, published: report.records.publ
 
 describe("the published package", () => {
   it("is imported by name from ESM", () => {
-    const r = node(program('import { buildFeeds, normalizeRecords, rules, isTopicfeedsError } from "topicfeeds";'), "module");
+    const r = node(
+      program('import { buildFeeds, normalizeRecords, rules, isTopicfeedsError } from "topicfeeds";'),
+      "module",
+    );
     expect(r.stderr).toBe("");
     expect(JSON.parse(r.stdout)).toEqual({ files: 8, published: 1, err: false, leak: false });
   });
 
   it("is required by name from CommonJS", () => {
-    const r = node(program('const { buildFeeds, normalizeRecords, rules, isTopicfeedsError } = require("topicfeeds");'), "commonjs");
+    const r = node(
+      program('const { buildFeeds, normalizeRecords, rules, isTopicfeedsError } = require("topicfeeds");'),
+      "commonjs",
+    );
     expect(r.stderr).toBe("");
     expect(JSON.parse(r.stdout)).toEqual({ files: 8, published: 1, err: false, leak: false });
   });

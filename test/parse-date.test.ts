@@ -3,7 +3,11 @@ import { formatIso, parseDate } from "../src/records/parse-date.js";
 
 describe("parseDate", () => {
   it("converts any offset to UTC", () => {
-    expect(parseDate("2021-07-19T12:00:00+02:00")).toEqual({ ms: Date.UTC(2021, 6, 19, 10), iso: "2021-07-19T10:00:00Z", assumedUtc: false });
+    expect(parseDate("2021-07-19T12:00:00+02:00")).toEqual({
+      ms: Date.UTC(2021, 6, 19, 10),
+      iso: "2021-07-19T10:00:00Z",
+      assumedUtc: false,
+    });
     expect(parseDate("2021-07-19T05:00:00-05:00")).toMatchObject({ iso: "2021-07-19T10:00:00Z" });
     expect(parseDate("2021-07-19T23:45:00+13:45")).toMatchObject({ iso: "2021-07-19T10:00:00Z" });
     expect(parseDate("2021-07-19T15:30+0530")).toMatchObject({ iso: "2021-07-19T10:00:00Z" });
@@ -14,7 +18,11 @@ describe("parseDate", () => {
   });
 
   it("reads a date without an offset as UTC, never local time, and says so", () => {
-    expect(parseDate("2021-07-19T10:00:00")).toEqual({ ms: Date.UTC(2021, 6, 19, 10), iso: "2021-07-19T10:00:00Z", assumedUtc: true });
+    expect(parseDate("2021-07-19T10:00:00")).toEqual({
+      ms: Date.UTC(2021, 6, 19, 10),
+      iso: "2021-07-19T10:00:00Z",
+      assumedUtc: true,
+    });
     expect(parseDate("2021-07-19")).toMatchObject({ iso: "2021-07-19T00:00:00Z", assumedUtc: true });
   });
 
@@ -25,7 +33,10 @@ describe("parseDate", () => {
   });
 
   it("rejects impossible calendar dates and times", () => {
-    expect(parseDate("2021-02-30T00:00:00Z")).toHaveProperty("error", expect.stringContaining("not a real calendar date"));
+    expect(parseDate("2021-02-30T00:00:00Z")).toHaveProperty(
+      "error",
+      expect.stringContaining("not a real calendar date"),
+    );
     expect(parseDate("2021-13-01")).toHaveProperty("error");
     expect(parseDate("2021-01-01T24:00:00Z")).toHaveProperty("error");
     expect(parseDate("2020-02-29T00:00:00Z")).not.toHaveProperty("error");

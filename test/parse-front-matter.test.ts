@@ -26,10 +26,16 @@ describe("parseFrontMatter", () => {
   });
 
   it("says when there is no front matter, or it is empty or unclosed", () => {
-    expect(parseFrontMatter("").diagnostic).toMatchObject({ code: "no-front-matter", message: expect.stringContaining("empty") });
+    expect(parseFrontMatter("").diagnostic).toMatchObject({
+      code: "no-front-matter",
+      message: expect.stringContaining("empty"),
+    });
     expect(parseFrontMatter("# Just markdown\n").diagnostic).toMatchObject({ code: "no-front-matter" });
     expect(parseFrontMatter("---\n---\n").diagnostic).toMatchObject({ code: "not-a-record" });
-    expect(parseFrontMatter("---\ntitle: a\n").diagnostic).toMatchObject({ code: "no-front-matter", message: expect.stringContaining("closing") });
+    expect(parseFrontMatter("---\ntitle: a\n").diagnostic).toMatchObject({
+      code: "no-front-matter",
+      message: expect.stringContaining("closing"),
+    });
   });
 
   it("reads YAML 1.1 as gray-matter does (octal, unquoted timestamps)", () => {

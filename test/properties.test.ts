@@ -15,8 +15,13 @@ const anyText = fc.string({ unit: "binary", maxLength: 60 });
 const record = fc.record({
   title: fc.oneof(anyText, fc.constantFrom("<b>x</b>", "]]>", "a & b", "\u0000", "\uD800", "&amp;", "  ")),
   excerpt: fc.option(anyText, { nil: undefined }),
-  webUrl: fc.oneof(fc.webUrl({ validSchemes: ["http", "https"], withQueryParameters: true, withFragments: true }), anyText),
-  publishedDateTime: fc.date({ min: new Date("1990-01-01T00:00:00Z"), max: new Date("2030-12-31T00:00:00Z"), noInvalidDate: true }).map((d) => d.toISOString()),
+  webUrl: fc.oneof(
+    fc.webUrl({ validSchemes: ["http", "https"], withQueryParameters: true, withFragments: true }),
+    anyText,
+  ),
+  publishedDateTime: fc
+    .date({ min: new Date("1990-01-01T00:00:00Z"), max: new Date("2030-12-31T00:00:00Z"), noInvalidDate: true })
+    .map((d) => d.toISOString()),
   published: fc.boolean(),
   quality: fc.integer({ min: -5, max: 105 }),
   topics: fc.array(fc.oneof(anyText, fc.constantFrom("AI", "ai", "C++", "../x", "rss.xml")), { maxLength: 4 }),
@@ -80,7 +85,9 @@ describe("properties", () => {
     expect(tricky).toBeGreaterThan(5);
   });
 
-  const recordSet = fc.array(record, { maxLength: 25 }).map((inputs) => normalizeRecords(inputs as RecordInput[]).records);
+  const recordSet = fc
+    .array(record, { maxLength: 25 })
+    .map((inputs) => normalizeRecords(inputs as RecordInput[]).records);
 
   it("selection output is a subset of its input, and limit(n) is never exceeded", () => {
     fc.assert(
@@ -89,7 +96,8 @@ describe("properties", () => {
         expect(sel.kept.every((r) => recs.includes(r))).toBe(true);
         expect(sel.kept.length + sel.dropped.size).toBe(recs.length);
         const { files } = buildFeeds(recs, { ...base, minQuality: q, limit: n });
-        for (const f of files.filter((x) => x.path.endsWith("feed.json"))) expect((JSON.parse(f.contents) as { items: unknown[] }).items.length).toBeLessThanOrEqual(n);
+        for (const f of files.filter((x) => x.path.endsWith("feed.json")))
+          expect((JSON.parse(f.contents) as { items: unknown[] }).items.length).toBeLessThanOrEqual(n);
       }),
       { seed: 7, numRuns: 150 },
     );

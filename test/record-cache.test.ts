@@ -9,7 +9,12 @@ import { tempDir } from "./helpers/fixtures.js";
 // lines, UTF-8 sequences and the header's end in every possible place.
 const files = Array.from({ length: 7 }, (_, i) => `/site/content/${String(i).padStart(2, "0")}-ü.md`);
 const identity = (i: number): FileIdentity => [100 + i, 1_700_000_000_000 + i, 1_700_000_000_500 + i, 4000 + i];
-const outcome = (i: number): FileOutcome => [identity(i), i === 3 ? [{ code: "missing-field", severity: "error", message: "title — fehlt", file: `0${i}-ü.md` }] : 0, 0, ["minQuality", [], ["Zürich"], null]];
+const outcome = (i: number): FileOutcome => [
+  identity(i),
+  i === 3 ? [{ code: "missing-field", severity: "error", message: "title — fehlt", file: `0${i}-ü.md` }] : 0,
+  0,
+  ["minQuality", [], ["Zürich"], null],
+];
 const lines = [files.slice(0, 3), files.slice(3, 5), files.slice(5)].map((paths) => {
   const outs = paths.map((p) => outcome(files.indexOf(p)));
   return [JSON.stringify([paths, outs.map((o) => o[0])]), "\t", JSON.stringify(outs)];
@@ -44,17 +49,20 @@ describe("readRecordCache", () => {
     expect(readRecordCache(tempDir(), "k")).toEqual({ note: "no cache yet" });
   });
 
-  it.skipIf(!existsSync("/proc/self/fd"))("keeps the file open only until close, and not at all when the cache is ignored", () => {
-    const dir = written();
-    const open = () => readdirSync("/proc/self/fd").length;
-    const before = open();
-    const { cache } = readRecordCache(dir, "k", 16);
-    expect(open()).toBe(before + 1);
-    expect(cache?.outcome(files[6] as string)).toEqual(outcome(6));
-    cache?.close();
-    cache?.close();
-    expect(open()).toBe(before);
-    readRecordCache(dir, "other");
-    expect(open()).toBe(before);
-  });
+  it.skipIf(!existsSync("/proc/self/fd"))(
+    "keeps the file open only until close, and not at all when the cache is ignored",
+    () => {
+      const dir = written();
+      const open = () => readdirSync("/proc/self/fd").length;
+      const before = open();
+      const { cache } = readRecordCache(dir, "k", 16);
+      expect(open()).toBe(before + 1);
+      expect(cache?.outcome(files[6] as string)).toEqual(outcome(6));
+      cache?.close();
+      cache?.close();
+      expect(open()).toBe(before);
+      readRecordCache(dir, "other");
+      expect(open()).toBe(before);
+    },
+  );
 });

@@ -13,14 +13,27 @@ import { parseFeedDocument, validateAtomSchema, validateJsonFeed } from "./helpe
 
 const ctx = testContext({ siteTitle: "Example & Co", author: { name: "Example & Co", url: "https://example.com/" } });
 const records = normalizeRecords([
-  rawRecord({ webUrl: "https://a.com/1", title: "One <b>bold</b> & \"quoted\"", topics: ["AI", "C++"], images: [{ url: "https://i.a.com/x.png", width: 5, height: 6 }] }),
-  rawRecord({ webUrl: "https://a.com/2", title: "Two", excerpt: undefined, provider: undefined, publishedDateTime: "2024-01-01T00:00:00Z" }),
+  rawRecord({
+    webUrl: "https://a.com/1",
+    title: 'One <b>bold</b> & "quoted"',
+    topics: ["AI", "C++"],
+    images: [{ url: "https://i.a.com/x.png", width: 5, height: 6 }],
+  }),
+  rawRecord({
+    webUrl: "https://a.com/2",
+    title: "Two",
+    excerpt: undefined,
+    provider: undefined,
+    publishedDateTime: "2024-01-01T00:00:00Z",
+  }),
 ]).records;
 const model = buildFeedModel({ slug: "c-plus-plus", topic: "C++" }, records, ctx);
 
 describe("renderers", () => {
   it("write the same ids, links and titles in all three formats, read back by a feed parser", async () => {
-    const parsed = await Promise.all([renderRss(model), renderAtom(model), renderJsonFeed(model)].map((t) => parseFeedDocument(t)));
+    const parsed = await Promise.all(
+      [renderRss(model), renderAtom(model), renderJsonFeed(model)].map((t) => parseFeedDocument(t)),
+    );
     for (const p of parsed) {
       expect(p.items.map((i) => [i.id, i.link, i.title])).toEqual([
         ["https://a.com/1", "https://a.com/1", 'One bold & "quoted"'],
@@ -58,8 +71,14 @@ describe("site files", () => {
   });
 
   it("gives discovery links with the registered media types", () => {
-    expect(discoveryLinks(model).split("\n").map((l) => /type="([^"]+)"/.exec(l)?.[1])).toEqual(["application/rss+xml", "application/atom+xml", "application/feed+json"]);
-    expect(renderIndexHtml("Example & Co", [model])).toContain('<a href="c-plus-plus/feed.json" type="application/feed+json">');
+    expect(
+      discoveryLinks(model)
+        .split("\n")
+        .map((l) => /type="([^"]+)"/.exec(l)?.[1]),
+    ).toEqual(["application/rss+xml", "application/atom+xml", "application/feed+json"]);
+    expect(renderIndexHtml("Example & Co", [model])).toContain(
+      '<a href="c-plus-plus/feed.json" type="application/feed+json">',
+    );
   });
 });
 
@@ -86,16 +105,46 @@ describe("verifyOutput (fail closed)", () => {
 
 describe("report formatting", () => {
   it("prints file:line:col, message and code", () => {
-    expect(formatDiagnostic({ code: "yaml-syntax", severity: "error", message: "invalid YAML", file: "a.md", line: 3, column: 4 })).toBe("error    a.md:3:4  invalid YAML  [yaml-syntax]");
+    expect(
+      formatDiagnostic({
+        code: "yaml-syntax",
+        severity: "error",
+        message: "invalid YAML",
+        file: "a.md",
+        line: 3,
+        column: 4,
+      }),
+    ).toBe("error    a.md:3:4  invalid YAML  [yaml-syntax]");
   });
   it("summarises where every record went", () => {
-    const text = formatReport({ records: { read: 3, rejected: 1, published: 1, dropped: 1, droppedBy: { minQuality: 1 } }, topics: [], files: 5, diagnostics: [] });
+    const text = formatReport({
+      records: { read: 3, rejected: 1, published: 1, dropped: 1, droppedBy: { minQuality: 1 } },
+      topics: [],
+      files: 5,
+      diagnostics: [],
+    });
     expect(text).toContain("3 records read: 1 published, 1 dropped (minQuality 1), 1 rejected");
   });
   it("lists every error however many, and caps only the warnings", () => {
-    const diag = (severity: "error" | "warning", i: number) => ({ code: "x", severity, message: `${severity} number ${i}`, file: `r${i}.md` });
-    const diagnostics = [...Array.from({ length: 70 }, (_, i) => diag("warning", i)), ...Array.from({ length: 60 }, (_, i) => diag("error", i))];
-    const text = formatReport({ records: { read: 60, rejected: 60, published: 0, dropped: 0, droppedBy: {} }, topics: [], files: 0, diagnostics }, { max: 10 });
+    const diag = (severity: "error" | "warning", i: number) => ({
+      code: "x",
+      severity,
+      message: `${severity} number ${i}`,
+      file: `r${i}.md`,
+    });
+    const diagnostics = [
+      ...Array.from({ length: 70 }, (_, i) => diag("warning", i)),
+      ...Array.from({ length: 60 }, (_, i) => diag("error", i)),
+    ];
+    const text = formatReport(
+      {
+        records: { read: 60, rejected: 60, published: 0, dropped: 0, droppedBy: {} },
+        topics: [],
+        files: 0,
+        diagnostics,
+      },
+      { max: 10 },
+    );
     expect(text.match(/^error /gm)?.length).toBe(60);
     expect(text.match(/^warning /gm)?.length).toBe(10);
     expect(text).toContain("… and 60 more warnings (see --report json)");

@@ -46,7 +46,11 @@ describe("scanRecords", () => {
       await build(dir, { workers: 2 }), // no cache, two workers
       await build(dir, { workers: 1, lean: false }), // no cache, full records
       await build(dir, { cacheDir: join(tempDir(), "c2"), workers: 2, prefilter: config }), // set aside what can reach no feed, cold
-      await build(dir, { cacheDir: join(tempDir(), "c3"), workers: 1, prefilter: { ...config, topics: { Cloud: { select: [{ rule: "minQuality", value: 0 }] } } } }),
+      await build(dir, {
+        cacheDir: join(tempDir(), "c3"),
+        workers: 1,
+        prefilter: { ...config, topics: { Cloud: { select: [{ rule: "minQuality", value: 0 }] } } },
+      }),
     ];
     // The default for a small input: whole records, no second read.
     const small = await scanRecords([dir], { cwd: dir, workerUrl, cacheDir: join(tempDir(), "c4") });
@@ -115,7 +119,8 @@ describe("scanRecords", () => {
     const before = readFileSync(cacheFile);
     // Every file touched: all parsed again, so the cache is rewritten with the new identities.
     const later = new Date("2030-01-01T00:00:00Z");
-    for (const sub of ["valid", "broken"]) for (const name of readdirSync(join(dir, sub))) utimesSync(join(dir, sub, name), later, later);
+    for (const sub of ["valid", "broken"])
+      for (const name of readdirSync(join(dir, sub))) utimesSync(join(dir, sub, name), later, later);
     const touched = await build(dir, { cacheDir, workers: 2, batchSize: 4 });
     expect(touched.scan.stats).toMatchObject({ parsed: 22, fromCache: 0 });
     expect(readFileSync(cacheFile).equals(before)).toBe(false);
@@ -127,7 +132,10 @@ describe("scanRecords", () => {
     const head = JSON.parse(readFileSync(cacheFile, "utf8").split("\n")[0] as string) as Record<string, string>;
     lines[1] = `${(lines[1] as string).split("\t")[0]}\t[not json`;
     const body = lines.join("\n");
-    writeFileSync(cacheFile, `${JSON.stringify({ ...head, checksum: createHash("sha1").update(body).digest("hex") })}\n${body}`);
+    writeFileSync(
+      cacheFile,
+      `${JSON.stringify({ ...head, checksum: createHash("sha1").update(body).digest("hex") })}\n${body}`,
+    );
     const broken = await build(dir, { cacheDir, workers: 1, batchSize: 4 });
     expect(broken.scan.stats).toMatchObject({ parsed: 4, fromCache: 18, cache: "cache used" });
     for (const run of [touched, again, broken]) {
@@ -141,7 +149,8 @@ describe("scanRecords", () => {
     const cacheDir = join(tempDir(), "cache");
     const hydrated = join(cacheDir, "hydrated-v1.json");
     const cold = await build(dir, { cacheDir, workers: 1 });
-    const entries = () => JSON.parse(readFileSync(hydrated, "utf8").split("\n")[1] as string) as [string, unknown, unknown[]][];
+    const entries = () =>
+      JSON.parse(readFileSync(hydrated, "utf8").split("\n")[1] as string) as [string, unknown, unknown[]][];
     expect(entries()).toHaveLength(cold.report.records.published);
     // An excerpt is not kept by the lean scan: only the hydrate step sees the edit.
     const file = join(dir, "valid", "securityintelligence-ml-ai-security-pros-cons.md");
@@ -198,7 +207,11 @@ describe("rebuilds from the CLI", () => {
     expect(r.stderr).toMatch(/0 parsed, 18 from cache/);
     expect(r.stderr).toMatch(/wrote 0 files/);
     expect(statSync(feed).mtime.toISOString()).toBe(old.toISOString());
-    expect(spawnSync(process.execPath, [CLI, ...args.slice(0, -2), "-o", "out2", "--no-cache", "--workers", "2"], { cwd: dir }).status).toBe(0);
+    expect(
+      spawnSync(process.execPath, [CLI, ...args.slice(0, -2), "-o", "out2", "--no-cache", "--workers", "2"], {
+        cwd: dir,
+      }).status,
+    ).toBe(0);
     expect(readFileSync(join(dir, "out2", "ai", "atom.xml"), "utf8")).toBe(before);
   });
 });

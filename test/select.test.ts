@@ -7,10 +7,41 @@ import type { Rule } from "../src/types.js";
 import { rawRecord } from "./helpers/fixtures.js";
 
 const recs = normalizeRecords([
-  rawRecord({ webUrl: "https://a.com/1", title: "q90", quality: 90, heat: 10, publishedDateTime: "2024-01-05T00:00:00Z", category: "news", type: "article", topics: ["AI"] }),
-  rawRecord({ webUrl: "https://a.com/2", title: "q40", quality: 40, heat: 90, publishedDateTime: "2024-01-04T00:00:00Z", category: "blog", type: "video", topics: ["Cloud"] }),
-  rawRecord({ webUrl: "https://a.com/3", title: "draft", quality: 99, published: false, publishedDateTime: "2024-01-03T00:00:00Z", topics: ["AI", "Sponsored"] }),
-  rawRecord({ webUrl: "https://a.com/4", title: "noq", quality: undefined, publishedDateTime: "2024-01-02T00:00:00Z", topics: ["AI", "Sponsored"] }),
+  rawRecord({
+    webUrl: "https://a.com/1",
+    title: "q90",
+    quality: 90,
+    heat: 10,
+    publishedDateTime: "2024-01-05T00:00:00Z",
+    category: "news",
+    type: "article",
+    topics: ["AI"],
+  }),
+  rawRecord({
+    webUrl: "https://a.com/2",
+    title: "q40",
+    quality: 40,
+    heat: 90,
+    publishedDateTime: "2024-01-04T00:00:00Z",
+    category: "blog",
+    type: "video",
+    topics: ["Cloud"],
+  }),
+  rawRecord({
+    webUrl: "https://a.com/3",
+    title: "draft",
+    quality: 99,
+    published: false,
+    publishedDateTime: "2024-01-03T00:00:00Z",
+    topics: ["AI", "Sponsored"],
+  }),
+  rawRecord({
+    webUrl: "https://a.com/4",
+    title: "noq",
+    quality: undefined,
+    publishedDateTime: "2024-01-02T00:00:00Z",
+    topics: ["AI", "Sponsored"],
+  }),
   rawRecord({ webUrl: "https://a.com/5", title: "old", quality: 80, publishedDateTime: "2020-01-01T00:00:00Z" }),
 ]).records;
 
@@ -32,16 +63,24 @@ describe("selection rules", () => {
     expect(titles([rules.type({ exclude: ["video"] })])).toEqual(["q90", "noq", "old"]);
   });
   it("filters a date window with since/until and maxAge counted from now", () => {
-    expect(titles([rules.dateWindow({ since: "2024-01-03T00:00:00Z", until: "2024-01-04T12:00:00+00:00" })])).toEqual(["q40"]);
+    expect(titles([rules.dateWindow({ since: "2024-01-03T00:00:00Z", until: "2024-01-04T12:00:00+00:00" })])).toEqual([
+      "q40",
+    ]);
     expect(titles([rules.dateWindow({ maxAge: "P3D" })], Date.parse("2024-01-06T00:00:00Z"))).toEqual(["q90", "q40"]);
-    expect(titles([rules.dateWindow({ maxAge: "P1M" })], Date.parse("2024-02-02T00:00:00Z"))).toEqual(["q90", "q40", "noq"]);
+    expect(titles([rules.dateWindow({ maxAge: "P1M" })], Date.parse("2024-02-02T00:00:00Z"))).toEqual([
+      "q90",
+      "q40",
+      "noq",
+    ]);
   });
   it("refuses maxAge without an explicit now: the core reads no clock", () => {
     expect(() => resolveRules([[rules.dateWindow({ maxAge: "P1D" })]])).toThrow(/now/);
   });
   it("composes rules; a later rule of the same kind replaces an earlier one", () => {
     expect(titles([rules.minQuality(50), rules.minHeat(5)])).toEqual(["q90", "old"]);
-    expect(selectRecords(recs, resolveRules([[rules.minQuality(95)], [rules.minQuality(30)]])).kept.map((r) => r.title)).toEqual(["q90", "q40", "old"]);
+    expect(
+      selectRecords(recs, resolveRules([[rules.minQuality(95)], [rules.minQuality(30)]])).kept.map((r) => r.title),
+    ).toEqual(["q90", "q40", "old"]);
   });
   it("names the first rule that dropped each record", () => {
     const sel = selectRecords(recs, resolveRules([[rules.minQuality(50)]]));
@@ -65,17 +104,32 @@ describe("selection rules", () => {
 });
 
 describe("de-duplication of syndicated copies", () => {
-  const copies = normalizeRecords([
-    rawRecord({ webUrl: "https://syndicator.com/copy", originalUrl: "https://origin.com/story", title: "copy", publishedDateTime: "2024-01-02T00:00:00Z" }),
-    rawRecord({ webUrl: "https://origin.com/story/", title: "original", publishedDateTime: "2024-01-01T00:00:00Z" }),
-    rawRecord({ webUrl: "https://origin.com/story?utm_source=x", title: "utm copy", publishedDateTime: "2024-01-03T00:00:00Z" }),
-    rawRecord({ webUrl: "https://other.com/x", title: "other" }),
-  ], (i) => `f${i}.md`).records;
+  const copies = normalizeRecords(
+    [
+      rawRecord({
+        webUrl: "https://syndicator.com/copy",
+        originalUrl: "https://origin.com/story",
+        title: "copy",
+        publishedDateTime: "2024-01-02T00:00:00Z",
+      }),
+      rawRecord({ webUrl: "https://origin.com/story/", title: "original", publishedDateTime: "2024-01-01T00:00:00Z" }),
+      rawRecord({
+        webUrl: "https://origin.com/story?utm_source=x",
+        title: "utm copy",
+        publishedDateTime: "2024-01-03T00:00:00Z",
+      }),
+      rawRecord({ webUrl: "https://other.com/x", title: "other" }),
+    ],
+    (i) => `f${i}.md`,
+  ).records;
 
   it("keeps the earliest copy and reports the others", () => {
     const sel = selectRecords(copies, resolveRules([[]]));
     expect(sel.kept.map((r) => r.title).sort()).toEqual(["original", "other"]);
-    expect(sel.diagnostics.map((d) => [d.code, d.file])).toEqual([["duplicate-record", "f0.md"], ["duplicate-record", "f2.md"]]);
+    expect(sel.diagnostics.map((d) => [d.code, d.file])).toEqual([
+      ["duplicate-record", "f0.md"],
+      ["duplicate-record", "f2.md"],
+    ]);
     expect(sel.diagnostics[0]?.message).toContain("f1.md");
   });
   it("can be turned off, but one id never appears twice in a feed", () => {
@@ -89,14 +143,24 @@ describe("de-duplication of syndicated copies", () => {
 
 describe("validateRule and parseDuration", () => {
   it("explains what is wrong with a rule from config", () => {
-    expect(validateRule({ rule: "minQuality", value: "high" })).toBe('minQuality.value must be a number 0–100, got "high"');
+    expect(validateRule({ rule: "minQuality", value: "high" })).toBe(
+      'minQuality.value must be a number 0–100, got "high"',
+    );
     expect(validateRule({ rule: "nope" })).toMatch(/unknown rule "nope"/);
     expect(validateRule({ rule: "limit", value: 5, extra: 1 })).toMatch(/unknown key "extra"/);
     expect(validateRule({ rule: "dateWindow", maxAge: "30 days" })).toMatch(/ISO 8601 duration/);
     expect(validateRule(rules.minQuality(60))).toBeUndefined();
   });
   it("parses ISO 8601 durations", () => {
-    expect(parseDuration("P1Y2M3W4DT5H6M7S")).toEqual({ years: 1, months: 2, weeks: 3, days: 4, hours: 5, minutes: 6, seconds: 7 });
+    expect(parseDuration("P1Y2M3W4DT5H6M7S")).toEqual({
+      years: 1,
+      months: 2,
+      weeks: 3,
+      days: 4,
+      hours: 5,
+      minutes: 6,
+      seconds: 7,
+    });
     expect(parseDuration("P")).toBeUndefined();
     expect(parseDuration("30d")).toBeUndefined();
   });

@@ -54,7 +54,12 @@ describe("groupByTopic", () => {
 
   it("reports two names that map to one slug and keeps both feeds", () => {
     const { topics, diagnostics } = groupByTopic(set.records);
-    expect(topics.map((t) => [t.name, t.slug])).toEqual(expect.arrayContaining([["AI ML", "ai-ml"], ["AI/ML", "ai-ml-2"]]));
+    expect(topics.map((t) => [t.name, t.slug])).toEqual(
+      expect.arrayContaining([
+        ["AI ML", "ai-ml"],
+        ["AI/ML", "ai-ml-2"],
+      ]),
+    );
     expect(diagnostics.filter((d) => d.code === "slug-collision")).toHaveLength(1);
   });
 

@@ -53,9 +53,18 @@ describe("validateAtomSchema (RFC 4287 RELAX NG, xmllint-wasm)", () => {
     const basic = text("basic.atom");
     const cases: Array<[string, RegExp]> = [
       [basic.replace("<title>Example Blog</title>", ""), /Expecting an element title, got nothing/],
-      [basic.replace("<id>https://example.org/posts/1</id>", "<id>a:1</id><id>a:2</id>"), /Extra element id in interleave/],
-      [basic.replace("<author><name>Jane Doe</name></author>", "<author><email>j@example.org</email></author>"), /line 9: element author: .*Expecting an element name/],
-      [basic.replace('<link href="https://example.org/posts/1"/>', '<link rel="alternate"/>'), /Element link failed to validate attributes/],
+      [
+        basic.replace("<id>https://example.org/posts/1</id>", "<id>a:1</id><id>a:2</id>"),
+        /Extra element id in interleave/,
+      ],
+      [
+        basic.replace("<author><name>Jane Doe</name></author>", "<author><email>j@example.org</email></author>"),
+        /line 9: element author: .*Expecting an element name/,
+      ],
+      [
+        basic.replace('<link href="https://example.org/posts/1"/>', '<link rel="alternate"/>'),
+        /Element link failed to validate attributes/,
+      ],
       [basic.replace("<title>First post</title>", '<title type="xhtml">no div</title>'), /line 21: element title/],
     ];
     for (const [xml, pattern] of cases) {
@@ -87,7 +96,9 @@ describe("validateJsonFeed (ajv + JSON Feed 1.1 schema + spec rules)", () => {
 
   it("rejects a version other than 1.1", () => {
     const errors = validateJsonFeed(text("json-wrong-version.json"));
-    expect(errors).toContain('/version: must be "https://jsonfeed.org/version/1.1", got "https://jsonfeed.org/version/1"');
+    expect(errors).toContain(
+      '/version: must be "https://jsonfeed.org/version/1.1", got "https://jsonfeed.org/version/1"',
+    );
   });
 
   it("reports each schema violation", () => {
@@ -99,7 +110,9 @@ describe("validateJsonFeed (ajv + JSON Feed 1.1 schema + spec rules)", () => {
   });
 
   it("rejects duplicate item ids", () => {
-    expect(validateJsonFeed(text("json-duplicate-ids.json"))).toEqual(['/items/1/id: duplicate id "1" (same as /items/0/id)']);
+    expect(validateJsonFeed(text("json-duplicate-ids.json"))).toEqual([
+      '/items/1/id: duplicate id "1" (same as /items/0/id)',
+    ]);
   });
 
   it("rejects dates that are not RFC 3339 with a zone", () => {
@@ -116,7 +129,9 @@ describe("validateJsonFeed (ajv + JSON Feed 1.1 schema + spec rules)", () => {
   });
 
   it("rejects JSON syntax errors, duplicate member names, a BOM and bytes that are not UTF-8", () => {
-    expect(validateJsonFeed(text("json-syntax-error.json"))).toEqual([expect.stringMatching(/^not valid JSON: .*line 1, column \d+/)]);
+    expect(validateJsonFeed(text("json-syntax-error.json"))).toEqual([
+      expect.stringMatching(/^not valid JSON: .*line 1, column \d+/),
+    ]);
     const dupKey = text("basic.json").replace('"title": "Example Blog",', '"title": "Example Blog", "title": "Again",');
     expect(validateJsonFeed(dupKey)).toEqual(['/: duplicate member name "title"']);
     const nestedDup = text("basic.json").replace('"title": "First post",', '"title": "First post", "title": "First",');
@@ -186,13 +201,18 @@ describe("parseFeedDocument (strict XML + feedsmith)", () => {
   });
 
   it("rejects dates a reader could not read", async () => {
-    await expect(parseFeedDocument(text("rss-iso-date.rss"))).rejects.toThrow(/pubDate "2024-01-02T10:00:00Z" is not an RFC 822 date/);
+    await expect(parseFeedDocument(text("rss-iso-date.rss"))).rejects.toThrow(
+      /pubDate "2024-01-02T10:00:00Z" is not an RFC 822 date/,
+    );
     await expect(parseFeedDocument(text("atom-bad-date.atom"))).rejects.toThrow(/feed updated "2024-01-02 10:00:00"/);
     await expect(parseFeedDocument(text("json-bad-dates.json"))).rejects.toThrow(/date_published "2024-01-02"/);
   });
 
   it("rejects JSON with duplicate member names", async () => {
-    const dup = text("basic.json").replace('"id": "https://example.org/posts/1",', '"id": "a", "id": "https://example.org/posts/1",');
+    const dup = text("basic.json").replace(
+      '"id": "https://example.org/posts/1",',
+      '"id": "a", "id": "https://example.org/posts/1",',
+    );
     await expect(parseFeedDocument(dup)).rejects.toThrow(/duplicate member name "id" at \/items\/1/);
   });
 
@@ -224,7 +244,13 @@ describe("strict date parsers", () => {
 
   it("parseRfc3339", () => {
     expect(parseRfc3339("2024-01-02T11:00:00.5+01:00")).toBe(Date.UTC(2024, 0, 2, 10, 0, 0, 500));
-    for (const bad of ["2024-01-02T10:00:00", "2024-01-02", "2024-01-02t10:00:00z", "2023-02-29T10:00:00Z", "2024-01-02 10:00:00Z"]) {
+    for (const bad of [
+      "2024-01-02T10:00:00",
+      "2024-01-02",
+      "2024-01-02t10:00:00z",
+      "2023-02-29T10:00:00Z",
+      "2024-01-02 10:00:00Z",
+    ]) {
       expect(parseRfc3339(bad), bad).toBeUndefined();
     }
   });

@@ -6,7 +6,10 @@ import { openVerifiedFiles } from "../src/io/verified-files.js";
 import { VERSION } from "../src/version.js";
 import { tempDir } from "./helpers/fixtures.js";
 
-const good = { path: "t/rss.xml", contents: '<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>' };
+const good = {
+  path: "t/rss.xml",
+  contents: '<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>',
+};
 const json = { path: "t/feed.json", contents: '{"version":"https://jsonfeed.org/version/1.1"}' };
 const broken = { path: "t/atom.xml", contents: "<feed><title>x</feed>" };
 const sha1 = (s: string) => createHash("sha1").update(s).digest("hex");
@@ -18,10 +21,17 @@ describe("openVerifiedFiles", () => {
     const problems = v.verify([good, broken, json]);
     expect(problems.map((d) => [d.code, d.file])).toEqual([["render-failed", "t/atom.xml"]]);
     v.save();
-    const saved = JSON.parse(readFileSync(join(dir, "verified-v1.json"), "utf8")) as { version: string; sha1: string[] };
+    const saved = JSON.parse(readFileSync(join(dir, "verified-v1.json"), "utf8")) as {
+      version: string;
+      sha1: string[];
+    };
     expect(saved).toEqual({ version: VERSION, sha1: [sha1(good.contents), sha1(json.contents)].sort() });
     // The next build still reports the broken file.
-    expect(openVerifiedFiles(dir).verify([good, broken, json]).map((d) => d.file)).toEqual(["t/atom.xml"]);
+    expect(
+      openVerifiedFiles(dir)
+        .verify([good, broken, json])
+        .map((d) => d.file),
+    ).toEqual(["t/atom.xml"]);
   });
 
   it("skips bytes this version verified before, and ignores a list of another version or one that does not parse", () => {
@@ -64,6 +74,8 @@ describe("openVerifiedFiles", () => {
     const v = openVerifiedFiles(dir);
     v.verify([good]);
     v.save();
-    expect(readdirSync(dir).sort()).toEqual([`notes.tmp-${dead}`, "verified-v1.json", `verified-v1.json.tmp-${process.ppid}`].sort());
+    expect(readdirSync(dir).sort()).toEqual(
+      [`notes.tmp-${dead}`, "verified-v1.json", `verified-v1.json.tmp-${process.ppid}`].sort(),
+    );
   });
 });

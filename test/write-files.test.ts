@@ -8,7 +8,10 @@ import { tempDir } from "./helpers/fixtures.js";
 describe("writeFiles", () => {
   it("writes files into nested folders and leaves no temporary files", () => {
     const out = tempDir();
-    const s = writeFiles(out, [{ path: "a/rss.xml", contents: "<rss/>" }, { path: "feed.json", contents: "{}" }]);
+    const s = writeFiles(out, [
+      { path: "a/rss.xml", contents: "<rss/>" },
+      { path: "feed.json", contents: "{}" },
+    ]);
     expect(s.written).toEqual(["a/rss.xml", "feed.json"]);
     expect(readFileSync(join(out, "a/rss.xml"), "utf8")).toBe("<rss/>");
     expect(readdirSync(out).sort()).toEqual(["a", "feed.json"]);
@@ -26,7 +29,12 @@ describe("writeFiles", () => {
 
   it("refuses paths that leave the output folder and writes nothing", () => {
     const out = tempDir();
-    expect(() => writeFiles(out, [{ path: "ok.xml", contents: "a" }, { path: "../evil.xml", contents: "b" }])).toThrow(/outside the output folder/);
+    expect(() =>
+      writeFiles(out, [
+        { path: "ok.xml", contents: "a" },
+        { path: "../evil.xml", contents: "b" },
+      ]),
+    ).toThrow(/outside the output folder/);
     expect(existsSync(join(out, "..", "evil.xml"))).toBe(false);
     expect(readdirSync(out)).toEqual([]);
   });
@@ -48,10 +56,18 @@ describe("writeFiles when things go wrong", () => {
 
   it("removes every temporary file when a rename fails, and says what was replaced", () => {
     const out = tempDir();
-    writeFiles(out, [{ path: "a.xml", contents: "old a" }, { path: "b/c.xml", contents: "old c" }]);
+    writeFiles(out, [
+      { path: "a.xml", contents: "old a" },
+      { path: "b/c.xml", contents: "old c" },
+    ]);
     rmSync(join(out, "b/c.xml"));
     mkdirSync(join(out, "b/c.xml/x"), { recursive: true }); // a non-empty folder where a file must go
-    expect(() => writeFiles(out, [{ path: "a.xml", contents: "new a" }, { path: "b/c.xml", contents: "new c" }])).toThrow(/cannot replace b\/c\.xml.*1 of 2 changed files were already replaced/);
+    expect(() =>
+      writeFiles(out, [
+        { path: "a.xml", contents: "new a" },
+        { path: "b/c.xml", contents: "new c" },
+      ]),
+    ).toThrow(/cannot replace b\/c\.xml.*1 of 2 changed files were already replaced/);
     const all = readdirSync(out, { recursive: true }).map(String);
     expect(all.filter((n) => n.includes(".tmp-"))).toEqual([]);
   });
@@ -66,8 +82,14 @@ describe("writeFiles when things go wrong", () => {
     writeFileSync(join(out, `feed.json.tmp-${dead}-2`), "half");
     writeFileSync(join(out, `notes.txt.tmp-${dead}-1`), "not ours");
     writeFileSync(join(out, `rss.xml.tmp-${process.pid}-999`), "a live build's");
-    writeFiles(out, [{ path: "ai/rss.xml", contents: "<rss/>" }, { path: "feed.json", contents: "{}" }, { path: "rss.xml", contents: "<rss/>" }]);
+    writeFiles(out, [
+      { path: "ai/rss.xml", contents: "<rss/>" },
+      { path: "feed.json", contents: "{}" },
+      { path: "rss.xml", contents: "<rss/>" },
+    ]);
     expect(readdirSync(join(out, "ai"))).toEqual(["rss.xml"]);
-    expect(readdirSync(out).sort()).toEqual(["ai", "feed.json", "notes.txt.tmp-4194305-1", "rss.xml", `rss.xml.tmp-${process.pid}-999`].sort());
+    expect(readdirSync(out).sort()).toEqual(
+      ["ai", "feed.json", "notes.txt.tmp-4194305-1", "rss.xml", `rss.xml.tmp-${process.pid}-999`].sort(),
+    );
   });
 });

@@ -89,7 +89,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (command !== "build") {
-    io.stderr(`topicfeeds: ${command === undefined ? "missing command" : `unknown command ${JSON.stringify(command)}`}; expected 'build'\nRun 'topicfeeds --help' for usage.\n`);
+    io.stderr(
+      `topicfeeds: ${command === undefined ? "missing command" : `unknown command ${JSON.stringify(command)}`}; expected 'build'\nRun 'topicfeeds --help' for usage.\n`,
+    );
     return 2;
   }
   if (values.report !== undefined && values.report !== "json") {
@@ -100,7 +102,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (v === undefined) return undefined;
     // Plain decimals only: Number() would also take "0x2", "1e3" and " 7 ".
     const n = /^[0-9]+(?:\.[0-9]+)?$/.test(v) ? Number(v) : Number.NaN;
-    return Number.isFinite(n) && n >= min && n <= max ? n : new Error(`--${name} takes a number ${min}–${max}, got ${JSON.stringify(v)}`);
+    return Number.isFinite(n) && n >= min && n <= max
+      ? n
+      : new Error(`--${name} takes a number ${min}–${max}, got ${JSON.stringify(v)}`);
   };
   const minQuality = numeric("min-quality", values["min-quality"], 0, 100);
   const limit = numeric("limit", values.limit, 0, 1_000_000);
@@ -111,16 +115,27 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return 2;
     }
   }
-  if ((typeof limit === "number" && !Number.isInteger(limit)) || (typeof workers === "number" && !Number.isInteger(workers))) {
+  if (
+    (typeof limit === "number" && !Number.isInteger(limit)) ||
+    (typeof workers === "number" && !Number.isInteger(workers))
+  ) {
     io.stderr("topicfeeds: --limit and --workers take whole numbers\n");
     return 2;
   }
   if (values.now !== undefined && "error" in parseDate(values.now)) {
-    io.stderr(`topicfeeds: --now takes an ISO 8601 date-time such as 2024-01-01T00:00:00Z, got ${JSON.stringify(values.now)}\n`);
+    io.stderr(
+      `topicfeeds: --now takes an ISO 8601 date-time such as 2024-01-01T00:00:00Z, got ${JSON.stringify(values.now)}\n`,
+    );
     return 2;
   }
   // An empty path would resolve to the current folder: `-o ""` would publish feeds into it.
-  for (const [flag, v] of [["--out", values.out], ["--config", values.config], ["--cache-dir", values["cache-dir"]], ["--lock-file", values["lock-file"]], ["INPUT", inputs.find((p) => p.trim() === "")]] as const) {
+  for (const [flag, v] of [
+    ["--out", values.out],
+    ["--config", values.config],
+    ["--cache-dir", values["cache-dir"]],
+    ["--lock-file", values["lock-file"]],
+    ["INPUT", inputs.find((p) => p.trim() === "")],
+  ] as const) {
     if (v !== undefined && v.trim() === "") {
       io.stderr(`topicfeeds: ${flag} must not be empty\n`);
       return 2;
@@ -133,26 +148,38 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const { config } = await loadConfig(values.config, io.cwd);
     const baseUrl = values["base-url"] ?? config.baseUrl;
     if (baseUrl === undefined) {
-      io.stderr("topicfeeds: --base-url is required (the absolute public URL of the output folder), unless the config sets baseUrl\n");
+      io.stderr(
+        "topicfeeds: --base-url is required (the absolute public URL of the output folder), unless the config sets baseUrl\n",
+      );
       return 2;
     }
-    for (const [flag, url, kind] of [["--base-url", values["base-url"], "base"], ["--site-url", values["site-url"], "site"]] as const) {
+    for (const [flag, url, kind] of [
+      ["--base-url", values["base-url"], "base"],
+      ["--site-url", values["site-url"], "site"],
+    ] as const) {
       const problem = url === undefined ? undefined : urlProblem(url, kind);
       if (problem !== undefined) {
         io.stderr(`topicfeeds: ${flag} ${problem}, got ${JSON.stringify(url)}\n`);
         return 2;
       }
     }
-    const input: string[] = inputs.length > 0 ? inputs.map((p) => resolve(io.cwd, p)) : config.input === undefined ? [resolve(io.cwd, "content")] : ([] as string[]).concat(config.input);
+    const input: string[] =
+      inputs.length > 0
+        ? inputs.map((p) => resolve(io.cwd, p))
+        : config.input === undefined
+          ? [resolve(io.cwd, "content")]
+          : ([] as string[]).concat(config.input);
     // A mistyped input would otherwise build empty feeds over the live ones.
     const missing = input.filter((p) => !existsSync(p));
     if (missing.length > 0) {
       const message = `input not found: ${missing.map((p) => display(p, io.cwd)).join(", ")}; nothing was written`;
       io.stderr(`topicfeeds: ${message}\n`);
-      if (json) io.stdout(`${JSON.stringify({ error: { code: "input-not-found", message }, diagnostics: [] }, null, 2)}\n`);
+      if (json)
+        io.stdout(`${JSON.stringify({ error: { code: "input-not-found", message }, diagnostics: [] }, null, 2)}\n`);
       return 1;
     }
-    const out = values.out !== undefined ? resolve(io.cwd, values.out) : config.out ?? resolve(io.cwd, "public/feeds");
+    const out =
+      values.out !== undefined ? resolve(io.cwd, values.out) : (config.out ?? resolve(io.cwd, "public/feeds"));
     const { input: _i, out: _o, lockFile: configLock, cacheDir: _c, cache: _k, workers: _w, ...feedConfig } = config;
     const buildConfig: FeedsConfig & { strict?: boolean } = { ...feedConfig, baseUrl };
     if (values["site-url"] !== undefined) buildConfig.siteUrl = values["site-url"];
@@ -165,8 +192,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (lockFile !== undefined) buildConfig.idLock = readIdLock(lockFile) ?? { version: 1, ids: {} };
 
     const timer = phases();
-    const hasCustom = [...(buildConfig.select ?? []), ...Object.values(buildConfig.topics ?? {}).flatMap((t) => t.select ?? [])].some((r) => r.rule === "custom");
-    const cacheDir = values["no-cache"] === true || config.cache === false ? undefined : resolve(io.cwd, values["cache-dir"] ?? config.cacheDir ?? "node_modules/.cache/topicfeeds");
+    const hasCustom = [
+      ...(buildConfig.select ?? []),
+      ...Object.values(buildConfig.topics ?? {}).flatMap((t) => t.select ?? []),
+    ].some((r) => r.rule === "custom");
+    const cacheDir =
+      values["no-cache"] === true || config.cache === false
+        ? undefined
+        : resolve(io.cwd, values["cache-dir"] ?? config.cacheDir ?? "node_modules/.cache/topicfeeds");
     const progress = io.progress === true && !quiet ? progressLine(io) : undefined;
     const scanOptions: ScanOptions = { cwd: io.cwd, cacheKey: VERSION, prefilter: prefilterConfig(buildConfig) };
     if (hasCustom) scanOptions.lean = false;
@@ -176,9 +209,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (progress !== undefined) scanOptions.onProgress = progress.update;
     const scan = await scanRecords(input, scanOptions);
     progress?.done();
-    timer.mark(`read ${scan.stats.files} records (${scan.stats.parsed} parsed, ${scan.stats.fromCache} from cache; ${scan.stats.workers} thread${scan.stats.workers === 1 ? "" : "s"}; ${scan.stats.cache})`);
+    timer.mark(
+      `read ${scan.stats.files} records (${scan.stats.parsed} parsed, ${scan.stats.fromCache} from cache; ${scan.stats.workers} thread${scan.stats.workers === 1 ? "" : "s"}; ${scan.stats.cache})`,
+    );
     const verified = cacheDir === undefined ? undefined : openVerifiedFiles(cacheDir);
-    const { files, report, idLock } = buildFeeds(scan, buildConfig, verified === undefined ? { hydrate: scan.hydrate } : { hydrate: scan.hydrate, verify: verified.verify });
+    const { files, report, idLock } = buildFeeds(
+      scan,
+      buildConfig,
+      verified === undefined ? { hydrate: scan.hydrate } : { hydrate: scan.hydrate, verify: verified.verify },
+    );
     verified?.save();
     timer.mark(`built ${files.length} files`);
     // Ctrl-C while files are renamed into place waits for the last rename: a whole set, never a mix.
@@ -190,16 +229,23 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         } catch (e) {
           // The feeds are in place by now: say so, rather than the "nothing was changed" of the lock's own write.
           const why = (e as Error).message.replace(/; nothing was changed$/, "");
-          throw new TopicfeedsError("write-failed", `the feeds were written, but the id lock was not: ${why}; fix that and build again, or moved articles may get new ids`);
+          throw new TopicfeedsError(
+            "write-failed",
+            `the feeds were written, but the id lock was not: ${why}; fix that and build again, or moved articles may get new ids`,
+          );
         }
       }
       return written;
     });
     timer.mark(`wrote ${summary.written.length} files (${summary.unchanged.length} unchanged)`);
     if (json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
-    if (!quiet) io.stderr(`${formatReport(report, { out: display(out, io.cwd), written: summary.written.length, unchanged: summary.unchanged.length })}\n`);
+    if (!quiet)
+      io.stderr(
+        `${formatReport(report, { out: display(out, io.cwd), written: summary.written.length, unchanged: summary.unchanged.length })}\n`,
+      );
     // The summary lists errors; with --quiet they are all there is to print.
-    if (quiet) for (const d of report.diagnostics.filter((x) => x.severity === "error")) io.stderr(`${formatDiagnostic(d)}\n`);
+    if (quiet)
+      for (const d of report.diagnostics.filter((x) => x.severity === "error")) io.stderr(`${formatDiagnostic(d)}\n`);
     if (values.timings === true) io.stderr(timer.lines());
     return 0;
   } catch (e) {
@@ -208,11 +254,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       else io.stderr(`topicfeeds: ${e.message}\n`);
       for (const d of e.diagnostics.slice(0, 50)) io.stderr(`${formatDiagnostic(d)}\n`);
       if (e.diagnostics.length > 50) io.stderr(`… and ${e.diagnostics.length - 50} more\n`);
-      if (json) io.stdout(`${JSON.stringify({ error: { code: e.code, message: e.message }, diagnostics: e.diagnostics }, null, 2)}\n`);
+      if (json)
+        io.stdout(
+          `${JSON.stringify({ error: { code: e.code, message: e.message }, diagnostics: e.diagnostics }, null, 2)}\n`,
+        );
       return 1;
     }
     const err = e as Error;
-    io.stderr(`topicfeeds: internal error: ${err?.message ?? String(e)}\nThis is a bug in topicfeeds, not in your records; please report it with the command you ran.\n`);
+    io.stderr(
+      `topicfeeds: internal error: ${err?.message ?? String(e)}\nThis is a bug in topicfeeds, not in your records; please report it with the command you ran.\n`,
+    );
     if (process.env.TOPICFEEDS_DEBUG !== undefined && err?.stack !== undefined) io.stderr(`${err.stack}\n`);
     return 1;
   }
@@ -279,7 +330,8 @@ function phases() {
       rows.push(`  ${((now - last) / 1000).toFixed(3).padStart(7)} s  ${label}`);
       last = now;
     },
-    lines: () => `timings:\n${rows.join("\n")}\n  ${((performance.now() - start) / 1000).toFixed(3).padStart(7)} s  total (after start-up)\n`,
+    lines: () =>
+      `timings:\n${rows.join("\n")}\n  ${((performance.now() - start) / 1000).toFixed(3).padStart(7)} s  total (after start-up)\n`,
   };
 }
 
@@ -291,7 +343,9 @@ function progressLine(io: CliIo) {
     update(done: number, total: number) {
       if (performance.now() - start < 1000) return;
       shown = true;
-      io.stderr(`\rtopicfeeds: reading records ${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")} (${Math.floor((done / Math.max(total, 1)) * 100)}%)`);
+      io.stderr(
+        `\rtopicfeeds: reading records ${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")} (${Math.floor((done / Math.max(total, 1)) * 100)}%)`,
+      );
     },
     done() {
       if (shown) io.stderr("\r\x1b[K");

@@ -9,7 +9,8 @@ import type { BuildReport, Diagnostic } from "../types.js";
  */
 export function formatDiagnostic(d: Diagnostic): string {
   let where = d.file ?? "";
-  if (d.file !== undefined && d.line !== undefined) where += `:${d.line}${d.column !== undefined ? `:${d.column}` : ""}`;
+  if (d.file !== undefined && d.line !== undefined)
+    where += `:${d.line}${d.column !== undefined ? `:${d.column}` : ""}`;
   return `${d.severity.padEnd(8)} ${where === "" ? "" : `${where}  `}${d.message}  [${d.code}]`;
 }
 
@@ -21,9 +22,14 @@ export function formatDiagnostic(d: Diagnostic): string {
  * @param options - `out`: the output folder to name; `max`: how many warnings to list (default 50)
  * @returns lines of text
  */
-export function formatReport(report: BuildReport, options: { out?: string; written?: number; unchanged?: number; max?: number } = {}): string {
+export function formatReport(
+  report: BuildReport,
+  options: { out?: string; written?: number; unchanged?: number; max?: number } = {},
+): string {
   const r = report.records;
-  const drops = Object.entries(r.droppedBy).map(([k, v]) => `${k} ${v}`).join(", ");
+  const drops = Object.entries(r.droppedBy)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(", ");
   const lines = [
     `topicfeeds: ${r.read} record${r.read === 1 ? "" : "s"} read: ${r.published} published, ${r.dropped} dropped${drops === "" ? "" : ` (${drops})`}, ${r.rejected} rejected`,
   ];
@@ -35,13 +41,17 @@ export function formatReport(report: BuildReport, options: { out?: string; writt
   const infos = report.diagnostics.length - shown.length;
   const errors = shown.filter((d) => d.severity === "error").length;
   const warnings = shown.length - errors;
-  if (shown.length > 0 || infos > 0) lines.push(`  ${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}, ${infos} note${infos === 1 ? "" : "s"}${infos > 0 ? " (see --report json)" : ""}`);
+  if (shown.length > 0 || infos > 0)
+    lines.push(
+      `  ${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}, ${infos} note${infos === 1 ? "" : "s"}${infos > 0 ? " (see --report json)" : ""}`,
+    );
   const max = options.max ?? 50;
   let listedWarnings = 0;
   for (const d of shown) {
     if (d.severity === "error") lines.push(formatDiagnostic(d));
     else if (listedWarnings++ < max) lines.push(formatDiagnostic(d));
   }
-  if (warnings > max) lines.push(`… and ${warnings - max} more warning${warnings - max === 1 ? "" : "s"} (see --report json)`);
+  if (warnings > max)
+    lines.push(`… and ${warnings - max} more warning${warnings - max === 1 ? "" : "s"} (see --report json)`);
   return lines.join("\n");
 }

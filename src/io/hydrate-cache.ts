@@ -32,14 +32,22 @@ export function readHydrateCache(dir: string, key: string): Map<string, [FileIde
   try {
     const nl = text.indexOf("\n");
     if (nl === -1) return undefined;
-    const header = JSON.parse(text.slice(0, nl)) as { format?: string; version?: string; key?: string; checksum?: string };
+    const header = JSON.parse(text.slice(0, nl)) as {
+      format?: string;
+      version?: string;
+      key?: string;
+      checksum?: string;
+    };
     const body = text.slice(nl + 1);
-    if (header.format !== "topicfeeds-hydrate-cache" || header.version !== VERSION || header.key !== key) return undefined;
+    if (header.format !== "topicfeeds-hydrate-cache" || header.version !== VERSION || header.key !== key)
+      return undefined;
     if (header.checksum !== createHash("sha1").update(body).digest("hex")) return undefined;
     const entries = JSON.parse(body) as HydratedEntry[];
     if (!Array.isArray(entries)) return undefined;
     const out = new Map<string, [FileIdentity, RecordRow]>();
-    for (const e of entries) if (Array.isArray(e) && typeof e[0] === "string" && Array.isArray(e[1]) && Array.isArray(e[2])) out.set(e[0], [e[1], e[2]]);
+    for (const e of entries)
+      if (Array.isArray(e) && typeof e[0] === "string" && Array.isArray(e[1]) && Array.isArray(e[2]))
+        out.set(e[0], [e[1], e[2]]);
     return out;
   } catch {
     return undefined;
@@ -56,6 +64,11 @@ export function readHydrateCache(dir: string, key: string): Map<string, [FileIde
  */
 export function writeHydrateCache(dir: string, key: string, entries: readonly HydratedEntry[]): void {
   const body = JSON.stringify(entries);
-  const header = JSON.stringify({ format: "topicfeeds-hydrate-cache", version: VERSION, key, checksum: createHash("sha1").update(body).digest("hex") });
+  const header = JSON.stringify({
+    format: "topicfeeds-hydrate-cache",
+    version: VERSION,
+    key,
+    checksum: createHash("sha1").update(body).digest("hex"),
+  });
   writeCacheFile(dir, FILE, `${header}\n${body}`);
 }

@@ -25,12 +25,21 @@ export function readIdLock(path: string): IdLock | undefined {
   }
   try {
     const lock = JSON.parse(text) as IdLock;
-    if (lock.version === 1 && typeof lock.ids === "object" && lock.ids !== null && Object.values(lock.ids).every((v) => typeof v === "string")) return lock;
+    if (
+      lock.version === 1 &&
+      typeof lock.ids === "object" &&
+      lock.ids !== null &&
+      Object.values(lock.ids).every((v) => typeof v === "string")
+    )
+      return lock;
   } catch {
     // fall through
   }
-  const message = "is not an id lock written by topicfeeds; fix it or restore it from version control (deleting it changes ids of moved articles)";
-  throw new TopicfeedsError("invalid-lock", `${path} ${message}`, [diagnostic("invalid-config", message, { file: path })]);
+  const message =
+    "is not an id lock written by topicfeeds; fix it or restore it from version control (deleting it changes ids of moved articles)";
+  throw new TopicfeedsError("invalid-lock", `${path} ${message}`, [
+    diagnostic("invalid-config", message, { file: path }),
+  ]);
 }
 
 /**

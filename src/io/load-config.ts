@@ -7,7 +7,13 @@ import type { TopicfeedsConfig } from "../types.js";
 import { validateConfig } from "../validate-config.js";
 
 /** The names looked for in the working directory, in this order. */
-export const CONFIG_NAMES = ["topicfeeds.config.ts", "topicfeeds.config.mts", "topicfeeds.config.js", "topicfeeds.config.mjs", "topicfeeds.config.json"];
+export const CONFIG_NAMES = [
+  "topicfeeds.config.ts",
+  "topicfeeds.config.mts",
+  "topicfeeds.config.js",
+  "topicfeeds.config.mjs",
+  "topicfeeds.config.json",
+];
 
 /** A loaded config with `input` and `out` resolved against the config file's folder. */
 export interface LoadedConfig {
@@ -31,8 +37,14 @@ export async function loadConfig(path: string | undefined, cwd: string): Promise
   let file: string | undefined;
   if (path !== undefined) {
     file = resolve(cwd, path);
-    if (!existsSync(file)) throw new TopicfeedsError("invalid-config", `config file not found: ${path}`, [diagnostic("invalid-config", "config file not found", { file: path })]);
-    if (statSync(file).isDirectory()) throw new TopicfeedsError("invalid-config", `${path}: is a folder, not a config file`, [diagnostic("invalid-config", "is a folder, not a config file", { file: path })]);
+    if (!existsSync(file))
+      throw new TopicfeedsError("invalid-config", `config file not found: ${path}`, [
+        diagnostic("invalid-config", "config file not found", { file: path }),
+      ]);
+    if (statSync(file).isDirectory())
+      throw new TopicfeedsError("invalid-config", `${path}: is a folder, not a config file`, [
+        diagnostic("invalid-config", "is a folder, not a config file", { file: path }),
+      ]);
   } else {
     file = CONFIG_NAMES.map((n) => resolve(cwd, n)).find((f) => existsSync(f));
   }
@@ -53,13 +65,16 @@ export async function loadConfig(path: string | undefined, cwd: string): Promise
     }
   } catch (e) {
     const message = `cannot load the config file: ${(e as Error).message.split("\n")[0]}`;
-    throw new TopicfeedsError("invalid-config", `${shown}: ${message}`, [diagnostic("invalid-config", message, { file: shown })]);
+    throw new TopicfeedsError("invalid-config", `${shown}: ${message}`, [
+      diagnostic("invalid-config", message, { file: shown }),
+    ]);
   }
   const problems = validateConfig(raw, { io: true, file: shown, requireBaseUrl: false });
   if (problems.length > 0) throw new TopicfeedsError("invalid-config", `${shown}: invalid config`, problems);
   const config = { ...(raw as TopicfeedsConfig) };
   const dir = dirname(file);
-  if (config.input !== undefined) config.input = (Array.isArray(config.input) ? config.input : [config.input]).map((p) => resolve(dir, p));
+  if (config.input !== undefined)
+    config.input = (Array.isArray(config.input) ? config.input : [config.input]).map((p) => resolve(dir, p));
   if (config.out !== undefined) config.out = resolve(dir, config.out);
   if (config.lockFile !== undefined) config.lockFile = resolve(dir, config.lockFile);
   if (config.cacheDir !== undefined) config.cacheDir = resolve(dir, config.cacheDir);

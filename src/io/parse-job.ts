@@ -41,7 +41,18 @@ export function parseJob(job: ParseJob, settings: ParseSettings): FileOutcome | 
       return [identity, [notRegularFile(shown)], 0, 0];
     }
     if (st.size > settings.maxFileSize) {
-      return [identity, [diagnostic("file-too-large", `the file is ${mib(st.size)}; records may be at most ${mib(settings.maxFileSize)}`, { file: shown })], 0, 0];
+      return [
+        identity,
+        [
+          diagnostic(
+            "file-too-large",
+            `the file is ${mib(st.size)}; records may be at most ${mib(settings.maxFileSize)}`,
+            { file: shown },
+          ),
+        ],
+        0,
+        0,
+      ];
     }
     const bytes = Buffer.allocUnsafe(st.size);
     let off = 0;
@@ -54,13 +65,22 @@ export function parseJob(job: ParseJob, settings: ParseSettings): FileOutcome | 
     const diags = parsed.diagnostics.length === 0 ? 0 : parsed.diagnostics;
     const r = parsed.record;
     // A rejected draft: no record, but its URLs stay hidden (a drop row with no rule, not counted).
-    if (r === undefined) return [identity, diags, 0, parsed.hiddenKeys === undefined ? 0 : ["", parsed.hiddenKeys, [], null]];
+    if (r === undefined)
+      return [identity, diags, 0, parsed.hiddenKeys === undefined ? 0 : ["", parsed.hiddenKeys, [], null]];
     const rule = settings.prefilter?.dropRule(r);
-    if (rule !== undefined && settings.prefilter !== undefined) return [identity, diags, 0, dropRow(settings.prefilter, r, rule)];
+    if (rule !== undefined && settings.prefilter !== undefined)
+      return [identity, diags, 0, dropRow(settings.prefilter, r, rule)];
     return [identity, diags, encodeRecord(settings.lean ? leanRecord(r) : r), 0];
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    const why = err.code === "ENOENT" ? "no such file (a dangling link?)" : err.code === "EACCES" || err.code === "EPERM" ? "permission denied" : err.code === "EISDIR" ? "it is a folder" : err.message;
+    const why =
+      err.code === "ENOENT"
+        ? "no such file (a dangling link?)"
+        : err.code === "EACCES" || err.code === "EPERM"
+          ? "permission denied"
+          : err.code === "EISDIR"
+            ? "it is a folder"
+            : err.message;
     return [[0, 0, 0, 0], [diagnostic("read-failed", `cannot read the file: ${why}`, { file: shown })], 0, 0];
   } finally {
     if (fd !== undefined) closeSync(fd);
@@ -71,7 +91,13 @@ export function parseJob(job: ParseJob, settings: ParseSettings): FileOutcome | 
 function fileHasIdentity(path: string, known: FileIdentity): boolean {
   try {
     const st = statSync(path, { throwIfNoEntry: false });
-    return st !== undefined && st.size === known[0] && st.mtimeMs === known[1] && st.ctimeMs === known[2] && st.ino === known[3];
+    return (
+      st !== undefined &&
+      st.size === known[0] &&
+      st.mtimeMs === known[1] &&
+      st.ctimeMs === known[2] &&
+      st.ino === known[3]
+    );
   } catch {
     return false; // reading it reports why
   }

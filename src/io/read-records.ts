@@ -28,7 +28,10 @@ const DEFAULT_MAX = 10 * 1024 * 1024;
  * @example
  * listRecordFiles(["content"]).files // ["/site/content/a.md", "/site/content/news/b.md"]
  */
-export function listRecordFiles(inputs: readonly string[], cwd = process.cwd()): { files: string[]; diagnostics: Diagnostic[] } {
+export function listRecordFiles(
+  inputs: readonly string[],
+  cwd = process.cwd(),
+): { files: string[]; diagnostics: Diagnostic[] } {
   // An array, not a Set: hashing 100,000 long paths cost more than listing them. Sorted (and
   // cleared of paths listed twice through overlapping inputs) at the end.
   const files: string[] = [];
@@ -44,7 +47,13 @@ export function listRecordFiles(inputs: readonly string[], cwd = process.cwd()):
       return;
     }
     if (visited.has(real)) {
-      diagnostics.push(diagnostic("folder-skipped", "folder skipped: it was already read through another path (a symbolic link loop?)", { file: shown(dir) }));
+      diagnostics.push(
+        diagnostic(
+          "folder-skipped",
+          "folder skipped: it was already read through another path (a symbolic link loop?)",
+          { file: shown(dir) },
+        ),
+      );
       return;
     }
     visited.add(real);
@@ -127,7 +136,13 @@ export function readRecordFile(path: string, shownAs: string, maxFileSize = DEFA
     if (!st.isFile()) return { diagnostics: [notRegularFile(shownAs)] };
     const size = st.size;
     if (size > maxFileSize) {
-      return { diagnostics: [diagnostic("file-too-large", `the file is ${mib(size)}; records may be at most ${mib(maxFileSize)}`, { file: shownAs })] };
+      return {
+        diagnostics: [
+          diagnostic("file-too-large", `the file is ${mib(size)}; records may be at most ${mib(maxFileSize)}`, {
+            file: shownAs,
+          }),
+        ],
+      };
     }
     bytes = readFileSync(path);
   } catch (e) {
@@ -138,7 +153,9 @@ export function readRecordFile(path: string, shownAs: string, maxFileSize = DEFA
 
 /** The diagnostic for a FIFO, socket or device named like a record (never opened for reading). */
 export function notRegularFile(shownAs: string): Diagnostic {
-  return diagnostic("read-failed", "cannot read the file: it is not a regular file (a FIFO, socket or device)", { file: shownAs });
+  return diagnostic("read-failed", "cannot read the file: it is not a regular file (a FIFO, socket or device)", {
+    file: shownAs,
+  });
 }
 
 /**
@@ -150,7 +167,15 @@ export function notRegularFile(shownAs: string): Diagnostic {
 export function parseRecordBytes(bytes: Uint8Array, shownAs: string): NormalizeResult {
   const nul = bytes.indexOf(0);
   if (nul !== -1) {
-    return { diagnostics: [diagnostic("invalid-encoding", `the file contains a NUL byte at offset ${nul}: it is binary, not a text record`, { file: shownAs })] };
+    return {
+      diagnostics: [
+        diagnostic(
+          "invalid-encoding",
+          `the file contains a NUL byte at offset ${nul}: it is binary, not a text record`,
+          { file: shownAs },
+        ),
+      ],
+    };
   }
   let text: string;
   if (isUtf8(bytes)) {
@@ -159,7 +184,15 @@ export function parseRecordBytes(bytes: Uint8Array, shownAs: string): NormalizeR
     text = b.toString("utf8", b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0);
   } else {
     const at = firstInvalidUtf8(bytes);
-    return { diagnostics: [diagnostic("invalid-encoding", `the file is not valid UTF-8 (first bad byte at offset ${at}); save it as UTF-8`, { file: shownAs })] };
+    return {
+      diagnostics: [
+        diagnostic(
+          "invalid-encoding",
+          `the file is not valid UTF-8 (first bad byte at offset ${at}); save it as UTF-8`,
+          { file: shownAs },
+        ),
+      ],
+    };
   }
   const fm = parseFrontMatter(text, shownAs);
   if (fm.diagnostic !== undefined) return { diagnostics: [fm.diagnostic] };
@@ -194,7 +227,6 @@ export async function loadRecords(inputs: string | readonly string[], options: L
   if (hiddenKeys.length > 0) set.hiddenKeys = hiddenKeys;
   return set;
 }
-
 
 /** How diagnostics name a file: relative to `cwd` when inside it, with `/` separators. */
 export function display(path: string, cwd: string): string {

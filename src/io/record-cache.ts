@@ -70,7 +70,8 @@ function readIndex(fd: number, key: string, chunkSize: number): { cache?: Record
   } catch {
     return { note: "cache ignored: unreadable header" };
   }
-  if (header.format !== "topicfeeds-record-cache" || header.version !== VERSION) return { note: "cache ignored: written by another version" };
+  if (header.format !== "topicfeeds-record-cache" || header.version !== VERSION)
+    return { note: "cache ignored: written by another version" };
   if (header.key !== key) return { note: "cache ignored: config or options changed" };
   if (nl === -1) return { note: "cache ignored: checksum mismatch (corrupt)" };
   const known: string[] = [];
@@ -179,7 +180,14 @@ function readIndex(fd: number, key: string, chunkSize: number): { cache?: Record
     size: known.length,
     identity: (path) => {
       const i = identityAt(path);
-      return i === undefined ? undefined : [identities[4 * i] as number, identities[4 * i + 1] as number, identities[4 * i + 2] as number, identities[4 * i + 3] as number];
+      return i === undefined
+        ? undefined
+        : [
+            identities[4 * i] as number,
+            identities[4 * i + 1] as number,
+            identities[4 * i + 2] as number,
+            identities[4 * i + 3] as number,
+          ];
     },
     outcome: (path) => {
       const i = outcomeAt(path);
@@ -216,7 +224,8 @@ export interface RecordCacheWriter {
  * @param key - as for {@link readRecordCache}
  */
 export function openRecordCacheWriter(dir: string, key: string): RecordCacheWriter {
-  const header = (sum: string) => `${JSON.stringify({ format: "topicfeeds-record-cache", version: VERSION, key, checksum: sum })}\n`;
+  const header = (sum: string) =>
+    `${JSON.stringify({ format: "topicfeeds-record-cache", version: VERSION, key, checksum: sum })}\n`;
   mkdirSync(dir, { recursive: true });
   const target = join(dir, FILE);
   const temp = `${target}.tmp-${process.pid}`;
@@ -278,5 +287,8 @@ export function writeRecordCache(dir: string, key: string, lines: Iterable<reado
 
 /** A short hash of any JSON-able value, for cache keys. */
 export function hashKey(value: unknown): string {
-  return createHash("sha256").update(JSON.stringify(value, (_k, v: unknown) => (typeof v === "function" ? String(v) : v))).digest("hex").slice(0, 32);
+  return createHash("sha256")
+    .update(JSON.stringify(value, (_k, v: unknown) => (typeof v === "function" ? String(v) : v)))
+    .digest("hex")
+    .slice(0, 32);
 }

@@ -12,9 +12,23 @@ export function sameIdentities(a: FileIdentity, b: FileIdentity): boolean {
 
 /** A record as an array in a fixed order: compact to send between threads and to cache. */
 export type RecordRow = [
-  id: string, title: string, excerpt: string | null, published: string, updated: string | null, webUrl: string, originalUrl: string | 0,
-  category: string | null, type: string | null, quality: number | null, heat: number | null, isPublished: 0 | 1,
-  provider: [string, string | null] | 0, topics: string[], images: [string, number | null, number | null][], related: [string, string][], source: string | null,
+  id: string,
+  title: string,
+  excerpt: string | null,
+  published: string,
+  updated: string | null,
+  webUrl: string,
+  originalUrl: string | 0,
+  category: string | null,
+  type: string | null,
+  quality: number | null,
+  heat: number | null,
+  isPublished: 0 | 1,
+  provider: [string, string | null] | 0,
+  topics: string[],
+  images: [string, number | null, number | null][],
+  related: [string, string][],
+  source: string | null,
 ];
 
 /**
@@ -24,28 +38,80 @@ export type RecordRow = [
 export type DropRow = [rule: string, hiddenKeys: string[], topics: string[], newest: string | null];
 
 /** What one record file came to: kept (a row), set aside (a drop row), or rejected (neither). */
-export type FileOutcome = [identity: FileIdentity, diagnostics: Diagnostic[] | 0, record: RecordRow | 0, drop: DropRow | 0];
+export type FileOutcome = [
+  identity: FileIdentity,
+  diagnostics: Diagnostic[] | 0,
+  record: RecordRow | 0,
+  drop: DropRow | 0,
+];
 
 /** Encodes a record as a {@link RecordRow}. */
 export function encodeRecord(r: ArticleRecord): RecordRow {
   return [
-    r.id, r.title, r.excerpt ?? null, r.publishedDateTime, r.updatedDateTime ?? null, r.webUrl, r.originalUrl === r.webUrl ? 0 : r.originalUrl,
-    r.category ?? null, r.type ?? null, r.quality ?? null, r.heat ?? null, r.published ? 1 : 0,
-    r.provider === undefined ? 0 : [r.provider.name, r.provider.domain ?? null], r.topics,
-    r.images.map((i) => [i.url, i.width ?? null, i.height ?? null]), r.related.map((l) => [l.title, l.url]), r.source ?? null,
+    r.id,
+    r.title,
+    r.excerpt ?? null,
+    r.publishedDateTime,
+    r.updatedDateTime ?? null,
+    r.webUrl,
+    r.originalUrl === r.webUrl ? 0 : r.originalUrl,
+    r.category ?? null,
+    r.type ?? null,
+    r.quality ?? null,
+    r.heat ?? null,
+    r.published ? 1 : 0,
+    r.provider === undefined ? 0 : [r.provider.name, r.provider.domain ?? null],
+    r.topics,
+    r.images.map((i) => [i.url, i.width ?? null, i.height ?? null]),
+    r.related.map((l) => [l.title, l.url]),
+    r.source ?? null,
   ];
 }
 
 /** Decodes a {@link RecordRow} into a record of the one shared shape. */
 export function decodeRecord(row: RecordRow): ArticleRecord {
-  const [id, title, excerpt, published, updated, webUrl, originalUrl, category, type, quality, heat, isPublished, provider, topics, images, related, source] = row;
-  return makeRecord({
-    id, title, excerpt: excerpt ?? undefined, publishedDateTime: published, updatedDateTime: updated ?? undefined, webUrl,
-    originalUrl: originalUrl === 0 ? webUrl : originalUrl, category: category ?? undefined, type: type ?? undefined,
-    quality: quality ?? undefined, heat: heat ?? undefined, published: isPublished === 1,
-    provider: provider === 0 ? undefined : provider[1] === null ? { name: provider[0] } : { name: provider[0], domain: provider[1] },
+  const [
+    id,
+    title,
+    excerpt,
+    published,
+    updated,
+    webUrl,
+    originalUrl,
+    category,
+    type,
+    quality,
+    heat,
+    isPublished,
+    provider,
     topics,
-    images: images.map(([url, width, height]) => (width === null || height === null ? { url } : { url, width, height })),
+    images,
+    related,
+    source,
+  ] = row;
+  return makeRecord({
+    id,
+    title,
+    excerpt: excerpt ?? undefined,
+    publishedDateTime: published,
+    updatedDateTime: updated ?? undefined,
+    webUrl,
+    originalUrl: originalUrl === 0 ? webUrl : originalUrl,
+    category: category ?? undefined,
+    type: type ?? undefined,
+    quality: quality ?? undefined,
+    heat: heat ?? undefined,
+    published: isPublished === 1,
+    provider:
+      provider === 0
+        ? undefined
+        : provider[1] === null
+          ? { name: provider[0] }
+          : { name: provider[0], domain: provider[1] },
+    topics,
+    images: images.map(([url, width, height]) =>
+      width === null || height === null ? { url } : { url, width, height },
+    ),
     related: related.map(([t, url]) => ({ title: t, url })),
     source: source ?? undefined,
   });
@@ -63,5 +129,6 @@ export function addDropRow(summary: DroppedSummary, [rule, hidden, topics, newes
   summary.byRule[rule] = (summary.byRule[rule] ?? 0) + 1;
   for (const k of hidden) summary.hiddenKeys.push(k);
   for (const t of topics) summary.topicSpellings[t] = (summary.topicSpellings[t] ?? 0) + 1;
-  if (newest !== null && (summary.newest === undefined || Date.parse(newest) > Date.parse(summary.newest))) summary.newest = newest;
+  if (newest !== null && (summary.newest === undefined || Date.parse(newest) > Date.parse(summary.newest)))
+    summary.newest = newest;
 }

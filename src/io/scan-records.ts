@@ -6,9 +6,22 @@ import { compilePrefilter, emptySummary } from "../select/prefilter.js";
 import type { ArticleRecord, Diagnostic, FeedsConfig } from "../types.js";
 import { parseJob, type ParseJob, type ParseSettings } from "./parse-job.js";
 import { display, listRecordFiles } from "./read-records.js";
-import { openRecordCacheWriter, readRecordCache, writeRecordCache, type RecordCache, type RecordCacheWriter } from "./record-cache.js";
+import {
+  openRecordCacheWriter,
+  readRecordCache,
+  writeRecordCache,
+  type RecordCache,
+  type RecordCacheWriter,
+} from "./record-cache.js";
 import { readHydrateCache, writeHydrateCache, type HydratedEntry } from "./hydrate-cache.js";
-import { addDropRow, decodeRecord, sameIdentities, type FileIdentity, type FileOutcome, type RecordRow } from "./record-rows.js";
+import {
+  addDropRow,
+  decodeRecord,
+  sameIdentities,
+  type FileIdentity,
+  type FileOutcome,
+  type RecordRow,
+} from "./record-rows.js";
 
 /** Options of {@link scanRecords}. */
 export interface ScanOptions {
@@ -74,7 +87,8 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   // 10,000 and 20,000 files 15–20 % faster and 6–9 MB smaller; 50,000 even, and its rebuilds 5 %
   // slower and 20 MB larger; 100,000 up to 130 MB larger).
   // Custom rules need whole records: then nothing is set aside and records stay complete.
-  const lean = (options.lean ?? paths.length >= LEAN_FROM) && (options.prefilter === undefined || prefilter !== undefined);
+  const lean =
+    (options.lean ?? paths.length >= LEAN_FROM) && (options.prefilter === undefined || prefilter !== undefined);
   const key = `${options.cacheKey ?? ""}|${lean}|${maxFileSize}|${cwd}|${prefilter === undefined ? "" : JSON.stringify(options.prefilter)}`;
   let cached: RecordCache | undefined;
   let cacheNote = "off";
@@ -121,7 +135,11 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   }
   // Per batch: its line when every file was parsed, else its outcomes with 0 for "as in the cache".
   const forCache: { paths: string[]; line: string[] | undefined; merged: (FileOutcome | 0)[] | undefined }[] = [];
-  const lineOf = (batchPaths: string[], outcomes: FileOutcome[], json?: string): string[] => [JSON.stringify([batchPaths, outcomes.map((o) => o[0])]), "\t", json ?? JSON.stringify(outcomes)];
+  const lineOf = (batchPaths: string[], outcomes: FileOutcome[], json?: string): string[] => [
+    JSON.stringify([batchPaths, outcomes.map((o) => o[0])]),
+    "\t",
+    json ?? JSON.stringify(outcomes),
+  ];
 
   // Called once per batch, in file order, as soon as the batch and all before it are parsed.
   const consume = (json: string): void => {
@@ -167,14 +185,26 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
         cacheNote += "; could not be written";
       }
     } else if (options.cacheDir !== undefined && cached !== undefined) {
-      forCache.push(fresh ? { paths: batchPaths, line: lineOf(batchPaths, outcomes as FileOutcome[], json), merged: undefined } : { paths: batchPaths, line: undefined, merged });
+      forCache.push(
+        fresh
+          ? { paths: batchPaths, line: lineOf(batchPaths, outcomes as FileOutcome[], json), merged: undefined }
+          : { paths: batchPaths, line: undefined, merged },
+      );
     }
   };
 
   const cores = availableParallelism();
   const workers = Math.max(1, Math.min(options.workers ?? (paths.length >= 4000 && cores > 1 ? 2 : 1), 64));
   try {
-    if (workers > 1) await parseInWorkers(batches, workers, { lean, maxFileSize, cwd, prefilter: prefilter === undefined ? undefined : options.prefilter }, settings, options, consume);
+    if (workers > 1)
+      await parseInWorkers(
+        batches,
+        workers,
+        { lean, maxFileSize, cwd, prefilter: prefilter === undefined ? undefined : options.prefilter },
+        settings,
+        options,
+        consume,
+      );
     else parseHere(batches, settings, options, consume);
     if (writer !== undefined) {
       try {
@@ -201,7 +231,14 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
           options.cacheDir,
           key,
           (function* () {
-            for (const b of forCache) yield b.line ?? lineOf(b.paths, (b.merged as (FileOutcome | 0)[]).map((o, j) => (o === 0 ? (from.outcome(b.paths[j] as string) as FileOutcome) : o)));
+            for (const b of forCache)
+              yield b.line ??
+                lineOf(
+                  b.paths,
+                  (b.merged as (FileOutcome | 0)[]).map((o, j) =>
+                    o === 0 ? (from.outcome(b.paths[j] as string) as FileOutcome) : o,
+                  ),
+                );
           })(),
         );
       } catch {
@@ -243,7 +280,8 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
       // The file changed between scan and render: keep what was selected.
       return rec.webUrl === r.webUrl ? makeRecord({ ...rec, id: r.id }) : r;
     });
-    if (options.cacheDir !== undefined && (misses > 0 || saved === undefined || saved.size !== entries.length)) writeHydrateCache(options.cacheDir, key, entries);
+    if (options.cacheDir !== undefined && (misses > 0 || saved === undefined || saved.size !== entries.length))
+      writeHydrateCache(options.cacheDir, key, entries);
     return out;
   };
   const result: ScanResult = {
@@ -262,7 +300,12 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
 // Each batch of outcomes travels as JSON, from a worker and in this thread too: the copy also lets
 // go of the file texts that parsed strings would otherwise keep alive (a V8 slice shares its
 // parent string): 200 MB at 100,000 records.
-function parseHere(batches: Batches, settings: ParseSettings, options: ScanOptions, consume: (json: string) => void): void {
+function parseHere(
+  batches: Batches,
+  settings: ParseSettings,
+  options: ScanOptions,
+  consume: (json: string) => void,
+): void {
   let done = 0;
   for (let b = 0; b < batches.count; b++) {
     consume(JSON.stringify(batches.jobs(b).map((job) => parseJob(job, settings))));
@@ -354,5 +397,6 @@ async function parseInWorkers(
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
   }
-  if (nextToConsume < batches.count) throw new Error(`parse threads answered ${nextToConsume} of ${batches.count} batches`);
+  if (nextToConsume < batches.count)
+    throw new Error(`parse threads answered ${nextToConsume} of ${batches.count} batches`);
 }

@@ -33,7 +33,8 @@ export function openVerifiedFiles(dir: string): VerifiedFiles {
   const known = new Set<string>();
   try {
     const saved = JSON.parse(readFileSync(join(dir, FILE), "utf8")) as { version?: unknown; sha1?: unknown };
-    if (saved.version === VERSION && Array.isArray(saved.sha1)) for (const h of saved.sha1) if (typeof h === "string") known.add(h);
+    if (saved.version === VERSION && Array.isArray(saved.sha1))
+      for (const h of saved.sha1) if (typeof h === "string") known.add(h);
   } catch {
     // None yet, or unreadable: everything is verified.
   }

@@ -33,7 +33,10 @@ export function writeFiles(outDir: string, files: readonly OutputFile[]): WriteS
     const target = resolve(root, f.path);
     const rel = relative(root, target);
     if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) {
-      throw new TopicfeedsError("unsafe-path", `refusing to write ${JSON.stringify(f.path)}: it is outside the output folder; nothing was written`);
+      throw new TopicfeedsError(
+        "unsafe-path",
+        `refusing to write ${JSON.stringify(f.path)}: it is outside the output folder; nothing was written`,
+      );
     }
     return target;
   });
@@ -69,7 +72,10 @@ export function writeFiles(outDir: string, files: readonly OutputFile[]): WriteS
       renameSync(p.temp, p.target);
     } catch (e) {
       for (const q of plan.slice(i)) removeQuietly(q.temp);
-      const done = i === 0 ? "nothing was changed" : `${i} of ${plan.length} changed files were already replaced; run the build again`;
+      const done =
+        i === 0
+          ? "nothing was changed"
+          : `${i} of ${plan.length} changed files were already replaced; run the build again`;
       throw new TopicfeedsError("write-failed", `cannot replace ${p.path}: ${(e as Error).message}; ${done}`);
     }
   }

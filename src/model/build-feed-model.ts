@@ -31,7 +31,13 @@ export interface FeedSpec {
 }
 
 const IMAGE_TYPES: Record<string, string> = {
-  jpg: "image/jpeg", jpeg: "image/jpeg", png: "image/png", gif: "image/gif", webp: "image/webp", avif: "image/avif", svg: "image/svg+xml",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  png: "image/png",
+  gif: "image/gif",
+  webp: "image/webp",
+  avif: "image/avif",
+  svg: "image/svg+xml",
 };
 
 /**
@@ -50,12 +56,17 @@ export function buildFeedModel(spec: FeedSpec, records: readonly ArticleRecord[]
   const items = records.map((r) => buildItem(r, ctx));
   let updated = ctx.emptyUpdated;
   if (items.length > 0) {
-    updated = items.reduce((max, i) => (Date.parse(i.updated) > Date.parse(max) ? i.updated : max), items[0]?.updated ?? updated);
+    updated = items.reduce(
+      (max, i) => (Date.parse(i.updated) > Date.parse(max) ? i.updated : max),
+      items[0]?.updated ?? updated,
+    );
   }
   const title = spec.title ?? (spec.topic === undefined ? ctx.siteTitle : `${ctx.siteTitle}: ${spec.topic}`);
   const description =
     spec.description ??
-    (spec.topic === undefined ? (ctx.description ?? `The newest articles from ${ctx.siteTitle}`) : `The newest articles on ${spec.topic} from ${ctx.siteTitle}`);
+    (spec.topic === undefined
+      ? (ctx.description ?? `The newest articles from ${ctx.siteTitle}`)
+      : `The newest articles on ${spec.topic} from ${ctx.siteTitle}`);
   const model: FeedModel = {
     slug: spec.slug,
     title: collapseSpace(title),
@@ -76,7 +87,10 @@ export function buildFeedModel(spec: FeedSpec, records: readonly ArticleRecord[]
 }
 
 function buildItem(r: ArticleRecord, ctx: FeedContext): FeedItem {
-  const updated = r.updatedDateTime !== undefined && Date.parse(r.updatedDateTime) > Date.parse(r.publishedDateTime) ? r.updatedDateTime : r.publishedDateTime;
+  const updated =
+    r.updatedDateTime !== undefined && Date.parse(r.updatedDateTime) > Date.parse(r.publishedDateTime)
+      ? r.updatedDateTime
+      : r.publishedDateTime;
   const authors: FeedAuthor[] = [];
   if (r.provider !== undefined) {
     const a: FeedAuthor = { name: r.provider.name };

@@ -7,7 +7,9 @@ import type { ArticleRecord } from "../types.js";
  * @example
  * records.sort(compareRecords("published"))
  */
-export function compareRecords(by: "published" | "updated" = "published"): (a: ArticleRecord, b: ArticleRecord) => number {
+export function compareRecords(
+  by: "published" | "updated" = "published",
+): (a: ArticleRecord, b: ArticleRecord) => number {
   return (a, b) => {
     const ta = sortTime(a, by);
     const tb = sortTime(b, by);

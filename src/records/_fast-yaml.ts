@@ -85,9 +85,30 @@ const PLAIN_START_ASCII: ReadonlySet<number> = new Set([..."$()/;^_\\"].map((c) 
  * gives the objects shared shapes. Only a cache: other keys are sliced.
  */
 const KEY_TABLE: (readonly string[] | undefined)[] = buildKeyTable([
-  "category", "title", "excerpt", "publishedDateTime", "updatedDateTime", "originalUrl", "webUrl",
-  "ampWebUrl", "cdnAmpWebUrl", "type", "quality", "heat", "published", "provider", "name", "domain",
-  "topics", "images", "url", "width", "height", "isCached", "related", "secured",
+  "category",
+  "title",
+  "excerpt",
+  "publishedDateTime",
+  "updatedDateTime",
+  "originalUrl",
+  "webUrl",
+  "ampWebUrl",
+  "cdnAmpWebUrl",
+  "type",
+  "quality",
+  "heat",
+  "published",
+  "provider",
+  "name",
+  "domain",
+  "topics",
+  "images",
+  "url",
+  "width",
+  "height",
+  "isCached",
+  "related",
+  "secured",
 ]);
 
 function buildKeyTable(keys: readonly string[]): (readonly string[] | undefined)[] {
@@ -413,7 +434,8 @@ function timestamp(s: string): Date | undefined {
   if (year < 0 || month < 0 || day < 0) return undefined;
   // Date.UTC as js-yaml calls it: years 0–99 mean 1900–1999, days and months overflow.
   if (n === 10) return new Date(Date.UTC(year, month - 1, day));
-  if (n < 19 || s.charCodeAt(10) !== 0x54 /* T */ || s.charCodeAt(13) !== COLON || s.charCodeAt(16) !== COLON) return undefined;
+  if (n < 19 || s.charCodeAt(10) !== 0x54 /* T */ || s.charCodeAt(13) !== COLON || s.charCodeAt(16) !== COLON)
+    return undefined;
   const hour = digits(s, 11, 2);
   const minute = digits(s, 14, 2);
   const second = digits(s, 17, 2);

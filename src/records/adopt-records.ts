@@ -75,13 +75,23 @@ export function isArticleRecord(v: unknown): v is ArticleRecord {
     (r.quality === undefined || Number.isFinite(r.quality)) &&
     (r.heat === undefined || Number.isFinite(r.heat)) &&
     typeof r.published === "boolean" &&
-    (r.provider === undefined || (isObject(r.provider) && typeof r.provider.name === "string" && optional(r.provider.domain, "string"))) &&
+    (r.provider === undefined ||
+      (isObject(r.provider) && typeof r.provider.name === "string" && optional(r.provider.domain, "string"))) &&
     Array.isArray(r.topics) &&
     r.topics.every((t) => typeof t === "string") &&
     Array.isArray(r.images) &&
-    r.images.every((m) => isObject(m) && typeof m.url === "string" && HTTP.test(m.url) && (m.width === undefined || Number.isFinite(m.width)) && (m.height === undefined || Number.isFinite(m.height))) &&
+    r.images.every(
+      (m) =>
+        isObject(m) &&
+        typeof m.url === "string" &&
+        HTTP.test(m.url) &&
+        (m.width === undefined || Number.isFinite(m.width)) &&
+        (m.height === undefined || Number.isFinite(m.height)),
+    ) &&
     Array.isArray(r.related) &&
-    r.related.every((l) => isObject(l) && typeof l.title === "string" && typeof l.url === "string" && HTTP.test(l.url)) &&
+    r.related.every(
+      (l) => isObject(l) && typeof l.title === "string" && typeof l.url === "string" && HTTP.test(l.url),
+    ) &&
     optional(r.source, "string")
   );
 }

@@ -30,7 +30,10 @@ export function lockKeys(r: ArticleRecord): string[] {
  * @example
  * const { records } = applyIdLock(set.records, JSON.parse(readFileSync("topicfeeds.lock.json", "utf8")));
  */
-export function applyIdLock(records: readonly ArticleRecord[], lock: IdLock | undefined): { records: ArticleRecord[]; diagnostics: Diagnostic[] } {
+export function applyIdLock(
+  records: readonly ArticleRecord[],
+  lock: IdLock | undefined,
+): { records: ArticleRecord[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   if (lock === undefined) return { records: [...records], diagnostics };
   const out = records.map((r) => {
@@ -40,7 +43,11 @@ export function applyIdLock(records: readonly ArticleRecord[], lock: IdLock | un
       if (id === r.id) return r;
       const where = r.source === undefined ? {} : { file: r.source };
       diagnostics.push(
-        diagnostic("id-changed", `the article's URL changed (now ${r.webUrl}); it keeps the id it was published under, ${id}, so readers do not show it again (from the id lock)`, where),
+        diagnostic(
+          "id-changed",
+          `the article's URL changed (now ${r.webUrl}); it keeps the id it was published under, ${id}, so readers do not show it again (from the id lock)`,
+          where,
+        ),
       );
       return makeRecord({ ...r, id });
     }

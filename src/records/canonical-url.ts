@@ -22,7 +22,7 @@ export function canonicalUrl(value: string): { url: string; error?: undefined } 
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
     return { error: `must use http or https, got the ${JSON.stringify(parsed.protocol.slice(0, -1))} scheme` };
   }
-  if (parsed.hostname === "" || !parsed.hostname.includes(".") && parsed.hostname !== "localhost") {
+  if (parsed.hostname === "" || (!parsed.hostname.includes(".") && parsed.hostname !== "localhost")) {
     return { error: `must have a full host name, got ${JSON.stringify(cut(trimmed))}` };
   }
   if (parsed.username !== "" || parsed.password !== "") {
@@ -33,7 +33,8 @@ export function canonicalUrl(value: string): { url: string; error?: undefined } 
 
 // Lower-case ASCII host with a dot and no port, a path and query of characters the WHATWG URL
 // serializer leaves as they are (no `'` in the query: special schemes encode it there), no fragment.
-const CANONICAL = /^https?:\/\/(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z](?:[a-z0-9-]*[a-z0-9])?\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*(?:\?[A-Za-z0-9\-._~!$&()*+,;=:@%/?]*)?$/;
+const CANONICAL =
+  /^https?:\/\/(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z](?:[a-z0-9-]*[a-z0-9])?\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*(?:\?[A-Za-z0-9\-._~!$&()*+,;=:@%/?]*)?$/;
 const DOT_SEGMENT = /\/\.\.?(?:[/?]|$)|%(?![0-9A-Fa-f]{2})|%2[eE]/;
 
 /**
@@ -58,7 +59,8 @@ export function sameArticleKey(canonical: string): string {
       .filter((pair) => pair !== "" && !/^utm_/i.test(pair))
       .join("&");
   }
-  if (query === "" && path.endsWith("/") && path.indexOf("/", path.indexOf("//") + 2) < path.length - 1) path = path.slice(0, -1);
+  if (query === "" && path.endsWith("/") && path.indexOf("/", path.indexOf("//") + 2) < path.length - 1)
+    path = path.slice(0, -1);
   return query === "" ? path : `${path}?${query}`;
 }
 

@@ -56,7 +56,11 @@ export function normalizeRecord(data: unknown, source: RecordSource = {}): Norma
   };
 
   if (typeof data !== "object" || data === null || Array.isArray(data) || data instanceof Date) {
-    const d = diagnostic("not-a-record", `front matter must be a mapping of fields, got ${describeValue(data)}`, fileOnly(source));
+    const d = diagnostic(
+      "not-a-record",
+      `front matter must be a mapping of fields, got ${describeValue(data)}`,
+      fileOnly(source),
+    );
     return { diagnostics: [d] };
   }
   const raw = data as Record<string, unknown>;
@@ -71,7 +75,12 @@ export function normalizeRecord(data: unknown, source: RecordSource = {}): Norma
       return undefined;
     }
     const cleaned = cleanText(s);
-    if (cleaned.changed) report("text-cleaned", field, "contained characters that XML forbids (control characters or lone surrogates); they were removed");
+    if (cleaned.changed)
+      report(
+        "text-cleaned",
+        field,
+        "contained characters that XML forbids (control characters or lone surrogates); they were removed",
+      );
     s = normalizeNewlines(cleaned.text);
     if (s.length > max) {
       report("text-cleaned", field, `was ${s.length} characters long; cut to ${max}`);
@@ -84,7 +93,8 @@ export function normalizeRecord(data: unknown, source: RecordSource = {}): Norma
   const title = text("title", raw.title);
   const titleText = title === undefined ? undefined : collapseSpace(toPlainText(title));
   if (titleText === undefined || titleText === "") {
-    if (raw.title === undefined || raw.title === null || titleText === "") report("missing-field", "title", "is required and must not be empty");
+    if (raw.title === undefined || raw.title === null || titleText === "")
+      report("missing-field", "title", "is required and must not be empty");
   }
 
   const excerptRaw = text("excerpt", raw.excerpt);
@@ -113,8 +123,10 @@ export function normalizeRecord(data: unknown, source: RecordSource = {}): Norma
 
   // URLs
   let webUrl: string | undefined;
-  if (raw.webUrl === undefined || raw.webUrl === null || raw.webUrl === "") report("missing-field", "webUrl", "is required (the article's absolute http(s) URL)");
-  else if (typeof raw.webUrl !== "string") report("invalid-url", "webUrl", `must be an absolute http(s) URL, got ${describeValue(raw.webUrl)}`);
+  if (raw.webUrl === undefined || raw.webUrl === null || raw.webUrl === "")
+    report("missing-field", "webUrl", "is required (the article's absolute http(s) URL)");
+  else if (typeof raw.webUrl !== "string")
+    report("invalid-url", "webUrl", `must be an absolute http(s) URL, got ${describeValue(raw.webUrl)}`);
   else {
     const c = canonicalUrl(raw.webUrl);
     if (c.error !== undefined) report("invalid-url", "webUrl", c.error);
@@ -122,7 +134,10 @@ export function normalizeRecord(data: unknown, source: RecordSource = {}): Norma
   }
   let originalUrl = webUrl;
   if (raw.originalUrl !== undefined && raw.originalUrl !== null && raw.originalUrl !== "") {
-    const c = typeof raw.originalUrl === "string" ? canonicalUrl(raw.originalUrl) : { error: `must be an absolute http(s) URL, got ${describeValue(raw.originalUrl)}` };
+    const c =
+      typeof raw.originalUrl === "string"
+        ? canonicalUrl(raw.originalUrl)
+        : { error: `must be an absolute http(s) URL, got ${describeValue(raw.originalUrl)}` };
     if (c.error !== undefined) report("field-ignored", "originalUrl", `${c.error}; webUrl is used instead`);
     else originalUrl = c.url;
   }
@@ -145,7 +160,11 @@ export function normalizeRecord(data: unknown, source: RecordSource = {}): Norma
     if (typeof value === "number" && raw !== undefined && /^[+-]?0[0-9]+$/.test(raw)) {
       // YAML 1.1 reads 054 as the octal number 44; people who write 054 mean fifty-four.
       n = Number.parseInt(raw, 10);
-      report("field-coerced", field, `${raw} is an octal number (${value}) in YAML 1.1; read as ${n} (write ${n} to silence this)`);
+      report(
+        "field-coerced",
+        field,
+        `${raw} is an octal number (${value}) in YAML 1.1; read as ${n} (write ${n} to silence this)`,
+      );
     } else if (typeof value === "number") n = value;
     else if (typeof value === "string" && /^\s*\d+(\.\d+)?\s*$/.test(value)) {
       n = Number(value);
@@ -164,7 +183,11 @@ export function normalizeRecord(data: unknown, source: RecordSource = {}): Norma
 
   let isPublished = false;
   if (raw.published === undefined || raw.published === null) {
-    report("missing-published", "published", "is missing; the record is treated as not published (write published: true to publish it)");
+    report(
+      "missing-published",
+      "published",
+      "is missing; the record is treated as not published (write published: true to publish it)",
+    );
   } else if (typeof raw.published === "boolean") {
     isPublished = raw.published;
   } else {
@@ -179,17 +202,30 @@ export function normalizeRecord(data: unknown, source: RecordSource = {}): Norma
       return name === "" ? undefined : { name };
     }
     if (typeof value !== "object" || Array.isArray(value)) {
-      report("field-ignored", "provider", `must be a mapping with name and domain, got ${describeValue(value)}; ignored`);
+      report(
+        "field-ignored",
+        "provider",
+        `must be a mapping with name and domain, got ${describeValue(value)}; ignored`,
+      );
       return undefined;
     }
     const p = value as Record<string, unknown>;
     const name = text("provider.name", p.name, 200);
     let domain: string | undefined;
     if (typeof p.domain === "string" && p.domain.trim() !== "") {
-      const d = p.domain.trim().toLowerCase().replace(/^https?:?\/\//, "").replace(/\/+$/, "");
+      const d = p.domain
+        .trim()
+        .toLowerCase()
+        .replace(/^https?:?\/\//, "")
+        .replace(/\/+$/, "");
       const ascii = d === "" ? "" : safeHost(d);
       if (ascii !== undefined && HOST.test(ascii)) domain = ascii;
-      else report("field-ignored", "provider.domain", `must be a host name such as example.com, got ${describeValue(p.domain)}; ignored`);
+      else
+        report(
+          "field-ignored",
+          "provider.domain",
+          `must be a host name such as example.com, got ${describeValue(p.domain)}; ignored`,
+        );
     }
     const n = name === undefined ? "" : collapseSpace(toPlainText(name));
     if (n === "" && domain === undefined) return undefined;
@@ -204,7 +240,11 @@ export function normalizeRecord(data: unknown, source: RecordSource = {}): Norma
     let list: unknown[];
     if (Array.isArray(value)) list = value;
     else if (typeof value === "string") {
-      report("field-coerced", "topics", `should be a list of names, got the text ${describeValue(value)}; read as one topic`);
+      report(
+        "field-coerced",
+        "topics",
+        `should be a list of names, got the text ${describeValue(value)}; read as one topic`,
+      );
       list = [value];
     } else {
       report("invalid-field", "topics", `must be a list of topic names, got ${describeValue(value)}`);
@@ -283,8 +323,18 @@ export function normalizeRecord(data: unknown, source: RecordSource = {}): Norma
     return out;
   }
 
-  if (rejected || titleText === undefined || titleText === "" || published === undefined || webUrl === undefined || originalUrl === undefined) {
-    const hiddenKeys = raw.published === true ? [] : [...new Set([webUrl, originalUrl].filter((u) => u !== undefined).map(sameArticleKey))];
+  if (
+    rejected ||
+    titleText === undefined ||
+    titleText === "" ||
+    published === undefined ||
+    webUrl === undefined ||
+    originalUrl === undefined
+  ) {
+    const hiddenKeys =
+      raw.published === true
+        ? []
+        : [...new Set([webUrl, originalUrl].filter((u) => u !== undefined).map(sameArticleKey))];
     return hiddenKeys.length === 0 ? { diagnostics } : { diagnostics, hiddenKeys };
   }
   const record = makeRecord({

@@ -13,7 +13,10 @@ import { normalizeRecord } from "./normalize-record.js";
  * const set = normalizeRecords([{ title: "Hi", webUrl: "https://a.com/x", publishedDateTime: "2024-01-01T00:00:00Z", published: true }]);
  * buildFeeds(set, { baseUrl: "https://a.com/feeds/" });
  */
-export function normalizeRecords(inputs: Iterable<RecordInput>, label: (i: number) => string = (i) => `records[${i}]`): RecordSet {
+export function normalizeRecords(
+  inputs: Iterable<RecordInput>,
+  label: (i: number) => string = (i) => `records[${i}]`,
+): RecordSet {
   const records: ArticleRecord[] = [];
   const diagnostics: Diagnostic[] = [];
   let read = 0;

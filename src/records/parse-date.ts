@@ -1,5 +1,6 @@
 // RFC 3339 / ISO 8601 extended format: date, optional time, optional fraction, optional offset.
-const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?)?$/;
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?)?$/;
 
 /** A parsed instant. */
 export interface ParsedDate {
@@ -29,10 +30,15 @@ export function parseDate(value: unknown): ParsedDate | { error: string } {
     return checked(ms, false);
   }
   if (typeof value !== "string") {
-    return { error: `must be an ISO 8601 date-time such as 2021-07-19T10:00:00Z, got ${typeof value === "number" ? `the number ${value}` : typeof value}` };
+    return {
+      error: `must be an ISO 8601 date-time such as 2021-07-19T10:00:00Z, got ${typeof value === "number" ? `the number ${value}` : typeof value}`,
+    };
   }
   const m = ISO.exec(value.trim());
-  if (m === null) return { error: `must be an ISO 8601 date-time such as 2021-07-19T10:00:00Z, got ${JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}…` : value)}` };
+  if (m === null)
+    return {
+      error: `must be an ISO 8601 date-time such as 2021-07-19T10:00:00Z, got ${JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}…` : value)}`,
+    };
   const [, y, mo, d, h = "0", mi = "0", s = "0", frac = "", zone] = m;
   const year = Number(y);
   const month = Number(mo);
@@ -43,7 +49,8 @@ export function parseDate(value: unknown): ParsedDate | { error: string } {
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
     return { error: `is not a real calendar date: ${value.slice(0, 10)}` };
   }
-  if (hour > 23 || minute > 59 || second > 59) return { error: `has an impossible time of day: ${JSON.stringify(value)}` };
+  if (hour > 23 || minute > 59 || second > 59)
+    return { error: `has an impossible time of day: ${JSON.stringify(value)}` };
   let offsetMin = 0;
   if (zone !== undefined && zone !== "Z" && zone !== "z") {
     const sign = zone[0] === "-" ? -1 : 1;
@@ -56,7 +63,10 @@ export function parseDate(value: unknown): ParsedDate | { error: string } {
   const millis = frac === "" ? 0 : Math.floor(Number(`0.${frac}`) * 1000 + 1e-9);
   // Date.UTC reads the years 0–99 as 1900–1999: compute those 400 years (146,097 days) later and shift back.
   const early = year < 100;
-  const ms = Date.UTC(early ? year + 400 : year, month - 1, day, hour, minute, second, millis) - (early ? 146_097 * 86_400_000 : 0) - offsetMin * 60_000;
+  const ms =
+    Date.UTC(early ? year + 400 : year, month - 1, day, hour, minute, second, millis) -
+    (early ? 146_097 * 86_400_000 : 0) -
+    offsetMin * 60_000;
   return checked(ms, zone === undefined);
 }
 
@@ -76,7 +86,8 @@ const MIN_MS = -30610224000000;
 const MAX_MS = 253402300799999;
 
 function checked(ms: number, assumedUtc: boolean): ParsedDate | { error: string } {
-  if (ms < MIN_MS || ms > MAX_MS) return { error: `must fall in the years 1000–9999, got the year ${new Date(ms).getUTCFullYear()}` };
+  if (ms < MIN_MS || ms > MAX_MS)
+    return { error: `must fall in the years 1000–9999, got the year ${new Date(ms).getUTCFullYear()}` };
   return { ms, iso: formatIso(ms), assumedUtc };
 }
 

@@ -5,7 +5,12 @@ import { parseFastYaml } from "./_fast-yaml.js";
 
 /** The result of {@link parseFrontMatter}: the parsed data, or the reason there is none. */
 export type FrontMatterResult =
-  | { data: unknown; lineOf: (key: string) => number | undefined; rawOf: (key: string) => string | undefined; diagnostic?: undefined }
+  | {
+      data: unknown;
+      lineOf: (key: string) => number | undefined;
+      rawOf: (key: string) => string | undefined;
+      diagnostic?: undefined;
+    }
   | { data?: undefined; diagnostic: Diagnostic };
 
 /**
@@ -24,7 +29,12 @@ export function parseFrontMatter(text: string, file?: string): FrontMatterResult
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (!/^---[ \t]*\r?\n/.test(body)) {
     const what = body.trim() === "" ? "the file is empty" : "the file does not start with a --- line";
-    return { diagnostic: diagnostic("no-front-matter", `${what}; a record is YAML front matter between two --- lines`, { ...where, line: 1 }) };
+    return {
+      diagnostic: diagnostic("no-front-matter", `${what}; a record is YAML front matter between two --- lines`, {
+        ...where,
+        line: 1,
+      }),
+    };
   }
   const start = body.indexOf("\n") + 1;
   const close = /^---[ \t]*\r?$/m;
@@ -32,11 +42,19 @@ export function parseFrontMatter(text: string, file?: string): FrontMatterResult
   const rest = body.slice(start);
   const m = close.exec(rest);
   if (m === null) {
-    return { diagnostic: diagnostic("no-front-matter", "the front matter has no closing --- line", { ...where, line: 1 }) };
+    return {
+      diagnostic: diagnostic("no-front-matter", "the front matter has no closing --- line", { ...where, line: 1 }),
+    };
   }
   const yaml = rest.slice(0, m.index);
   if (yaml.trim() === "") {
-    return { diagnostic: diagnostic("not-a-record", "the front matter is empty; a record needs at least title, webUrl and publishedDateTime", { ...where, line: 2 }) };
+    return {
+      diagnostic: diagnostic(
+        "not-a-record",
+        "the front matter is empty; a record needs at least title, webUrl and publishedDateTime",
+        { ...where, line: 2 },
+      ),
+    };
   }
   const { lineOf, rawOf } = makeLookup(yaml);
   const fast = yaml.includes("\r") ? undefined : parseFastYaml(yaml);
@@ -47,7 +65,13 @@ export function parseFrontMatter(text: string, file?: string): FrontMatterResult
     const parsed = grayMatter()(body, {});
     // gray-matter gives {} for front matter of only comments, `~` or `null`: no record there.
     if (isEmptyMapping(parsed.data)) {
-      return { diagnostic: diagnostic("not-a-record", "the front matter holds no fields (only comments, null or {}); a record needs at least title, webUrl and publishedDateTime", { ...where, line: 2 }) };
+      return {
+        diagnostic: diagnostic(
+          "not-a-record",
+          "the front matter holds no fields (only comments, null or {}); a record needs at least title, webUrl and publishedDateTime",
+          { ...where, line: 2 },
+        ),
+      };
     }
     return { data: parsed.data, lineOf, rawOf };
   } catch (error) {
@@ -68,7 +92,9 @@ export function parseFrontMatter(text: string, file?: string): FrontMatterResult
       }
       return { diagnostic: d };
     }
-    return { diagnostic: diagnostic("yaml-syntax", `the front matter could not be read: ${e.message ?? String(error)}`, where) };
+    return {
+      diagnostic: diagnostic("yaml-syntax", `the front matter could not be read: ${e.message ?? String(error)}`, where),
+    };
   }
 }
 
@@ -85,7 +111,10 @@ function grayMatter(): GrayMatter {
   return loaded;
 }
 
-function makeLookup(yaml: string): { lineOf: (key: string) => number | undefined; rawOf: (key: string) => string | undefined } {
+function makeLookup(yaml: string): {
+  lineOf: (key: string) => number | undefined;
+  rawOf: (key: string) => string | undefined;
+} {
   // Finds `key:` at the start of a line with indexOf: cheap enough to run for every record.
   const find = (key: string): number => {
     if (yaml.startsWith(`${key}:`)) return 0;
@@ -104,7 +133,10 @@ function makeLookup(yaml: string): { lineOf: (key: string) => number | undefined
       const at = find(key);
       if (at === -1) return undefined;
       const end = yaml.indexOf("\n", at);
-      const text = yaml.slice(at + key.length + 1, end === -1 ? undefined : end).replace(/\r$/, "").trim();
+      const text = yaml
+        .slice(at + key.length + 1, end === -1 ? undefined : end)
+        .replace(/\r$/, "")
+        .trim();
       // A plain (unquoted) scalar ends where a comment starts: white space, then #.
       return text.startsWith('"') || text.startsWith("'") ? text : text.replace(/\s+#.*$/, "");
     },

@@ -1,4 +1,5 @@
-const ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const ILLEGAL =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const TEXT_SPECIAL = /[&<>\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
 const ATTR_SPECIAL = /[&<>"\t\n\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
 
@@ -48,7 +49,8 @@ export function escapeHtmlInXml(text: string): string {
 export function mediaContent(image: { url: string; type?: string; width?: number; height?: number }): string {
   let attrs = `url="${escapeAttr(image.url)}" medium="image"`;
   if (image.type !== undefined) attrs += ` type="${image.type}"`;
-  if (image.width !== undefined && image.height !== undefined) attrs += ` width="${image.width}" height="${image.height}"`;
+  if (image.width !== undefined && image.height !== undefined)
+    attrs += ` width="${image.width}" height="${image.height}"`;
   return `<media:content ${attrs}/>`;
 }
 

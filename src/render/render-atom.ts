@@ -28,7 +28,9 @@ export function renderAtom(feed: FeedModel): string {
   // RFC 4287 §4.1.1: atom:feed MUST contain an author unless every entry has one; always give one.
   if (feed.author !== undefined) out.push(...author(feed.author, "  "));
   if (feed.copyright !== undefined) out.push(`  <rights type="text">${escapeXml(feed.copyright)}</rights>`);
-  out.push(`  <generator uri="${escapeAttr(feed.generator.uri)}" version="${escapeAttr(feed.generator.version)}">${escapeXml(feed.generator.name)}</generator>`);
+  out.push(
+    `  <generator uri="${escapeAttr(feed.generator.uri)}" version="${escapeAttr(feed.generator.version)}">${escapeXml(feed.generator.name)}</generator>`,
+  );
   for (const item of feed.items) {
     out.push(
       "  <entry>",

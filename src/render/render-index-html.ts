@@ -44,9 +44,9 @@ export function renderIndexHtml(title: string, feeds: readonly FeedModel[], lang
     "</head>",
     "<body>",
     `<h1>${escapeXml(title)}</h1>`,
-    "<p>Subscribe in a feed reader: copy a link below, or import <a href=\"feeds.opml\">feeds.opml</a> to follow every topic.</p>",
+    '<p>Subscribe in a feed reader: copy a link below, or import <a href="feeds.opml">feeds.opml</a> to follow every topic.</p>',
     "<table>",
-    "<thead><tr><th>Feed</th><th>Items</th><th colspan=\"3\">Formats</th></tr></thead>",
+    '<thead><tr><th>Feed</th><th>Items</th><th colspan="3">Formats</th></tr></thead>',
     "<tbody>",
   );
   for (const f of feeds) {

@@ -24,9 +24,13 @@ export function renderRss(feed: FeedModel): string {
   ];
   if (feed.language !== undefined) out.push(`    <language>${escapeXml(feed.language)}</language>`);
   if (feed.copyright !== undefined) out.push(`    <copyright>${plain(feed.copyright)}</copyright>`);
-  if (feed.author?.email !== undefined) out.push(`    <managingEditor>${escapeXml(`${feed.author.email} (${feed.author.name})`)}</managingEditor>`);
+  if (feed.author?.email !== undefined)
+    out.push(`    <managingEditor>${escapeXml(`${feed.author.email} (${feed.author.name})`)}</managingEditor>`);
   // Derived from the newest item (or the build's newest date), never from the clock.
-  out.push(`    <pubDate>${rfc822(feed.updated)}</pubDate>`, `    <lastBuildDate>${rfc822(feed.updated)}</lastBuildDate>`);
+  out.push(
+    `    <pubDate>${rfc822(feed.updated)}</pubDate>`,
+    `    <lastBuildDate>${rfc822(feed.updated)}</lastBuildDate>`,
+  );
   out.push(`    <generator>${escapeXml(`${feed.generator.name} ${feed.generator.version}`)}</generator>`);
   out.push("    <docs>https://www.rssboard.org/rss-specification</docs>");
   for (const item of feed.items) {

@@ -15,8 +15,13 @@ import type { Diagnostic, OutputFile } from "../types.js";
 export function verifyOutput(files: readonly OutputFile[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const f of files) {
-    const problem = f.path.endsWith(".json") ? checkJson(f.contents) : f.path.endsWith(".xml") || f.path.endsWith(".opml") ? checkXml(f.contents) : undefined;
-    if (problem !== undefined) out.push(diagnostic("render-failed", `${f.path} is not well-formed: ${problem}`, { file: f.path }));
+    const problem = f.path.endsWith(".json")
+      ? checkJson(f.contents)
+      : f.path.endsWith(".xml") || f.path.endsWith(".opml")
+        ? checkXml(f.contents)
+        : undefined;
+    if (problem !== undefined)
+      out.push(diagnostic("render-failed", `${f.path} is not well-formed: ${problem}`, { file: f.path }));
   }
   return out;
 }

@@ -46,7 +46,8 @@ export function compilePrefilter(config: FeedsConfig): Prefilter | undefined {
   const global = resolveRules([globalSelect], now);
   const overrides = new Map<string, ResolvedRules>();
   for (const [name, t] of Object.entries(config.topics ?? {})) {
-    if (t.select !== undefined && t.select.length > 0) overrides.set(topicKey(name), resolveRules([globalSelect, t.select], now));
+    if (t.select !== undefined && t.select.length > 0)
+      overrides.set(topicKey(name), resolveRules([globalSelect, t.select], now));
   }
   const published = global.filters.find((f) => f.name === "published");
   const passes = (rules: ResolvedRules, r: ArticleRecord): string | undefined => {
@@ -68,7 +69,10 @@ export function compilePrefilter(config: FeedsConfig): Prefilter | undefined {
       if (!r.published) summary.hiddenKeys.push(sameArticleKey(r.webUrl), sameArticleKey(r.originalUrl));
       if (published === undefined || published.keep(r)) {
         for (const t of r.topics) summary.topicSpellings[t] = (summary.topicSpellings[t] ?? 0) + 1;
-        const d = r.updatedDateTime !== undefined && Date.parse(r.updatedDateTime) > Date.parse(r.publishedDateTime) ? r.updatedDateTime : r.publishedDateTime;
+        const d =
+          r.updatedDateTime !== undefined && Date.parse(r.updatedDateTime) > Date.parse(r.publishedDateTime)
+            ? r.updatedDateTime
+            : r.publishedDateTime;
         if (summary.newest === undefined || Date.parse(d) > Date.parse(summary.newest)) summary.newest = d;
       }
     },
@@ -92,7 +96,8 @@ export function mergeSummaries(parts: Iterable<DroppedSummary>): DroppedSummary 
     for (const [k, v] of Object.entries(p.byRule)) out.byRule[k] = (out.byRule[k] ?? 0) + v;
     for (const k of p.hiddenKeys) out.hiddenKeys.push(k);
     for (const [k, v] of Object.entries(p.topicSpellings)) out.topicSpellings[k] = (out.topicSpellings[k] ?? 0) + v;
-    if (p.newest !== undefined && (out.newest === undefined || Date.parse(p.newest) > Date.parse(out.newest))) out.newest = p.newest;
+    if (p.newest !== undefined && (out.newest === undefined || Date.parse(p.newest) > Date.parse(out.newest)))
+      out.newest = p.newest;
   }
   return out;
 }

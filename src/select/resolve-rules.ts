@@ -26,7 +26,12 @@ export interface ResolvedRules {
   signature: string;
 }
 
-const DEFAULTS: Rule[] = [{ rule: "published", value: true }, { rule: "dedupe", value: true }, { rule: "sort", by: "published" }, { rule: "limit", value: 50 }];
+const DEFAULTS: Rule[] = [
+  { rule: "published", value: true },
+  { rule: "dedupe", value: true },
+  { rule: "sort", by: "published" },
+  { rule: "limit", value: 50 },
+];
 const ORDER = ["published", "minQuality", "minHeat", "topics", "category", "type", "dateWindow"] as const;
 
 /**
@@ -109,7 +114,10 @@ export function resolveRules(layers: (readonly Rule[] | undefined)[], now?: numb
         let cutoff: number | undefined;
         if (rule.maxAge !== undefined) {
           if (now === undefined) {
-            throw new TopicfeedsError("invalid-config", "dateWindow.maxAge needs the `now` option (topicfeeds never reads the clock itself; the CLI passes the build time or --now)");
+            throw new TopicfeedsError(
+              "invalid-config",
+              "dateWindow.maxAge needs the `now` option (topicfeeds never reads the clock itself; the CLI passes the build time or --now)",
+            );
           }
           const d = dateFns();
           cutoff = d.sub(new d.UTCDate(now), parseDuration(rule.maxAge) as Duration).getTime();
@@ -132,7 +140,9 @@ export function resolveRules(layers: (readonly Rule[] | undefined)[], now?: numb
     else if (rule.rule === "sort") sortBy = rule.by;
     else if (rule.rule === "limit") limit = rule.value;
   }
-  const signature = JSON.stringify([...merged.values()].map((r) => (r.rule === "custom" ? { rule: "custom", name: r.name } : r)));
+  const signature = JSON.stringify(
+    [...merged.values()].map((r) => (r.rule === "custom" ? { rule: "custom", name: r.name } : r)),
+  );
   const out: ResolvedRules = { filters, dedupe, sortBy, limit, signature };
   if (includeTopics !== undefined) out.includeTopics = includeTopics;
   if (excludeTopics !== undefined) out.excludeTopics = excludeTopics;
@@ -147,49 +157,84 @@ export function resolveRules(layers: (readonly Rule[] | undefined)[], now?: numb
  * validateRule({ rule: "minQuality", value: "high" }) // 'minQuality.value must be a number 0–100, got "high"'
  */
 export function validateRule(rule: unknown): string | undefined {
-  if (typeof rule !== "object" || rule === null) return `a rule must be an object such as { "rule": "minQuality", "value": 60 }, got ${JSON.stringify(rule)}`;
+  if (typeof rule !== "object" || rule === null)
+    return `a rule must be an object such as { "rule": "minQuality", "value": 60 }, got ${JSON.stringify(rule)}`;
   const r = rule as Record<string, unknown>;
-  const known = ["published", "minQuality", "minHeat", "topics", "category", "type", "dateWindow", "limit", "dedupe", "sort", "custom"];
-  if (typeof r.rule !== "string" || !known.includes(r.rule)) return `unknown rule ${JSON.stringify(r.rule)}; expected one of ${known.join(", ")}`;
+  const known = [
+    "published",
+    "minQuality",
+    "minHeat",
+    "topics",
+    "category",
+    "type",
+    "dateWindow",
+    "limit",
+    "dedupe",
+    "sort",
+    "custom",
+  ];
+  if (typeof r.rule !== "string" || !known.includes(r.rule))
+    return `unknown rule ${JSON.stringify(r.rule)}; expected one of ${known.join(", ")}`;
   const name = r.rule;
   const allowed: Record<string, string[]> = {
-    published: ["value"], minQuality: ["value"], minHeat: ["value"], limit: ["value"], dedupe: ["value"],
-    topics: ["include", "exclude"], category: ["include", "exclude"], type: ["include", "exclude"],
-    dateWindow: ["since", "until", "maxAge"], sort: ["by"], custom: ["name", "keep"],
+    published: ["value"],
+    minQuality: ["value"],
+    minHeat: ["value"],
+    limit: ["value"],
+    dedupe: ["value"],
+    topics: ["include", "exclude"],
+    category: ["include", "exclude"],
+    type: ["include", "exclude"],
+    dateWindow: ["since", "until", "maxAge"],
+    sort: ["by"],
+    custom: ["name", "keep"],
   };
   for (const key of Object.keys(r)) {
-    if (key !== "rule" && !allowed[name]?.includes(key)) return `${name} has an unknown key ${JSON.stringify(key)}; expected ${allowed[name]?.join(", ")}`;
+    if (key !== "rule" && !allowed[name]?.includes(key))
+      return `${name} has an unknown key ${JSON.stringify(key)}; expected ${allowed[name]?.join(", ")}`;
   }
   switch (name) {
     case "published":
     case "dedupe":
-      return r.value === undefined || typeof r.value === "boolean" ? undefined : `${name}.value must be true or false, got ${JSON.stringify(r.value)}`;
+      return r.value === undefined || typeof r.value === "boolean"
+        ? undefined
+        : `${name}.value must be true or false, got ${JSON.stringify(r.value)}`;
     case "minQuality":
     case "minHeat":
-      return typeof r.value === "number" && r.value >= 0 && r.value <= 100 ? undefined : `${name}.value must be a number 0–100, got ${JSON.stringify(r.value)}`;
+      return typeof r.value === "number" && r.value >= 0 && r.value <= 100
+        ? undefined
+        : `${name}.value must be a number 0–100, got ${JSON.stringify(r.value)}`;
     case "limit":
-      return typeof r.value === "number" && Number.isInteger(r.value) && r.value >= 0 ? undefined : `limit.value must be a whole number ≥ 0, got ${JSON.stringify(r.value)}`;
+      return typeof r.value === "number" && Number.isInteger(r.value) && r.value >= 0
+        ? undefined
+        : `limit.value must be a whole number ≥ 0, got ${JSON.stringify(r.value)}`;
     case "sort":
-      return r.by === "published" || r.by === "updated" ? undefined : `sort.by must be "published" or "updated", got ${JSON.stringify(r.by)}`;
+      return r.by === "published" || r.by === "updated"
+        ? undefined
+        : `sort.by must be "published" or "updated", got ${JSON.stringify(r.by)}`;
     case "topics":
     case "category":
     case "type":
       for (const k of ["include", "exclude"]) {
         const v = r[k];
-        if (v !== undefined && !(Array.isArray(v) && v.every((s) => typeof s === "string"))) return `${name}.${k} must be a list of names, got ${JSON.stringify(v)}`;
+        if (v !== undefined && !(Array.isArray(v) && v.every((s) => typeof s === "string")))
+          return `${name}.${k} must be a list of names, got ${JSON.stringify(v)}`;
       }
       return undefined;
     case "dateWindow":
       for (const k of ["since", "until"]) {
         const v = r[k];
-        if (v !== undefined && (typeof v !== "string" || "error" in parseDate(v))) return `dateWindow.${k} must be an ISO 8601 date-time such as 2024-01-01T00:00:00Z, got ${JSON.stringify(v)}`;
+        if (v !== undefined && (typeof v !== "string" || "error" in parseDate(v)))
+          return `dateWindow.${k} must be an ISO 8601 date-time such as 2024-01-01T00:00:00Z, got ${JSON.stringify(v)}`;
       }
       if (r.maxAge !== undefined && (typeof r.maxAge !== "string" || parseDuration(r.maxAge) === undefined)) {
         return `dateWindow.maxAge must be an ISO 8601 duration such as P30D, PT12H or P1M, got ${JSON.stringify(r.maxAge)}`;
       }
       return undefined;
     case "custom":
-      return typeof r.name === "string" && typeof r.keep === "function" ? undefined : "custom rules need a name and a keep(record) function (they exist in code only)";
+      return typeof r.name === "string" && typeof r.keep === "function"
+        ? undefined
+        : "custom rules need a name and a keep(record) function (they exist in code only)";
   }
   return undefined;
 }
@@ -224,7 +269,10 @@ let dateFnsModules: { sub: typeof sub; UTCDate: typeof UTCDate } | undefined;
 function dateFns(): { sub: typeof sub; UTCDate: typeof UTCDate } {
   if (dateFnsModules === undefined) {
     const load = createRequire(import.meta.url);
-    dateFnsModules = { sub: (load("date-fns/sub") as { sub: typeof sub }).sub, UTCDate: (load("@date-fns/utc") as { UTCDate: typeof UTCDate }).UTCDate };
+    dateFnsModules = {
+      sub: (load("date-fns/sub") as { sub: typeof sub }).sub,
+      UTCDate: (load("@date-fns/utc") as { UTCDate: typeof UTCDate }).UTCDate,
+    };
   }
   return dateFnsModules;
 }

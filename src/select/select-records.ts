@@ -45,7 +45,11 @@ export function selectRecords(records: readonly ArticleRecord[], rules: Resolved
   return { kept, dropped, diagnostics };
 }
 
-function dedupe(records: ArticleRecord[], dropped: Map<ArticleRecord, string>, diagnostics: Diagnostic[]): ArticleRecord[] {
+function dedupe(
+  records: ArticleRecord[],
+  dropped: Map<ArticleRecord, string>,
+  diagnostics: Diagnostic[],
+): ArticleRecord[] {
   // Oldest first, so the original article (published first) is the copy that stays.
   const ordered = sortOldestFirst([...records]);
   const owner = new Map<string, ArticleRecord>();
@@ -67,7 +71,13 @@ function dedupe(records: ArticleRecord[], dropped: Map<ArticleRecord, string>, d
     if (!owner.has(id)) owner.set(id, first);
     dropped.set(r, "dedupe");
     const where: { file?: string } = r.source === undefined ? {} : { file: r.source };
-    diagnostics.push(diagnostic("duplicate-record", `same article as ${first.source ?? first.id} (same original or web URL); only the earliest copy is published`, where));
+    diagnostics.push(
+      diagnostic(
+        "duplicate-record",
+        `same article as ${first.source ?? first.id} (same original or web URL); only the earliest copy is published`,
+        where,
+      ),
+    );
   }
   return kept;
 }

@@ -31,7 +31,10 @@ export function groupByTopic(
   extraSpellings: Readonly<Record<string, number>> = {},
 ): { topics: Topic[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const byKey = new Map<string, { spellings: Map<string, number>; records: ArticleRecord[]; config?: TopicConfig; configName?: string }>();
+  const byKey = new Map<
+    string,
+    { spellings: Map<string, number>; records: ArticleRecord[]; config?: TopicConfig; configName?: string }
+  >();
   const entry = (key: string) => {
     let e = byKey.get(key);
     if (e === undefined) {
@@ -64,7 +67,13 @@ export function groupByTopic(
     const config = e.config ?? {};
     const slug = config.slug !== undefined ? config.slug : slugify(name);
     if (slug === "" || !/^[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{N}-]+$/u.test(slug) || slug.startsWith("-")) {
-      diagnostics.push(diagnostic("invalid-topic", `topic ${JSON.stringify(name)} has no usable slug (${slug === "" ? "only punctuation" : JSON.stringify(slug)}); it gets no feed of its own (set topics[${JSON.stringify(name)}].slug in the config)`, firstSource(e.records)));
+      diagnostics.push(
+        diagnostic(
+          "invalid-topic",
+          `topic ${JSON.stringify(name)} has no usable slug (${slug === "" ? "only punctuation" : JSON.stringify(slug)}); it gets no feed of its own (set topics[${JSON.stringify(name)}].slug in the config)`,
+          firstSource(e.records),
+        ),
+      );
       continue;
     }
     candidates.push({ key, name, slug, config, records: e.records });
@@ -78,7 +87,13 @@ export function groupByTopic(
       let n = 2;
       while (taken.has(`${t.slug}-${n}`)) n++;
       const slug = `${t.slug}-${n}`;
-      diagnostics.push(diagnostic("slug-collision", `topics ${JSON.stringify(holder.name)} and ${JSON.stringify(t.name)} both map to the slug "${t.slug}"; ${JSON.stringify(t.name)} is published as "${slug}" (set a slug in the config to choose)`, firstSource(t.records)));
+      diagnostics.push(
+        diagnostic(
+          "slug-collision",
+          `topics ${JSON.stringify(holder.name)} and ${JSON.stringify(t.name)} both map to the slug "${t.slug}"; ${JSON.stringify(t.name)} is published as "${slug}" (set a slug in the config to choose)`,
+          firstSource(t.records),
+        ),
+      );
       t.slug = slug;
     }
     taken.set(t.slug, t);

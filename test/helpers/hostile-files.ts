@@ -1,4 +1,13 @@
-import { chmodSync, cpSync, mkdirSync, readdirSync, lstatSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  cpSync,
+  mkdirSync,
+  readdirSync,
+  lstatSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { FIXTURES } from "./fixtures.js";
 
@@ -65,20 +74,55 @@ export const EXPECT: Record<string, Expectation> = {
   "fields/published-yes.md": { code: "invalid-field", line: 5, field: "published" },
   "fields/published-no.md": { code: "invalid-field", line: 5, field: "published" },
   "fields/quality-octal.md": { code: "field-coerced", line: 6, field: "quality", title: "Octal quality" },
-  "fields/quality-octal-comment.md": { code: "field-coerced", line: 6, field: "quality", title: "Octal quality with comment" },
+  "fields/quality-octal-comment.md": {
+    code: "field-coerced",
+    line: 6,
+    field: "quality",
+    title: "Octal quality with comment",
+  },
   "fields/quality-string.md": { code: "field-coerced", line: 6, field: "quality", title: "Quality as text" },
   "fields/quality-range.md": { code: "invalid-field", line: 6, field: "quality" },
   "fields/quality-negative.md": { code: "invalid-field", line: 6, field: "quality" },
   "fields/quality-nan.md": { code: "invalid-field", line: 6, field: "quality" },
   "fields/heat-range.md": { code: "invalid-field", line: 10, field: "heat" },
   "fields/heat-negative.md": { code: "invalid-field", line: 10, field: "heat" },
-  "fields/date-only.md": { code: "date-without-offset", line: 3, field: "publishedDateTime", title: "Date only", published: "2024-03-01T00:00:00Z" },
-  "fields/date-only-quoted.md": { code: "date-without-offset", line: 3, field: "publishedDateTime", title: "Date only quoted", published: "2024-03-01T00:00:00Z" },
+  "fields/date-only.md": {
+    code: "date-without-offset",
+    line: 3,
+    field: "publishedDateTime",
+    title: "Date only",
+    published: "2024-03-01T00:00:00Z",
+  },
+  "fields/date-only-quoted.md": {
+    code: "date-without-offset",
+    line: 3,
+    field: "publishedDateTime",
+    title: "Date only quoted",
+    published: "2024-03-01T00:00:00Z",
+  },
   "fields/date-offset.md": { title: "Date with offset", published: "2024-03-01T04:15:00Z" },
   "fields/date-offset-unquoted.md": { title: "Date with offset unquoted", published: "2024-03-01T13:30:00Z" },
-  "fields/date-no-offset.md": { code: "date-without-offset", line: 3, field: "publishedDateTime", title: "Date without offset", published: "2024-03-01T10:00:00Z" },
-  "fields/date-no-offset-unquoted.md": { code: "date-without-offset", line: 3, field: "publishedDateTime", title: "Date without offset unquoted", published: "2024-03-01T10:00:00Z" },
-  "fields/date-space.md": { code: "date-without-offset", line: 3, field: "publishedDateTime", title: "Date with a space", published: "2024-03-01T10:00:00Z" },
+  "fields/date-no-offset.md": {
+    code: "date-without-offset",
+    line: 3,
+    field: "publishedDateTime",
+    title: "Date without offset",
+    published: "2024-03-01T10:00:00Z",
+  },
+  "fields/date-no-offset-unquoted.md": {
+    code: "date-without-offset",
+    line: 3,
+    field: "publishedDateTime",
+    title: "Date without offset unquoted",
+    published: "2024-03-01T10:00:00Z",
+  },
+  "fields/date-space.md": {
+    code: "date-without-offset",
+    line: 3,
+    field: "publishedDateTime",
+    title: "Date with a space",
+    published: "2024-03-01T10:00:00Z",
+  },
   "fields/date-comment.md": { title: "Date with a comment", published: "2024-03-01T10:00:00Z" },
   "fields/date-epoch.md": { code: "invalid-date", line: 3, field: "publishedDateTime" },
   "fields/date-garbage.md": { code: "invalid-date", line: 3, field: "publishedDateTime" },
@@ -156,14 +200,32 @@ export function buildHostileTree(dir: string): string[] {
   put("files/bom.md", `\uFEFF${recordText("With a byte order mark", "bom")}`);
   put("files/crlf.md", recordText("With CRLF line ends", "crlf").replace(/\n/g, "\r\n"));
   put("files/bom-crlf.md", `\uFEFF${recordText("With a BOM and CRLF line ends", "bom-crlf").replace(/\n/g, "\r\n")}`);
-  put("files/crlf-quality-high.md", recordText("CRLF quality high", "crlf-quality-high").replace("quality: 80", 'quality: "high"').replace(/\n/g, "\r\n"));
+  put(
+    "files/crlf-quality-high.md",
+    recordText("CRLF quality high", "crlf-quality-high")
+      .replace("quality: 80", 'quality: "high"')
+      .replace(/\n/g, "\r\n"),
+  );
   put("files/nul.md", Buffer.concat([Buffer.from(recordText("Binary", "nul")), Buffer.from([0x00, 0x01, 0xff, 0x00])]));
   put("files/latin1.md", Buffer.from(recordText("Caf\u00e9 in Latin-1", "latin1"), "latin1"));
   // A UTF-8-encoded surrogate (ED A0 80) is not valid UTF-8.
-  put("files/utf8-surrogate.md", Buffer.concat([Buffer.from(recordText("Surrogate", "utf8-surrogate").slice(0, 20)), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from(recordText("x", "y").slice(20))]));
+  put(
+    "files/utf8-surrogate.md",
+    Buffer.concat([
+      Buffer.from(recordText("Surrogate", "utf8-surrogate").slice(0, 20)),
+      Buffer.from([0xed, 0xa0, 0x80]),
+      Buffer.from(recordText("x", "y").slice(20)),
+    ]),
+  );
   put("files/utf16.md", Buffer.from(`\uFEFF${recordText("UTF-16", "utf16")}`, "utf16le"));
-  put("text/huge-excerpt.md", recordText("Huge excerpt", "huge-excerpt", `excerpt: "${"A long sentence. ".repeat(12_500)}"\n`));
-  put("text/huge-emoji-excerpt.md", recordText("Huge emoji excerpt", "huge-emoji-excerpt", `excerpt: "${"😀".repeat(60_000)}"\n`));
+  put(
+    "text/huge-excerpt.md",
+    recordText("Huge excerpt", "huge-excerpt", `excerpt: "${"A long sentence. ".repeat(12_500)}"\n`),
+  );
+  put(
+    "text/huge-emoji-excerpt.md",
+    recordText("Huge emoji excerpt", "huge-emoji-excerpt", `excerpt: "${"😀".repeat(60_000)}"\n`),
+  );
   put("text/huge-emoji-title.md", recordText("😀".repeat(60_000), "huge-emoji-title"));
   // A sparse 100 MB file: no disk space, no memory, unless something reads it.
   put("files/huge-100mb.md", "---\n");

@@ -77,7 +77,10 @@ export function elementNames(el: XmlElement): Set<string> {
 
 /** Reverses the HTML escaping of RSS `description` (which carries HTML): what a reader shows. */
 export function htmlUnescape(s: string): string {
-  return s.replace(/&(lt|gt|quot|#39|apos|amp);/g, (_, e: string) => ({ lt: "<", gt: ">", quot: '"', "#39": "'", apos: "'", amp: "&" })[e] as string);
+  return s.replace(
+    /&(lt|gt|quot|#39|apos|amp);/g,
+    (_, e: string) => ({ lt: "<", gt: ">", quot: '"', "#39": "'", apos: "'", amp: "&" })[e] as string,
+  );
 }
 
 /** An item as a reader of one format sees it. */
@@ -157,7 +160,10 @@ export function parseEveryFile(files: readonly OutputFile[]): void {
 }
 
 /** The three documents of one feed folder ("" for the site-wide feeds), read back. */
-export function readFeedSet(files: readonly OutputFile[], folder = ""): { rss: ReadItem[]; atom: ReadItem[]; json: ReadItem[] } {
+export function readFeedSet(
+  files: readonly OutputFile[],
+  folder = "",
+): { rss: ReadItem[]; atom: ReadItem[]; json: ReadItem[] } {
   const get = (name: string) => {
     const path = folder === "" ? name : `${folder}/${name}`;
     const f = files.find((x) => x.path === path);
@@ -168,4 +174,5 @@ export function readFeedSet(files: readonly OutputFile[], folder = ""): { rss: R
 }
 
 /** Characters XML 1.0 forbids (C0 controls but TAB/LF/CR, U+FFFE/U+FFFF, lone surrogates). */
-export const XML_ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const XML_ILLEGAL =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

@@ -135,7 +135,9 @@ export function validateJsonFeed(json: string | Uint8Array): string[] {
       for (const key of ["date_published", "date_modified"]) {
         const v = item[key];
         if (typeof v === "string" && parseRfc3339(v) === undefined) {
-          errors.push(`/items/${i}/${key}: ${JSON.stringify(v)} is not an RFC 3339 date-time with upper-case T/Z and a zone`);
+          errors.push(
+            `/items/${i}/${key}: ${JSON.stringify(v)} is not an RFC 3339 date-time with upper-case T/Z and a zone`,
+          );
         }
       }
     });
@@ -175,7 +177,8 @@ function parseStrictJson(text: string): { value: unknown; duplicates: Duplicate[
     throw new SyntaxError(`${what} at line ${line}, column ${col}`);
   };
   const skipWs = (): void => {
-    while (pos < text.length && (text[pos] === " " || text[pos] === "\t" || text[pos] === "\n" || text[pos] === "\r")) pos++;
+    while (pos < text.length && (text[pos] === " " || text[pos] === "\t" || text[pos] === "\n" || text[pos] === "\r"))
+      pos++;
   };
   const escapePointer = (k: string): string => k.replace(/~/g, "~0").replace(/\//g, "~1");
 
@@ -538,7 +541,14 @@ function validClock(y: number, mo: number, d: number, h: number, mi: number, s: 
 export function parseRfc3339(value: string): number | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|([+-])(\d{2}):(\d{2}))$/.exec(value);
   if (m === null) return undefined;
-  const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number, number];
+  const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   if (!validClock(y, mo, d, h, mi, s)) return undefined;
   const ms = m[7] === undefined ? 0 : Math.floor(Number(`0${m[7]}`) * 1000);
   let offset = 0;
@@ -553,7 +563,19 @@ export function parseRfc3339(value: string): number | undefined {
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const ZONES: Record<string, number> = { UT: 0, GMT: 0, Z: 0, EST: -300, EDT: -240, CST: -360, CDT: -300, MST: -420, MDT: -360, PST: -480, PDT: -420 };
+const ZONES: Record<string, number> = {
+  UT: 0,
+  GMT: 0,
+  Z: 0,
+  EST: -300,
+  EDT: -240,
+  CST: -360,
+  CDT: -300,
+  MST: -420,
+  MDT: -360,
+  PST: -480,
+  PDT: -420,
+};
 
 /**
  * Strict RFC 822 date as RFC 2822 reads it (what RSS 2.0 requires): optional weekday that must
@@ -564,7 +586,10 @@ const ZONES: Record<string, number> = { UT: 0, GMT: 0, Z: 0, EST: -300, EDT: -24
  * @returns epoch milliseconds, or undefined when not such a date
  */
 export function parseRfc822(value: string): number | undefined {
-  const m = /^(?:([A-Z][a-z]{2}), )?(\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2})(?::(\d{2}))? ([A-Z]{1,3}|[+-]\d{4})$/.exec(value);
+  const m =
+    /^(?:([A-Z][a-z]{2}), )?(\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2})(?::(\d{2}))? ([A-Z]{1,3}|[+-]\d{4})$/.exec(
+      value,
+    );
   if (m === null) return undefined;
   const mo = MONTHS.indexOf(m[3] ?? "") + 1;
   const [d, y, h, mi] = [m[2], m[4], m[5], m[6]].map(Number) as [number, number, number, number];
