@@ -3,6 +3,11 @@ import type { Diagnostic, Severity } from "../types.js";
 /**
  * Every diagnostic code topicfeeds emits, with its default severity. The README lists them; a
  * code never changes meaning once published.
+ *
+ * @example
+ * ```ts
+ * DIAGNOSTIC_CODES["missing-field"]; // "error"
+ * ```
  */
 export const DIAGNOSTIC_CODES = {
   "read-failed": "error",

@@ -21,6 +21,12 @@ export function formatDiagnostic(d: Diagnostic): string {
  * @param report - the build report
  * @param options - `out`: the output folder to name; `max`: how many warnings to list (default 50)
  * @returns lines of text
+ *
+ * @example
+ * ```ts
+ * const { report } = buildFeeds(records, config);
+ * console.log(formatReport(report, { out: "public/feeds" }).join("\n"));
+ * ```
  */
 export function formatReport(
   report: BuildReport,

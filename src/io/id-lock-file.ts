@@ -47,6 +47,12 @@ export function readIdLock(path: string): IdLock | undefined {
  *
  * @param path - the lock file
  * @param lock - from `buildFeeds(...).idLock`
+ *
+ * @example
+ * ```ts
+ * const result = buildFeeds(records, { ...config, idLock: readIdLock("feeds.lock.json") ?? {} });
+ * if (result.idLock) writeIdLock("feeds.lock.json", result.idLock);
+ * ```
  */
 export function writeIdLock(path: string, lock: IdLock): void {
   writeFiles(dirname(path), [{ path: basename(path), contents: `${JSON.stringify(lock, null, 1)}\n` }]);

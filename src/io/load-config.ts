@@ -6,7 +6,14 @@ import { TopicfeedsError } from "../diagnostics/topicfeeds-error.js";
 import type { TopicfeedsConfig } from "../types.js";
 import { validateConfig } from "../validate-config.js";
 
-/** The names looked for in the working directory, in this order. */
+/**
+ * The names looked for in the working directory, in this order.
+ *
+ * @example
+ * ```ts
+ * CONFIG_NAMES.includes("topicfeeds.config.json"); // true
+ * ```
+ */
 export const CONFIG_NAMES = [
   "topicfeeds.config.ts",
   "topicfeeds.config.mts",

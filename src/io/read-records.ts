@@ -1,9 +1,9 @@
-import { readdirSync, readFileSync, realpathSync, statSync, type Dirent, type Stats } from "node:fs";
 import { isUtf8 } from "node:buffer";
+import { type Dirent, readdirSync, readFileSync, realpathSync, type Stats, statSync } from "node:fs";
 import { relative, resolve, sep } from "node:path";
 import type { RecordSet } from "../build.js";
 import { diagnostic } from "../diagnostics/diagnostic.js";
-import { normalizeRecord, type NormalizeResult } from "../records/normalize-record.js";
+import { type NormalizeResult, normalizeRecord } from "../records/normalize-record.js";
 import { parseFrontMatter } from "../records/parse-front-matter.js";
 import type { ArticleRecord, Diagnostic } from "../types.js";
 
@@ -127,6 +127,11 @@ export function listRecordFiles(
  * @param path - the file
  * @param shownAs - the name diagnostics use
  * @returns the record (unless rejected) and its diagnostics
+ *
+ * @example
+ * ```ts
+ * const { record, diagnostics } = readRecordFile("content/a.md", "a.md");
+ * ```
  */
 export function readRecordFile(path: string, shownAs: string, maxFileSize = DEFAULT_MAX): NormalizeResult {
   let bytes: Buffer;

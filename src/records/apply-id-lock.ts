@@ -63,6 +63,11 @@ export function applyIdLock(
  * @param lock - the previous lock, if any
  * @param published - the records that reached a feed in this build
  * @returns the next lock
+ *
+ * @example
+ * ```ts
+ * const next = updateIdLock(previous, publishedRecords);
+ * ```
  */
 export function updateIdLock(lock: IdLock | undefined, published: Iterable<ArticleRecord>): IdLock {
   const ids: Record<string, string> = { ...(lock?.ids ?? {}) };

@@ -27,6 +27,11 @@ export function discoveryLinks(feed: FeedModel): string {
  * @param feeds - the feed models, site-wide first
  * @param language - the page language, if known
  * @returns the HTML document
+ *
+ * @example
+ * ```ts
+ * const html = renderIndexHtml("Example feeds", [siteFeed, ...topicFeeds], "en");
+ * ```
  */
 export function renderIndexHtml(title: string, feeds: readonly FeedModel[], language?: string): string {
   const site = feeds.find((f) => f.slug === "");
