@@ -25,9 +25,9 @@ for (const name of readdirSync(dir).sort()) {
   data.time = new Date(data.publishedDateTime).getTime();
   kept.push(data);
   for (const topic of new Set(data.topics ?? [])) {
-    let list = byTopic.get(topic);
-    if (!list) byTopic.set(topic, (list = []));
-    list.push(data);
+    const list = byTopic.get(topic);
+    if (list) list.push(data);
+    else byTopic.set(topic, [data]);
   }
 }
 

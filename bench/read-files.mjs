@@ -16,7 +16,8 @@ export function readAll(dir) {
   for (const name of readdirSync(dir).sort()) {
     const fd = openSync(join(dir, name), "r");
     try {
-      for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) bytes += n;
+      for (let n = readSync(fd, buf, 0, buf.length, null); n > 0; n = readSync(fd, buf, 0, buf.length, null))
+        bytes += n;
     } finally {
       closeSync(fd);
     }

@@ -456,7 +456,7 @@ function parseOptions(argv) {
     return argv[i];
   };
   for (let i = 0; i < argv.length; i++) {
-    let [key, v] = argv[i].startsWith("--") ? argv[i].slice(2).split(/=(.*)/s) : [undefined];
+    const [key, v] = argv[i].startsWith("--") ? argv[i].slice(2).split(/=(.*)/s) : [undefined];
     const take = () => v ?? value(++i, key);
     switch (key) {
       case "sizes":
@@ -501,13 +501,14 @@ function parseOptions(argv) {
         break;
       case "help":
         process.stdout.write(
-          readFileSync(fileURLToPath(import.meta.url), "utf8")
+          `${readFileSync(fileURLToPath(import.meta.url), "utf8")
             .split("\n")
             .slice(1, 20)
             .map((l) => l.replace(/^\/\/ ?/, ""))
-            .join("\n") + "\n",
+            .join("\n")}\n`,
         );
         process.exit(0);
+        break;
       default:
         usage(`unknown argument ${argv[i]}`);
     }

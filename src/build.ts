@@ -11,8 +11,8 @@ import { renderJsonFeed } from "./render/render-json-feed.js";
 import { renderOpml } from "./render/render-opml.js";
 import { renderRss } from "./render/render-rss.js";
 import { verifyOutput } from "./render/verify-output.js";
-import { resolveRules, type ResolvedRules } from "./select/resolve-rules.js";
 import type { DroppedSummary } from "./select/prefilter.js";
+import { type ResolvedRules, resolveRules } from "./select/resolve-rules.js";
 import { selectRecords } from "./select/select-records.js";
 import { groupByTopic } from "./topics/group-by-topic.js";
 import { topicKey } from "./topics/slug.js";
@@ -176,9 +176,9 @@ export function buildFeeds(
   for (const r of globalSelection.kept) {
     for (const t of r.topics) {
       const k = topicKey(t);
-      let list = byTopic.get(k);
-      if (list === undefined) byTopic.set(k, (list = []));
-      if (list[list.length - 1] !== r) list.push(r);
+      const list = byTopic.get(k);
+      if (list === undefined) byTopic.set(k, [r]);
+      else if (list[list.length - 1] !== r) list.push(r);
     }
   }
 

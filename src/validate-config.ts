@@ -1,6 +1,6 @@
 import { diagnostic } from "./diagnostics/diagnostic.js";
-import { validateRule } from "./select/resolve-rules.js";
 import { parseDate } from "./records/parse-date.js";
+import { validateRule } from "./select/resolve-rules.js";
 import type { Diagnostic } from "./types.js";
 
 const FEED_KEYS = [

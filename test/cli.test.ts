@@ -3,7 +3,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync 
 import { join, relative } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../src/cli/run-cli.js";
-import { BROKEN, CLI, VALID, tempDir } from "./helpers/fixtures.js";
+import { BROKEN, CLI, tempDir, VALID } from "./helpers/fixtures.js";
 
 function run(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}) {
   const r = spawnSync(process.execPath, [CLI, ...args], {
@@ -31,8 +31,12 @@ async function inProcess(argv: string[], cwd = tempDir()) {
   let stdout = "";
   let stderr = "";
   const code = await runCli(argv, {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
     cwd,
     now: () => Date.parse("2024-06-01T00:00:00Z"),
   });

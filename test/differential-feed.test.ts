@@ -1,13 +1,13 @@
+import { join } from "node:path";
 import { Feed } from "feed";
 import { describe, expect, it } from "vitest";
-import { buildFeedModel } from "../src/model/build-feed-model.js";
 import { loadRecords } from "../src/io/read-records.js";
+import { buildFeedModel } from "../src/model/build-feed-model.js";
+import { compareRecords } from "../src/model/sort-records.js";
 import { renderAtom } from "../src/render/render-atom.js";
 import { renderRss } from "../src/render/render-rss.js";
-import { compareRecords } from "../src/model/sort-records.js";
 import type { FeedModel } from "../src/types.js";
-import { join } from "node:path";
-import { FIXTURES, VALID, testContext } from "./helpers/fixtures.js";
+import { FIXTURES, testContext, VALID } from "./helpers/fixtures.js";
 import { parseFeedDocument } from "./helpers/validators.js";
 
 // feed@6 is the reference our own writers are measured against (README, design notes): for clean

@@ -99,7 +99,7 @@ describe("parseFastYaml: differential against gray-matter", () => {
     }
   });
 
-  const corpusDir = process.env["TOPICFEEDS_CORPUS_DIR"];
+  const corpusDir = process.env.TOPICFEEDS_CORPUS_DIR;
   it.runIf(corpusDir !== undefined && corpusDir !== "")(
     "reads every record of the generated corpus in $TOPICFEEDS_CORPUS_DIR on the fast path, as gray-matter does",
     () => {
@@ -887,10 +887,10 @@ function renderDocument(map: [string, Node][], step: number): string {
  */
 function fuzzParameters(seed: number, numRuns: number): { seed: number; numRuns: number } {
   const env = process.env;
-  const runs = Number(env["TOPICFEEDS_FUZZ_RUNS"] ?? "");
-  const otherSeed = Number(env["TOPICFEEDS_FUZZ_SEED"] ?? "");
+  const runs = Number(env.TOPICFEEDS_FUZZ_RUNS ?? "");
+  const otherSeed = Number(env.TOPICFEEDS_FUZZ_SEED ?? "");
   return {
-    seed: env["TOPICFEEDS_FUZZ_SEED"] && Number.isInteger(otherSeed) ? otherSeed + seed : seed,
+    seed: env.TOPICFEEDS_FUZZ_SEED && Number.isInteger(otherSeed) ? otherSeed + seed : seed,
     numRuns: Number.isInteger(runs) && runs > 0 ? runs : numRuns,
   };
 }

@@ -11,28 +11,28 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DIAGNOSTIC_CODES, buildFeeds, loadRecords, normalizeRecords, writeFiles } from "../src/index.js";
+import { buildFeeds, DIAGNOSTIC_CODES, loadRecords, normalizeRecords, writeFiles } from "../src/index.js";
 import type { ArticleRecord, BuildReport, Diagnostic, OutputFile } from "../src/types.js";
 import { CLI, tempDir } from "./helpers/fixtures.js";
 import {
+  addUnreadable,
+  buildHostileTree,
   CANARIES,
   EXPECT,
   FOLDERS,
   IS_ROOT,
-  addUnreadable,
-  buildHostileTree,
   recordText,
   walkTree,
 } from "./helpers/hostile-files.js";
 import {
-  XML_ILLEGAL,
   elementNames,
   findAll,
   parseEveryFile,
   parseXml,
+  type ReadItem,
   readFeedSet,
   textOf,
-  type ReadItem,
+  XML_ILLEGAL,
 } from "./helpers/hostile-xml.js";
 
 // Every hostile input of the brief, each with its one correct outcome, read from one folder

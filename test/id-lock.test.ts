@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { buildFeeds } from "../src/build.js";
 import { applyIdLock, updateIdLock } from "../src/records/apply-id-lock.js";
 import { normalizeRecords } from "../src/records/normalize-records.js";
-import { CLI, VALID, rawRecord, tempDir } from "./helpers/fixtures.js";
+import { CLI, rawRecord, tempDir, VALID } from "./helpers/fixtures.js";
 
 const base = { baseUrl: "https://example.com/feeds/" };
 const first = normalizeRecords([

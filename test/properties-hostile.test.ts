@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { buildFeeds, normalizeRecord, normalizeRecords, resolveRules, rules, selectRecords } from "../src/index.js";
 import { cleanText, collapseSpace, toPlainText } from "../src/records/clean-text.js";
 import type { ArticleRecord, BuildResult, RecordInput, Rule } from "../src/types.js";
-import { parseEveryFile, readFeedSet, type ReadItem } from "./helpers/hostile-xml.js";
+import { parseEveryFile, type ReadItem, readFeedSet } from "./helpers/hostile-xml.js";
 
 // Property tests with hostile generators (fast-check, fixed seeds): text over the whole of
 // Unicode including lone surrogates, controls and markup; URLs that are almost right; topic

@@ -38,7 +38,9 @@ function parseXml(text: string): { texts: Map<string, string[]>; attrs: string[]
     buf = "";
     for (const a of Object.values(t.attributes)) attrs.push(typeof a === "string" ? a : a.value);
   });
-  p.on("text", (t) => void (buf += t));
+  p.on("text", (t) => {
+    buf += t;
+  });
   p.on("closetag", (t) => {
     const list = texts.get(t.name) ?? [];
     list.push(buf);

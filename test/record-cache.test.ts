@@ -33,8 +33,10 @@ describe("readRecordCache", () => {
       const { cache, note } = readRecordCache(dir, "k", chunk);
       expect(note).toBe("cache used");
       expect(cache?.size).toBe(7);
-      files.forEach((f, i) => expect(cache?.identity(f)).toEqual(identity(i)));
-      files.forEach((f, i) => expect(cache?.outcome(f)).toEqual(outcome(i)));
+      for (const [i, f] of files.entries()) {
+        expect(cache?.identity(f)).toEqual(identity(i));
+        expect(cache?.outcome(f)).toEqual(outcome(i));
+      }
       expect(cache?.identity("/site/content/unknown.md")).toBeUndefined();
       cache?.close();
     }

@@ -1,13 +1,13 @@
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
-import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { buildFeeds } from "../src/build.js";
 import { loadRecords } from "../src/io/read-records.js";
-import { scanRecords, type ScanOptions } from "../src/io/scan-records.js";
-import { BROKEN, CLI, ROOT, VALID, tempDir } from "./helpers/fixtures.js";
+import { type ScanOptions, scanRecords } from "../src/io/scan-records.js";
+import { BROKEN, CLI, ROOT, tempDir, VALID } from "./helpers/fixtures.js";
 
 const workerUrl = pathToFileURL(join(ROOT, "dist", "parse-worker.js"));
 const config = { baseUrl: "https://example.com/feeds/", minQuality: 30 };

@@ -7,8 +7,8 @@ import {
   assertWellFormedXml,
   type ParsedItem,
   parseFeedDocument,
-  parseRfc3339,
   parseRfc822,
+  parseRfc3339,
   validateAtomSchema,
   validateJsonFeed,
 } from "./helpers/validators.js";

@@ -1,13 +1,13 @@
-import { parseArgs } from "node:util";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
+import { parseArgs } from "node:util";
 import { buildFeeds } from "../build.js";
 import { formatDiagnostic, formatReport } from "../diagnostics/format-report.js";
 import { isTopicfeedsError, TopicfeedsError } from "../diagnostics/topicfeeds-error.js";
-import { loadConfig } from "../io/load-config.js";
-import { scanRecords, type ScanOptions } from "../io/scan-records.js";
-import { openVerifiedFiles } from "../io/verified-files.js";
 import { readIdLock, writeIdLock } from "../io/id-lock-file.js";
+import { loadConfig } from "../io/load-config.js";
+import { type ScanOptions, scanRecords } from "../io/scan-records.js";
+import { openVerifiedFiles } from "../io/verified-files.js";
 import { writeFiles } from "../io/write-files.js";
 import { parseDate } from "../records/parse-date.js";
 import type { FeedsConfig, Rule } from "../types.js";

@@ -1,7 +1,7 @@
 import { parentPort } from "node:worker_threads";
 import { compilePrefilter } from "../select/prefilter.js";
 import type { FeedsConfig } from "../types.js";
-import { parseJob, type ParseJob, type ParseSettings } from "./parse-job.js";
+import { type ParseJob, type ParseSettings, parseJob } from "./parse-job.js";
 
 // A worker thread of `scanRecords`: stats, reads and parses batches of record files and answers
 // with one JSON string per batch (cheaper to pass between threads than many small objects).

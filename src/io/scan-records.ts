@@ -4,23 +4,23 @@ import type { RecordSet } from "../build.js";
 import { makeRecord } from "../records/normalize-record.js";
 import { compilePrefilter, emptySummary } from "../select/prefilter.js";
 import type { ArticleRecord, Diagnostic, FeedsConfig } from "../types.js";
-import { parseJob, type ParseJob, type ParseSettings } from "./parse-job.js";
+import { type HydratedEntry, readHydrateCache, writeHydrateCache } from "./hydrate-cache.js";
+import { type ParseJob, type ParseSettings, parseJob } from "./parse-job.js";
 import { display, listRecordFiles } from "./read-records.js";
 import {
   openRecordCacheWriter,
-  readRecordCache,
-  writeRecordCache,
   type RecordCache,
   type RecordCacheWriter,
+  readRecordCache,
+  writeRecordCache,
 } from "./record-cache.js";
-import { readHydrateCache, writeHydrateCache, type HydratedEntry } from "./hydrate-cache.js";
 import {
   addDropRow,
   decodeRecord,
-  sameIdentities,
   type FileIdentity,
   type FileOutcome,
   type RecordRow,
+  sameIdentities,
 } from "./record-rows.js";
 
 /** Options of {@link scanRecords}. */

@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
 import { TopicfeedsError } from "../diagnostics/topicfeeds-error.js";
-import { removeQuietly, sweepDeadTemps } from "./_temp-files.js";
 import type { OutputFile } from "../types.js";
+import { removeQuietly, sweepDeadTemps } from "./_temp-files.js";
 
 /** What {@link writeFiles} did. */
 export interface WriteSummary {
@@ -51,7 +51,7 @@ export function writeFiles(outDir: string, files: readonly OutputFile[]): WriteS
     } catch {
       current = undefined;
     }
-    if (current !== undefined && current.equals(bytes)) {
+    if (current?.equals(bytes)) {
       unchanged.push(f.path);
       return;
     }
@@ -93,9 +93,9 @@ function sweepStaleTemps(targets: string[]): void {
   const names = new Map<string, Set<string>>();
   for (const t of targets) {
     const dir = dirname(t);
-    let set = names.get(dir);
-    if (set === undefined) names.set(dir, (set = new Set()));
-    set.add(basename(t));
+    const set = names.get(dir);
+    if (set === undefined) names.set(dir, new Set([basename(t)]));
+    else set.add(basename(t));
   }
   for (const [dir, ours] of names) {
     sweepDeadTemps(dir, (e) => {

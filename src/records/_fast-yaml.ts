@@ -115,7 +115,9 @@ function buildKeyTable(keys: readonly string[]): (readonly string[] | undefined)
   const table: string[][] = [];
   for (const key of [...keys].sort((a, b) => b.length - a.length)) {
     const slot = keySlot(key.charCodeAt(0), key.charCodeAt(1));
-    (table[slot] ??= []).push(key);
+    const list = table[slot];
+    if (list === undefined) table[slot] = [key];
+    else list.push(key);
   }
   return Array.from({ length: 128 }, (_, i) => table[i]);
 }
@@ -190,9 +192,9 @@ class Reader {
    * current line (after a `- ` for a mapping in a sequence item). Returns on the first line
    * indented less, or at the end.
    */
-  mapping(indent: number, at: number): Record<string, unknown> {
+  mapping(indent: number, first: number): Record<string, unknown> {
     const result: Record<string, unknown> = {};
-    for (;;) {
+    for (let at = first; ; ) {
       const key = this.key(at);
       if (Object.hasOwn(result, key)) throw BAIL; // a duplicate: js-yaml throws
       result[key] = this.value(indent, this.colon + 1);
@@ -447,7 +449,7 @@ function timestamp(s: string): Date | undefined {
     while (isDigit(s.charCodeAt(i))) i++;
     if (i === start) return undefined; // js-yaml allows an empty fraction; not handled here
     // js-yaml keeps the first three digits, padded with zeros: milliseconds, never rounded.
-    fraction = digits((s.slice(start, Math.min(i, start + 3)) + "00").slice(0, 3), 0, 3);
+    fraction = digits(`${s.slice(start, Math.min(i, start + 3))}00`.slice(0, 3), 0, 3);
   }
   const utc = Date.UTC(year, month - 1, day, hour, minute, second, fraction);
   if (i === n) return new Date(utc);

@@ -1,4 +1,4 @@
-import { diagnostic, describeValue, type DiagnosticCode } from "../diagnostics/diagnostic.js";
+import { type DiagnosticCode, describeValue, diagnostic } from "../diagnostics/diagnostic.js";
 import type { ArticleRecord, Diagnostic, Provider, RecordImage, RelatedLink } from "../types.js";
 import { canonicalUrl, sameArticleKey } from "./canonical-url.js";
 import { cleanText, collapseSpace, cutText, normalizeNewlines, toPlainText } from "./clean-text.js";

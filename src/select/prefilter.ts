@@ -1,8 +1,8 @@
-import { parseDate } from "../records/parse-date.js";
 import { sameArticleKey } from "../records/canonical-url.js";
+import { parseDate } from "../records/parse-date.js";
 import { topicKey } from "../topics/slug.js";
 import type { ArticleRecord, FeedsConfig, Rule } from "../types.js";
-import { resolveRules, type ResolvedRules } from "./resolve-rules.js";
+import { type ResolvedRules, resolveRules } from "./resolve-rules.js";
 
 /**
  * What a build still needs to know of the records a prefilter set aside: how many each rule

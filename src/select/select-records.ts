@@ -1,6 +1,6 @@
 import { diagnostic } from "../diagnostics/diagnostic.js";
-import { sameArticleKey } from "../records/canonical-url.js";
 import { sortOldestFirst, sortRecords } from "../model/sort-records.js";
+import { sameArticleKey } from "../records/canonical-url.js";
 import type { ArticleRecord, Diagnostic } from "../types.js";
 import type { ResolvedRules } from "./resolve-rules.js";
 

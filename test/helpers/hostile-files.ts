@@ -1,9 +1,9 @@
 import {
   chmodSync,
   cpSync,
+  lstatSync,
   mkdirSync,
   readdirSync,
-  lstatSync,
   symlinkSync,
   truncateSync,
   writeFileSync,

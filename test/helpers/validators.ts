@@ -115,18 +115,18 @@ export function validateJsonFeed(json: string | Uint8Array): string[] {
   }
 
   if (!isObject(doc)) return errors;
-  if (doc["version"] !== JSONFEED_VERSION) {
-    errors.push(`/version: must be "${JSONFEED_VERSION}", got ${JSON.stringify(doc["version"])}`);
+  if (doc.version !== JSONFEED_VERSION) {
+    errors.push(`/version: must be "${JSONFEED_VERSION}", got ${JSON.stringify(doc.version)}`);
   }
-  if (typeof doc["next_url"] === "string" && doc["next_url"] === doc["feed_url"]) {
-    errors.push(`/next_url: equals feed_url (${doc["next_url"]}), a reader would loop`);
+  if (typeof doc.next_url === "string" && doc.next_url === doc.feed_url) {
+    errors.push(`/next_url: equals feed_url (${doc.next_url}), a reader would loop`);
   }
-  const items = doc["items"];
+  const items = doc.items;
   if (Array.isArray(items)) {
     const seen = new Map<string, number>();
     items.forEach((item: unknown, i) => {
       if (!isObject(item)) return;
-      const id = item["id"];
+      const id = item.id;
       if (typeof id === "string") {
         const first = seen.get(id);
         if (first === undefined) seen.set(id, i);
@@ -149,10 +149,10 @@ function formatAjvError(err: ErrorObject): string {
   const where = err.instancePath || "/";
   const params = err.params as Record<string, unknown>;
   const extra =
-    typeof params["additionalProperty"] === "string"
-      ? ` (${params["additionalProperty"]})`
-      : typeof params["allowedValue"] === "string"
-        ? ` (${JSON.stringify(params["allowedValue"])})`
+    typeof params.additionalProperty === "string"
+      ? ` (${params.additionalProperty})`
+      : typeof params.allowedValue === "string"
+        ? ` (${JSON.stringify(params.allowedValue)})`
         : "";
   return `${where}: ${err.message ?? err.keyword}${extra} [schema ${err.schemaPath}]`;
 }
