@@ -47,7 +47,7 @@ console.log(`leak check: ${check.length} secured values and draft titles, ${file
 process.exit(bad ? 1 : 0);
 ' "$work/corpus" "$work/out"
 
-# Issue 3: the build over a folder of every hostile input (written by the test suite) passes too.
+# The build over a folder of every hostile input (written by the test suite) passes too.
 rm -rf "$work/hostile"
 TOPICFEEDS_HOSTILE_OUT="$work/hostile" npx vitest run test/hostile.test.ts -t "the CLI over the mixed folder"
 "$feedcheck" -q "$work/hostile"

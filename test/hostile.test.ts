@@ -11,7 +11,7 @@ import { HOSTILE, type HostileCase, writeHostileCorpus } from "./helpers/hostile
 
 const NAMES = ["links/dangling.md", "files/huge-100mb.md", ...HOSTILE.map((c) => c.path)];
 
-// Issue 3: every hostile input either publishes correctly or is rejected with a clear
+// Every hostile input either publishes correctly or is rejected with a clear
 // diagnostic; nothing crashes, nothing leaks, nothing is lost.
 let dir = "";
 let cases: HostileCase[] = [];

@@ -16,7 +16,7 @@ export interface HostileCase {
 const ok = (title: string, extra = "", url = `https://hostile.example.com/${encodeURIComponent(title.slice(0, 20))}`) =>
   `---\ntitle: ${JSON.stringify(title)}\npublishedDateTime: 2024-03-01T10:00:00Z\nwebUrl: ${JSON.stringify(url)}\npublished: true\nquality: 80\ntopics:\n  - Hostile\n${extra}secured: "SECRET-${title.length}-do-not-leak"\n---\n`;
 
-/** Every hostile file of issue 3, with the outcome each must have. */
+/** Every hostile input file, with the outcome each must have. */
 export const HOSTILE: HostileCase[] = [
   // Files
   { path: "files/empty.md", bytes: "", expect: "no-front-matter" },
