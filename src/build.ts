@@ -1,6 +1,7 @@
-import { compareDiagnostics } from "./diagnostics/diagnostic.js";
+import { compareDiagnostics, diagnostic } from "./diagnostics/diagnostic.js";
 import { TopicfeedsError } from "./diagnostics/topicfeeds-error.js";
 import { buildFeedModel, type FeedContext, type FeedSpec } from "./model/build-feed-model.js";
+import { buildFeedPages, type FeedPage } from "./model/build-feed-pages.js";
 import { adoptRecords } from "./records/adopt-records.js";
 import { applyIdLock, updateIdLock } from "./records/apply-id-lock.js";
 import { sameArticleKey } from "./records/canonical-url.js";
@@ -17,6 +18,7 @@ import { selectRecords } from "./select/select-records.js";
 import { groupByTopic } from "./topics/group-by-topic.js";
 import { topicKey } from "./topics/slug.js";
 import type {
+  ArchiveConfig,
   ArticleRecord,
   BuildReport,
   BuildResult,
@@ -182,14 +184,17 @@ export function buildFeeds(
     }
   }
 
-  const published = new Set<ArticleRecord>();
-  const feeds: { spec: FeedSpec; items: ArticleRecord[] }[] = [];
-  const take = (kept: ArticleRecord[], rules: ResolvedRules) => {
-    const items = kept.slice(0, rules.limit);
-    for (const r of items) published.add(r);
-    return items;
+  const chosen = new Set<ArticleRecord>();
+  const feeds: { spec: FeedSpec; items: ArticleRecord[]; pageSize?: number }[] = [];
+  // With archives a feed publishes every selected item (the subscription document the newest
+  // pageSize of them, archive pages the rest); without, the newest `limit`.
+  const take = (kept: ArticleRecord[], rules: ResolvedRules, archive: ArchiveConfig | undefined, spec: FeedSpec) => {
+    const pageSize = archive === undefined || archive === false ? undefined : archivePageSize(archive, rules.limit);
+    const items = pageSize === undefined ? kept.slice(0, rules.limit) : kept;
+    for (const r of items) chosen.add(r);
+    feeds.push(pageSize === undefined ? { spec, items } : { spec, items, pageSize });
   };
-  if (config.siteFeeds !== false) feeds.push({ spec: { slug: "" }, items: take(globalSelection.kept, global) });
+  if (config.siteFeeds !== false) take(globalSelection.kept, global, config.archive, { slug: "" });
   for (const topic of topics) {
     let kept: ArticleRecord[];
     let rules = global;
@@ -203,22 +208,55 @@ export function buildFeeds(
     if (topic.config.title !== undefined) spec.title = topic.config.title;
     if (topic.config.description !== undefined) spec.description = topic.config.description;
     if (topic.config.language !== undefined) spec.language = topic.config.language;
-    feeds.push({ spec, items: take(kept, rules) });
+    take(kept, rules, topic.config.archive ?? config.archive, spec);
   }
 
   // Only the records that reach a feed are completed (for lean loading) and modelled.
   let full = (r: ArticleRecord) => r;
   if (options.hydrate !== undefined) {
-    const chosen = [...published];
-    const hydrated = options.hydrate(chosen);
-    const map = new Map(chosen.map((r, i) => [r, hydrated[i] ?? r]));
+    const list = [...chosen];
+    const hydrated = options.hydrate(list);
+    const map = new Map(list.map((r, i) => [r, hydrated[i] ?? r]));
     full = (r) => map.get(r) ?? r;
   }
-  const models: FeedModel[] = feeds.map((f) => buildFeedModel(f.spec, f.items.map(full), ctx));
+  chosen.clear();
+  const hubs = config.hub === undefined ? [] : ([] as string[]).concat(config.hub);
+  const measure = (m: FeedModel) =>
+    Math.max(utf8Length(renderRss(m)), utf8Length(renderAtom(m)), utf8Length(renderJsonFeed(m)));
+  // The subscription documents (what the index, the OPML and the report show) and every document.
+  const models: FeedModel[] = [];
+  const pages: FeedPage[] = [];
+  const published = new Set<ArticleRecord>();
+  const cutForBytes = new Set<ArticleRecord>();
+  const feedNotes: { archive?: { pages: number; items: number }; overMaxBytes?: number }[] = [];
+  for (const f of feeds) {
+    const model = buildFeedModel(f.spec, f.items.map(full), ctx);
+    if (hubs.length > 0) model.hubs = hubs;
+    const folder = f.spec.slug === "" ? "" : `${f.spec.slug}/`;
+    const split = buildFeedPages(model, {
+      folder: { url: model.id, path: folder },
+      ...(f.pageSize === undefined ? {} : { pageSize: f.pageSize }),
+      ...(config.maxBytes === undefined ? {} : { maxBytes: config.maxBytes, measure }),
+    });
+    const kept = f.items.length - split.dropped;
+    for (let i = 0; i < f.items.length; i++) (i < kept ? published : cutForBytes).add(f.items[i] as ArticleRecord);
+    models.push((split.pages[0] as FeedPage).model);
+    pages.push(...split.pages);
+    const note: (typeof feedNotes)[number] = {};
+    if (f.pageSize !== undefined) note.archive = { pages: split.pages.length - 1, items: split.archived };
+    if (split.overMaxBytes > 0) note.overMaxBytes = split.overMaxBytes;
+    feedNotes.push(note);
+    if (split.cannotFit)
+      diagnostics.push(
+        diagnostic(
+          "over-max-bytes",
+          `${folder === "" ? "the site-wide feed" : `feed ${folder}`} is larger than maxBytes (${config.maxBytes}) even without items; it is published empty`,
+        ),
+      );
+  }
 
   const files: OutputFile[] = [];
-  for (const m of models) {
-    const dir = m.slug === "" ? "" : `${m.slug}/`;
+  for (const { path: dir, model: m } of pages) {
     files.push(
       { path: `${dir}rss.xml`, contents: renderRss(m) },
       { path: `${dir}atom.xml`, contents: renderAtom(m) },
@@ -236,7 +274,7 @@ export function buildFeeds(
   for (const r of records) {
     if (published.has(r)) continue;
     dropped++;
-    const why = globalSelection.dropped.get(r) ?? "limit";
+    const why = globalSelection.dropped.get(r) ?? (cutForBytes.has(r) ? "maxBytes" : "limit");
     droppedBy[why] = (droppedBy[why] ?? 0) + 1;
   }
   diagnostics.sort(compareDiagnostics);
@@ -248,14 +286,15 @@ export function buildFeeds(
       dropped,
       droppedBy: sortKeys(droppedBy),
     },
-    topics: models
-      .filter((m) => m.topic !== undefined)
-      .map((m) => ({ slug: m.slug, name: m.topic as string, items: m.items.length })),
+    topics: models.flatMap((m, i) =>
+      m.topic === undefined ? [] : [{ slug: m.slug, name: m.topic, items: m.items.length, ...feedNotes[i] }],
+    ),
     files: files.length,
     diagnostics,
   };
-  const site = models.find((m) => m.slug === "");
-  if (site !== undefined) report.site = { items: site.items.length };
+  const siteIndex = models.findIndex((m) => m.slug === "");
+  const site = models[siteIndex];
+  if (site !== undefined) report.site = { items: site.items.length, ...feedNotes[siteIndex] };
   if (config.strict === true && diagnostics.some((d) => d.severity === "error")) {
     const errors = diagnostics.filter((d) => d.severity === "error");
     throw new TopicfeedsError(
@@ -279,6 +318,21 @@ export function buildFeeds(
       [...published].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
     );
   return result;
+}
+
+// RFC 5005 archive page size: the configured one, else the feed's limit (at least one item).
+function archivePageSize(archive: true | { pageSize?: number }, limit: number): number {
+  return (archive === true ? undefined : archive.pageSize) ?? Math.max(1, limit);
+}
+
+function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // Two bytes for U+0080–U+07FF, three up to U+FFFF; a surrogate pair (4 bytes) counts 2 + 2.
+    if (c >= 0x80) bytes += c >= 0x800 && (c < 0xd800 || c > 0xdfff) ? 2 : 1;
+  }
+  return bytes;
 }
 
 function isRecordSet(input: RecordSet | readonly (ArticleRecord | RecordInput)[]): input is RecordSet {

@@ -7,11 +7,21 @@ export { isTopicfeedsError, TopicfeedsError } from "./diagnostics/topicfeeds-err
 export { readIdLock, writeIdLock } from "./io/id-lock-file.js";
 export { leanRecord } from "./io/lean-record.js";
 export { CONFIG_NAMES, type LoadedConfig, loadConfig } from "./io/load-config.js";
+export {
+  type HubPingReport,
+  PINGED_FILE,
+  type PingOptions,
+  type PingReport,
+  type PublishedFeed,
+  pingHubs,
+  readPublishedFeeds,
+} from "./io/ping-hubs.js";
 export { type LoadOptions, listRecordFiles, loadRecords, readRecordFile } from "./io/read-records.js";
 export { type ScanOptions, type ScanResult, scanRecords } from "./io/scan-records.js";
 export { openVerifiedFiles, type VerifiedFiles } from "./io/verified-files.js";
 export { type WriteSummary, writeFiles } from "./io/write-files.js";
 export { buildFeedModel, type FeedContext, type FeedSpec } from "./model/build-feed-model.js";
+export { buildFeedPages, type FeedPage, type FeedPages, type FeedPagesOptions } from "./model/build-feed-pages.js";
 export { compareRecords } from "./model/sort-records.js";
 export { isArticleRecord } from "./records/adopt-records.js";
 export { applyIdLock, lockKeys, updateIdLock } from "./records/apply-id-lock.js";

@@ -134,7 +134,15 @@ export interface TopicConfig {
   /** Rules for this topic: a rule of the same kind replaces the global one, others are added. */
   select?: Rule[];
   language?: string;
+  /** RFC 5005 archives for this topic's feeds; replaces the global {@link FeedsConfig.archive}. */
+  archive?: ArchiveConfig;
 }
+
+/**
+ * RFC 5005 archives: `true`, or `{ pageSize }` (items per document; default the feed's limit).
+ * `false` turns them off (for one topic when they are on globally).
+ */
+export type ArchiveConfig = boolean | { pageSize?: number };
 
 /** Options of {@link buildFeeds}; also the shape of `topicfeeds.config.*` (plus the I/O keys). */
 export interface FeedsConfig {
@@ -165,6 +173,19 @@ export interface FeedsConfig {
   now?: string;
   /** Ids published before (the opt-in lock file's contents): a record whose URL changed keeps its id. */
   idLock?: IdLock;
+  /** WebSub hub URL(s) every feed names as `rel="hub"` (JSON Feed `hubs`); `topicfeeds ping` notifies them. */
+  hub?: string | string[];
+  /**
+   * RFC 5005 archives for every feed (site-wide included; `topics` can override per topic): the
+   * subscription feed holds the newest `pageSize` items and links to archive pages that hold
+   * every other selected item, so `limit` then no longer caps what is published in total.
+   */
+  archive?: ArchiveConfig;
+  /**
+   * Byte budget of each subscription document (RSS, Atom and JSON Feed each): the oldest items
+   * are moved out until all three fit, into the archive when it is on, otherwise dropped.
+   */
+  maxBytes?: number;
 }
 
 /** Remembers the id each article was published under, keyed by its URL and title keys. */
@@ -233,6 +254,31 @@ export interface FeedModel {
   updated: string;
   items: FeedItem[];
   generator: { name: string; uri: string; version: string };
+  /** WebSub hubs (W3C WebSub §4: `rel="hub"`). */
+  hubs?: string[];
+  /** RFC 5005 links and markers, when archives are on for this feed. */
+  history?: FeedHistory;
+}
+
+/** The URL of one feed document in each format. */
+export interface FeedUrls {
+  rss: string;
+  atom: string;
+  json: string;
+}
+
+/** Where a feed document sits in an RFC 5005 archived feed. */
+export interface FeedHistory {
+  /** RFC 5005 §2 `fh:complete`: this document holds every item of the feed. */
+  complete?: boolean;
+  /** RFC 5005 §4 `fh:archive`: this document is an archive page. */
+  archive?: boolean;
+  /** The subscription document (`rel="current"`), on archive pages. */
+  current?: FeedUrls;
+  /** The next older archive page (`rel="prev-archive"`; JSON Feed `next_url`). */
+  prevArchive?: FeedUrls;
+  /** The next newer archive page (`rel="next-archive"`). */
+  nextArchive?: FeedUrls;
 }
 
 /** One file to write, relative to the output folder. */
@@ -251,10 +297,22 @@ export interface BuildReport {
     /** Dropped records by the rule that dropped them (`published`, `minQuality`, `dedupe`, `limit`…). */
     droppedBy: Record<string, number>;
   };
-  topics: { slug: string; name: string; items: number }[];
-  site?: { items: number };
+  topics: FeedReport[];
+  site?: Omit<FeedReport, "slug" | "name">;
   files: number;
   diagnostics: Diagnostic[];
+}
+
+/** What the report says of one feed. */
+export interface FeedReport {
+  slug: string;
+  name: string;
+  /** Items in the subscription feed. */
+  items: number;
+  /** With archives on: the archive pages and the items they hold. */
+  archive?: { pages: number; items: number };
+  /** Oldest items moved out of the subscription feed to fit `maxBytes` (into the archive when on, else dropped). */
+  overMaxBytes?: number;
 }
 
 /** What {@link buildFeeds} returns: files to write and the report. Pure data. */

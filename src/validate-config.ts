@@ -19,9 +19,12 @@ const FEED_KEYS = [
   "now",
   "strict",
   "idLock",
+  "hub",
+  "archive",
+  "maxBytes",
 ];
 const IO_KEYS = ["input", "out", "cacheDir", "cache", "workers", "lockFile"];
-const TOPIC_KEYS = ["title", "description", "slug", "select", "language"];
+const TOPIC_KEYS = ["title", "description", "slug", "select", "language", "archive"];
 
 /**
  * Checks a config object (from a file or from code) and says, per key, what is wrong and what
@@ -107,6 +110,14 @@ export function validateConfig(
       bad("idLock", "must be an id lock as written by topicfeeds ({ version: 1, ids: { key: id } })");
     }
   }
+  if (c.hub !== undefined) {
+    const hubs = Array.isArray(c.hub) ? c.hub : [c.hub];
+    if (hubs.length === 0 || hubs.some((h) => urlProblem(h, "site") !== undefined))
+      bad("hub", `must be an absolute http(s) URL or a list of them, got ${JSON.stringify(c.hub)}`);
+  }
+  checkArchive("archive", c.archive);
+  if (c.maxBytes !== undefined && !(typeof c.maxBytes === "number" && Number.isInteger(c.maxBytes) && c.maxBytes >= 1))
+    bad("maxBytes", `must be a whole number of bytes ≥ 1, got ${JSON.stringify(c.maxBytes)}`);
   checkRules("select", c.select);
   if (c.topics !== undefined) {
     if (typeof c.topics !== "object" || c.topics === null || Array.isArray(c.topics))
@@ -115,7 +126,7 @@ export function validateConfig(
       for (const [name, t] of Object.entries(c.topics as Record<string, unknown>)) {
         const path = `topics[${JSON.stringify(name)}]`;
         if (typeof t !== "object" || t === null || Array.isArray(t)) {
-          bad(path, "must be an object with title, description, slug, select or language");
+          bad(path, "must be an object with title, description, slug, select, language or archive");
           continue;
         }
         const tc = t as Record<string, unknown>;
@@ -137,6 +148,7 @@ export function validateConfig(
           );
         }
         checkRules(`${path}.select`, tc.select);
+        checkArchive(`${path}.archive`, tc.archive);
       }
     }
   }
@@ -159,6 +171,19 @@ export function validateConfig(
       bad("workers", "must be a whole number 1–64");
   }
   return out;
+
+  function checkArchive(path: string, archive: unknown): void {
+    if (archive === undefined || typeof archive === "boolean") return;
+    const a = archive as Record<string, unknown>;
+    const ok =
+      typeof a === "object" &&
+      a !== null &&
+      !Array.isArray(a) &&
+      Object.keys(a).every((k) => k === "pageSize") &&
+      (a.pageSize === undefined || (typeof a.pageSize === "number" && Number.isInteger(a.pageSize) && a.pageSize >= 1));
+    if (!ok)
+      bad(path, `must be true, false or { "pageSize": N } with a whole number N ≥ 1, got ${JSON.stringify(archive)}`);
+  }
 
   function checkRules(path: string, rules: unknown): void {
     if (rules === undefined) return;

@@ -13,6 +13,7 @@ import { parseDate } from "../records/parse-date.js";
 import type { FeedsConfig, Rule } from "../types.js";
 import { urlProblem } from "../validate-config.js";
 import { VERSION } from "../version.js";
+import { runPing } from "./ping.js";
 
 /** What the CLI may touch: streams, working directory and the clock, all injectable for tests. */
 export interface CliIo {
@@ -26,6 +27,7 @@ export interface CliIo {
 }
 
 export const HELP = `Usage: topicfeeds build [INPUT...] [options]
+       topicfeeds ping [OUT]
        topicfeeds help
 
 Builds RSS 2.0, Atom 1.0 and JSON Feed 1.1 feeds per topic from article records.
@@ -39,6 +41,12 @@ Builds RSS 2.0, Atom 1.0 and JSON Feed 1.1 feeds per topic from article records.
   --min-quality N     shorthand for the quality-threshold rule
   --limit N           items per feed (default 50)
   --now DATE          the instant maxAge rules count back from (default: now)
+  --hub URL           WebSub hub named in every feed (repeat for several; adds to config hub)
+  --archive           RFC 5005 archives: the feed holds the newest items and links to
+                      archive pages holding every other selected item
+  --max-bytes N       byte budget per feed document: the oldest items move out (into the
+                      archive when on, else dropped) until it fits
+  --ping              after writing, notify the hubs of the feeds that changed (as ping)
   --lock-file FILE    id lock (e.g. topicfeeds.lock.json): articles whose URL changes keep
                       the id they were first published under (opt-in; commit the file)
   --cache-dir DIR     record cache (default node_modules/.cache/topicfeeds): unchanged
@@ -52,7 +60,12 @@ Builds RSS 2.0, Atom 1.0 and JSON Feed 1.1 feeds per topic from article records.
   -h, --help          show this help
   -v, --version       show the version
 
-Exit codes: 0 built (warnings and rejected records reported), 1 failed, 2 usage error.
+ping notifies the WebSub hubs the feeds in OUT (default from config, else ./public/feeds) name,
+one request per feed whose bytes changed since its hub last accepted it; what each hub
+accepted is kept in OUT/.topicfeeds-pinged.json.
+
+Exit codes: 0 built (warnings and rejected records reported), 1 failed (or a hub kept failing),
+2 usage error.
 `;
 
 /**
@@ -88,9 +101,24 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stdout(HELP);
     return 0;
   }
+  if (command === "ping") {
+    if (inputs.length > 1) {
+      io.stderr("topicfeeds: ping takes one output folder\nRun 'topicfeeds --help' for usage.\n");
+      return 2;
+    }
+    try {
+      const { config } = await loadConfig(values.config, io.cwd);
+      const given = inputs[0] ?? values.out;
+      const out = given !== undefined ? resolve(io.cwd, given) : (config.out ?? resolve(io.cwd, "public/feeds"));
+      return await runPing(out, display(out, io.cwd), io, {}, values.report === "json");
+    } catch (e) {
+      io.stderr(`topicfeeds: ${(e as Error).message}\n`);
+      return 1;
+    }
+  }
   if (command !== "build") {
     io.stderr(
-      `topicfeeds: ${command === undefined ? "missing command" : `unknown command ${JSON.stringify(command)}`}; expected 'build'\nRun 'topicfeeds --help' for usage.\n`,
+      `topicfeeds: ${command === undefined ? "missing command" : `unknown command ${JSON.stringify(command)}`}; expected 'build' or 'ping'\nRun 'topicfeeds --help' for usage.\n`,
     );
     return 2;
   }
@@ -109,7 +137,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const minQuality = numeric("min-quality", values["min-quality"], 0, 100);
   const limit = numeric("limit", values.limit, 0, 1_000_000);
   const workers = numeric("workers", values.workers, 1, 64);
-  for (const v of [minQuality, limit, workers]) {
+  const maxBytes = numeric("max-bytes", values["max-bytes"], 1, Number.MAX_SAFE_INTEGER);
+  for (const v of [minQuality, limit, workers, maxBytes]) {
     if (v instanceof Error) {
       io.stderr(`topicfeeds: ${v.message}\n`);
       return 2;
@@ -117,9 +146,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   if (
     (typeof limit === "number" && !Number.isInteger(limit)) ||
-    (typeof workers === "number" && !Number.isInteger(workers))
+    (typeof workers === "number" && !Number.isInteger(workers)) ||
+    (typeof maxBytes === "number" && !Number.isInteger(maxBytes))
   ) {
-    io.stderr("topicfeeds: --limit and --workers take whole numbers\n");
+    io.stderr("topicfeeds: --limit, --workers and --max-bytes take whole numbers\n");
     return 2;
   }
   if (values.now !== undefined && "error" in parseDate(values.now)) {
@@ -156,6 +186,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     for (const [flag, url, kind] of [
       ["--base-url", values["base-url"], "base"],
       ["--site-url", values["site-url"], "site"],
+      ...(values.hub ?? []).map((h) => ["--hub", h, "site"] as const),
     ] as const) {
       const problem = url === undefined ? undefined : urlProblem(url, kind);
       if (problem !== undefined) {
@@ -185,6 +216,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (values["site-url"] !== undefined) buildConfig.siteUrl = values["site-url"];
     if (typeof minQuality === "number") buildConfig.minQuality = minQuality;
     if (typeof limit === "number") buildConfig.limit = limit;
+    if (values.hub !== undefined) buildConfig.hub = ([] as string[]).concat(config.hub ?? [], values.hub);
+    if (values.archive === true && (config.archive === undefined || config.archive === false))
+      buildConfig.archive = true;
+    if (typeof maxBytes === "number") buildConfig.maxBytes = maxBytes;
+    if (values.ping === true && (buildConfig.hub === undefined || buildConfig.hub.length === 0)) {
+      io.stderr("topicfeeds: --ping needs a WebSub hub: set hub in the config or add --hub URL\n");
+      return 2;
+    }
     if (values.strict === true) buildConfig.strict = true;
     buildConfig.now = values.now ?? config.now ?? new Date(io.now()).toISOString();
 
@@ -247,6 +286,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (quiet)
       for (const d of report.diagnostics.filter((x) => x.severity === "error")) io.stderr(`${formatDiagnostic(d)}\n`);
     if (values.timings === true) io.stderr(timer.lines());
+    if (values.ping === true) return await runPing(out, display(out, io.cwd), io);
     return 0;
   } catch (e) {
     if (isTopicfeedsError(e)) {
@@ -287,6 +327,10 @@ function parse(argv: string[]) {
       "cache-dir": { type: "string" },
       "no-cache": { type: "boolean" },
       workers: { type: "string" },
+      hub: { type: "string", multiple: true },
+      archive: { type: "boolean" },
+      "max-bytes": { type: "string" },
+      ping: { type: "boolean" },
       timings: { type: "boolean" },
       report: { type: "string" },
       quiet: { type: "boolean", short: "q" },

@@ -31,6 +31,7 @@ export const DIAGNOSTIC_CODES = {
   "duplicate-record": "info",
   "id-changed": "warning",
   "invalid-config": "error",
+  "over-max-bytes": "warning",
   "render-failed": "error",
   "internal-error": "error",
 } as const satisfies Record<string, Severity>;

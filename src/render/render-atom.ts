@@ -1,4 +1,5 @@
 import type { FeedAuthor, FeedModel } from "../types.js";
+import { feedLinks, historyNamespace } from "./_feed-links.js";
 import { escapeAttr, escapeXml, mediaContent } from "./_xml.js";
 
 /**
@@ -16,7 +17,7 @@ export function renderAtom(feed: FeedModel): string {
   const lang = feed.language === undefined ? "" : ` xml:lang="${escapeAttr(feed.language)}"`;
   const out: string[] = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="http://search.yahoo.com/mrss/"${lang}>`,
+    `<feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="http://search.yahoo.com/mrss/"${historyNamespace(feed)}${lang}>`,
     `  <id>${escapeXml(feed.id)}</id>`,
     `  <title type="text">${escapeXml(feed.title)}</title>`,
     `  <subtitle type="text">${escapeXml(feed.description)}</subtitle>`,
@@ -24,6 +25,7 @@ export function renderAtom(feed: FeedModel): string {
     `  <updated>${feed.updated}</updated>`,
     `  <link rel="self" type="application/atom+xml" href="${escapeAttr(feed.urls.atom)}"/>`,
     `  <link rel="alternate" type="text/html" href="${escapeAttr(feed.siteUrl)}"/>`,
+    ...feedLinks(feed, "atom", "  "),
   ];
   // RFC 4287 §4.1.1: atom:feed MUST contain an author unless every entry has one; always give one.
   if (feed.author !== undefined) out.push(...author(feed.author, "  "));

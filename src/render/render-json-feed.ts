@@ -16,11 +16,16 @@ export function renderJsonFeed(feed: FeedModel): string {
     version: "https://jsonfeed.org/version/1.1",
     title: feed.title,
     home_page_url: feed.siteUrl,
-    feed_url: feed.urls.json,
+    // JSON Feed 1.1: feed_url identifies the feed; an archive page belongs to the subscription feed
+    // (as an RFC 5005 archive keeps the feed's atom:id) and is reached through next_url.
+    feed_url: feed.history?.current?.json ?? feed.urls.json,
     description: feed.description,
   };
   if (feed.language !== undefined) doc.language = feed.language;
   if (feed.author !== undefined) doc.authors = [author(feed.author)];
+  // JSON Feed 1.1: next_url pages to older items (here the next older archive page); hubs for WebSub.
+  if (feed.history?.prevArchive !== undefined) doc.next_url = feed.history.prevArchive.json;
+  if (feed.hubs !== undefined && feed.hubs.length > 0) doc.hubs = feed.hubs.map((url) => ({ type: "WebSub", url }));
   doc.items = feed.items.map((item) => {
     const o: Record<string, unknown> = { id: item.id, url: item.link, title: item.title };
     // JSON Feed 1.1: an item needs content_html or content_text; the excerpt is plain text.

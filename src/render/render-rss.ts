@@ -1,4 +1,5 @@
 import type { FeedModel } from "../types.js";
+import { feedLinks, historyNamespace } from "./_feed-links.js";
 import { escapeAttr, escapeHtmlInXml, escapeXml, mediaContent, rfc822 } from "./_xml.js";
 
 /**
@@ -15,12 +16,13 @@ import { escapeAttr, escapeHtmlInXml, escapeXml, mediaContent, rfc822 } from "./
 export function renderRss(feed: FeedModel): string {
   const out: string[] = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:media="http://search.yahoo.com/mrss/">',
+    `<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:media="http://search.yahoo.com/mrss/"${historyNamespace(feed)}>`,
     "  <channel>",
     `    <title>${plain(feed.title)}</title>`,
     `    <link>${escapeXml(feed.siteUrl)}</link>`,
     `    <description>${plain(feed.description)}</description>`,
     `    <atom:link href="${escapeAttr(feed.urls.rss)}" rel="self" type="application/rss+xml"/>`,
+    ...feedLinks(feed, "rss", "    "),
   ];
   if (feed.language !== undefined) out.push(`    <language>${escapeXml(feed.language)}</language>`);
   if (feed.copyright !== undefined) out.push(`    <copyright>${plain(feed.copyright)}</copyright>`);
