@@ -26,6 +26,15 @@ TOPICFEEDS_CORPUS_DIR="$work/corpus" npx vitest run test/fast-yaml.test.ts
 node dist/cli.js build "$work/corpus" --out "$work/out" --base-url https://example.com/feeds/ --min-quality 50 --quiet
 "$feedcheck" -q "$work/out"
 
+# Feeds with WebSub hub links and RFC 5005 archives (subscription documents cut to a byte
+# budget, archive pages, a complete feed): the site-wide chain and two topics' chains.
+node dist/cli.js build "$work/corpus" --out "$work/archived" --base-url https://example.com/feeds/ --min-quality 50 \
+  --quiet --archive --limit 20 --max-bytes 20000 --hub https://hub.example.com/ --hub "https://websub.example.org/publish?a=1&b=2"
+complete="$(dirname "$(grep -rl --include=atom.xml "<fh:complete/>" "$work/archived" | sort | head -1)")"
+grep -q "<fh:archive/>" "$work/archived/ai/archive/1/atom.xml"
+"$feedcheck" -q "$work/archived/rss.xml" "$work/archived/atom.xml" "$work/archived/feed.json" "$work/archived/archive" \
+  "$work/archived/ai" "$complete"
+
 # No secured value and no unpublished title may reach any output file.
 node -e '
 const fs = require("fs"), path = require("path");
