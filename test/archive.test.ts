@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { parseFeed } from "feedsmith";
 import { describe, expect, it } from "vitest";
 import { buildFeeds } from "../src/build.js";
+import { formatReport } from "../src/diagnostics/format-report.js";
 import { writeFiles } from "../src/io/write-files.js";
 import type { FeedsConfig, OutputFile, RecordInput } from "../src/types.js";
 import { tempDir } from "./helpers/fixtures.js";
@@ -55,15 +56,15 @@ function walk(out: string, folder: string, format: Format): { ids: string[]; doc
     expect(url.startsWith(BASE), url).toBe(true);
     expect(documents, "the chain loops").not.toContain(url);
     documents.push(url);
-    const parsed = parseFeed(readFileSync(join(out, url.slice(BASE.length)), "utf8"));
+    const parsed: ReturnType<typeof parseFeed> = parseFeed(readFileSync(join(out, url.slice(BASE.length)), "utf8"));
     let next: string | undefined;
     if (parsed.format === "rss") {
-      const links = parsed.feed.atom?.links ?? [];
+      const links: { rel?: string; href?: string }[] = parsed.feed.atom?.links ?? [];
       ids.push(...(parsed.feed.items ?? []).map((i) => i.guid?.value as string));
       next = links.find((l) => l.rel === "prev-archive")?.href;
       hubs.push(links.filter((l) => l.rel === "hub").map((l) => l.href as string));
     } else if (parsed.format === "atom") {
-      const links = parsed.feed.links ?? [];
+      const links: { rel?: string; href?: string }[] = parsed.feed.links ?? [];
       ids.push(...(parsed.feed.entries ?? []).map((e) => e.id as string));
       next = links.find((l) => l.rel === "prev-archive")?.href;
       hubs.push(links.filter((l) => l.rel === "hub").map((l) => l.href as string));
@@ -193,6 +194,7 @@ describe("maxBytes", () => {
     expect(report.records.droppedBy.maxBytes).toBeGreaterThan(0);
     const r = report.records;
     expect(r.published + r.dropped + r.rejected).toBe(r.read);
+    expect(formatReport(report)).toMatch(/maxBytes: oldest items moved out of \d+ feeds? to fit, dropped \(.*ai \d+/);
   });
 
   it("moves what does not fit into the archive when archives are on, so nothing is lost", () => {
@@ -202,6 +204,8 @@ describe("maxBytes", () => {
     const { ids } = walk(out, "ai/", "json");
     expect(ids).toEqual(selectedIds(records, "ai/"));
     expect(report.records.droppedBy.maxBytes).toBeUndefined();
+    expect(formatReport(report)).toMatch(/maxBytes: oldest items moved out of \d+ feeds? to fit, into the archive/);
+    expect(formatReport(report)).toMatch(/archives: \d+ pages? holding \d+ older items? of \d+ feeds?/);
     for (const p of ["ai/rss.xml", "ai/atom.xml", "ai/feed.json"])
       expect(size(files.find((f) => f.path === p) as OutputFile)).toBeLessThanOrEqual(maxBytes);
   });

@@ -43,6 +43,27 @@ export function formatReport(
   let files = `${report.files} files`;
   if (options.written !== undefined) files += ` (${options.written} written, ${options.unchanged ?? 0} unchanged)`;
   lines.push(`  ${feeds}, ${files}${options.out !== undefined ? ` in ${options.out}` : ""}`);
+  const feedsOf = [...report.topics, ...(report.site === undefined ? [] : [{ ...report.site, slug: "", name: "" }])];
+  const archived = feedsOf.filter((f) => f.archive !== undefined);
+  if (archived.length > 0) {
+    const pages = archived.reduce((n, f) => n + (f.archive?.pages ?? 0), 0);
+    const items = archived.reduce((n, f) => n + (f.archive?.items ?? 0), 0);
+    lines.push(
+      `  archives: ${pages} page${pages === 1 ? "" : "s"} holding ${items} older item${items === 1 ? "" : "s"} of ${archived.length} feed${archived.length === 1 ? "" : "s"}`,
+    );
+  }
+  const over = feedsOf.filter((f) => (f.overMaxBytes ?? 0) > 0);
+  if (over.length > 0) {
+    const names = over.map((f) => `${f.slug === "" ? "site-wide" : f.slug} ${f.overMaxBytes}`);
+    const where = over.every((f) => f.archive !== undefined)
+      ? "into the archive"
+      : over.some((f) => f.archive !== undefined)
+        ? "into the archive where on, else dropped"
+        : "dropped";
+    lines.push(
+      `  maxBytes: oldest items moved out of ${over.length} feed${over.length === 1 ? "" : "s"} to fit, ${where} (${names.slice(0, 8).join(", ")}${names.length > 8 ? ", …" : ""})`,
+    );
+  }
   const shown = report.diagnostics.filter((d) => d.severity !== "info");
   const infos = report.diagnostics.length - shown.length;
   const errors = shown.filter((d) => d.severity === "error").length;
