@@ -39,7 +39,7 @@ grep -q "<fh:archive/>" "$work/archived/ai/archive/1/atom.xml"
 node -e '
 const fs = require("fs"), path = require("path");
 const matter = require(path.resolve("node_modules/gray-matter"));
-const [corpus, out] = process.argv.slice(1);
+const [corpus, ...outs] = process.argv.slice(1);
 const secrets = [], drafts = new Set(), published = new Set();
 for (const f of fs.readdirSync(corpus)) {
   const d = matter(fs.readFileSync(path.join(corpus, f), "utf8"), {}).data;
@@ -51,10 +51,10 @@ for (const f of fs.readdirSync(corpus)) {
 const check = [...secrets, ...[...drafts].filter((t) => !published.has(t))];
 let bad = 0, files = 0;
 const walk = (d) => { for (const n of fs.readdirSync(d)) { const p = path.join(d, n); if (fs.statSync(p).isDirectory()) walk(p); else { files++; const t = fs.readFileSync(p, "utf8"); for (const x of check) if (t.includes(x)) { bad++; console.error("LEAK", p, x.slice(0, 60)); } } } };
-walk(out);
+for (const out of outs) walk(out);
 console.log(`leak check: ${check.length} secured values and draft titles, ${files} files, ${bad} leaks`);
 process.exit(bad ? 1 : 0);
-' "$work/corpus" "$work/out"
+' "$work/corpus" "$work/out" "$work/archived"
 
 # The build over a folder of every hostile input (written by the test suite) passes too.
 rm -rf "$work/hostile"
