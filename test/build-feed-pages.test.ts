@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { buildFeedModel } from "../src/model/build-feed-model.js";
 import { buildFeedPages } from "../src/model/build-feed-pages.js";
@@ -122,6 +123,29 @@ describe("buildFeedPages", () => {
     expect(split.cannotFit).toBe(true);
     expect(split.pages[0]?.model.items).toEqual([]);
     expect(split.dropped).toBe(3);
+  });
+
+  it("publishes every item exactly once, in order, with every page but the newest full", () => {
+    const all = model(60);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 1, max: 15 }), (n, pageSize) => {
+        const m = { ...all, items: all.items.slice(60 - n) };
+        const split = buildFeedPages(m, { folder, pageSize });
+        const [sub, ...pages] = split.pages.map((p) => p.model);
+        // Subscription first, then pages newest first: together the feed's items in feed order.
+        expect([sub, ...pages].flatMap((x) => titles(x as FeedModel))).toEqual(titles(m));
+        expect(sub?.items.length).toBe(Math.min(n, pageSize));
+        pages.slice(1).forEach((p) => {
+          expect(p.items.length).toBe(pageSize);
+        });
+        expect(sub?.history).toEqual(pages.length === 0 ? { complete: true } : { prevArchive: pages[0]?.urls });
+        expect(split.pages.map((p) => p.path)).toEqual([
+          "ai/",
+          ...pages.map((_, i) => `ai/archive/${pages.length - i}/`),
+        ]);
+      }),
+      { seed: 5005, numRuns: 200 },
+    );
   });
 
   it("refuses a page size that is not a whole number of at least one", () => {

@@ -33,6 +33,21 @@ describe("defineConfig", () => {
     expectTypeOf(config).toEqualTypeOf<TopicfeedsConfig>();
   });
 
+  it("accepts hubs, archives globally and per topic, and a byte budget", () => {
+    const config = defineConfig({
+      baseUrl: "https://example.com/feeds/",
+      hub: ["https://hub.example.com/", "https://pubsubhubbub.appspot.com/"],
+      archive: { pageSize: 50 },
+      maxBytes: 1_000_000,
+      topics: { AI: { archive: false }, Cloud: { archive: true } },
+    });
+    expectTypeOf(config).toEqualTypeOf<TopicfeedsConfig>();
+    // @ts-expect-error the page size is a number
+    defineConfig({ archive: { pageSize: "50" } });
+    // @ts-expect-error pageSize, not size
+    defineConfig({ archive: { size: 50 } });
+  });
+
   it("rejects a misspelled key", () => {
     // @ts-expect-error minQualty is not a config key (minQuality is)
     defineConfig({ baseUrl: "https://example.com/feeds/", minQualty: 60 });
