@@ -246,6 +246,9 @@ describe("topicfeeds ping / build --ping", () => {
     const p = await cli(["ping", "out"], cwd);
     expect(p.code).toBe(1);
     expect(p.stderr).toMatch(/no feed in out names a WebSub hub/);
+    const flag = await cli(["ping", "out", "--hub", "https://hub.example.net/"], cwd);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toMatch(/not --hub \(the hubs come from the feeds/);
     const missing = await cli(["ping", "nowhere"], cwd);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/output folder not found/);

@@ -27,7 +27,7 @@ export interface CliIo {
 }
 
 export const HELP = `Usage: topicfeeds build [INPUT...] [options]
-       topicfeeds ping [OUT]
+       topicfeeds ping [OUT] [-c FILE] [--report json]
        topicfeeds help
 
 Builds RSS 2.0, Atom 1.0 and JSON Feed 1.1 feeds per topic from article records.
@@ -104,6 +104,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (command === "ping") {
     if (inputs.length > 1) {
       io.stderr("topicfeeds: ping takes one output folder\nRun 'topicfeeds --help' for usage.\n");
+      return 2;
+    }
+    // The feeds name their own URL and hubs: build options would change nothing, so they are refused.
+    const extra = Object.keys(values).filter((k) => !["out", "config", "report"].includes(k));
+    if (values.report !== undefined && values.report !== "json") {
+      io.stderr(`topicfeeds: --report takes 'json', got ${JSON.stringify(values.report)}\n`);
+      return 2;
+    }
+    if (extra.length > 0) {
+      io.stderr(
+        `topicfeeds: ping takes OUT, -o, -c and --report json; not --${extra[0]} (the hubs come from the feeds, set by build --hub or config hub)\n`,
+      );
       return 2;
     }
     try {
