@@ -1,14 +1,16 @@
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { constants } from "node:os";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { buildFeeds } from "../build.js";
 import { formatDiagnostic, formatReport } from "../diagnostics/format-report.js";
 import { isTopicfeedsError, TopicfeedsError } from "../diagnostics/topicfeeds-error.js";
+import { acquireLock, describeHolder, type HeldLock } from "../io/_build-lock.js";
 import { readIdLock, writeIdLock } from "../io/id-lock-file.js";
 import { loadConfig } from "../io/load-config.js";
 import { type ScanOptions, scanRecords } from "../io/scan-records.js";
 import { openVerifiedFiles } from "../io/verified-files.js";
-import { writeFiles } from "../io/write-files.js";
+import { outputPaths, writeFiles } from "../io/write-files.js";
 import { parseDate } from "../records/parse-date.js";
 import type { FeedsConfig, Rule } from "../types.js";
 import { urlProblem } from "../validate-config.js";
@@ -55,6 +57,8 @@ Builds RSS 2.0, Atom 1.0 and JSON Feed 1.1 feeds per topic from article records.
   --workers N         parser threads (default: 2 for 4,000+ files on a multi-core machine)
   --timings           print the time of each phase on stderr
   --strict            any error diagnostic fails the build: exit 1, nothing written
+  --wait              when another build is using the output or cache folder, wait for it
+                      (default: fail at once, naming that build)
   --report json       print the build report as JSON on stdout (the summary goes to stderr)
   -q, --quiet         print only errors
   -h, --help          show this help
@@ -65,7 +69,7 @@ one request per feed whose bytes changed since its hub last accepted it; what ea
 accepted is kept in OUT/.topicfeeds-pinged.json.
 
 Exit codes: 0 built (warnings and rejected records reported), 1 failed (or a hub kept failing),
-2 usage error.
+2 usage error, 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP (the output is one whole build).
 `;
 
 /**
@@ -185,6 +189,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   const quiet = values.quiet === true;
   const json = values.report === "json";
+  const locks: HeldLock[] = [];
 
   try {
     const { config } = await loadConfig(values.config, io.cwd);
@@ -242,6 +247,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const lockFile = values["lock-file"] !== undefined ? resolve(io.cwd, values["lock-file"]) : configLock;
     if (lockFile !== undefined) buildConfig.idLock = readIdLock(lockFile) ?? { version: 1, ids: {} };
 
+    // One build at a time per output folder and per cache folder, taken before anything is read.
+    const wait = values.wait === true ? Number.POSITIVE_INFINITY : 0;
+    const onWait = (what: string) => (h: Parameters<typeof describeHolder>[0]) =>
+      io.stderr(`topicfeeds: waiting for ${describeHolder(h)}, which is using ${what}\n`);
+    const outWhat = `the output folder ${display(out, io.cwd)}`;
+    locks.push(acquireLock(outputPaths(out).lock, { what: outWhat, wait, onWait: onWait(outWhat) }));
+
     const timer = phases();
     const hasCustom = [
       ...(buildConfig.select ?? []),
@@ -251,6 +263,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       values["no-cache"] === true || config.cache === false
         ? undefined
         : resolve(io.cwd, values["cache-dir"] ?? config.cacheDir ?? "node_modules/.cache/topicfeeds");
+    if (cacheDir !== undefined) {
+      const what = `the cache folder ${display(cacheDir, io.cwd)}`;
+      locks.push(acquireLock(join(cacheDir, "build.lock"), { what, wait, onWait: onWait(what) }));
+    }
     const progress = io.progress === true && !quiet ? progressLine(io) : undefined;
     const scanOptions: ScanOptions = { cwd: io.cwd, cacheKey: VERSION, prefilter: prefilterConfig(buildConfig) };
     if (hasCustom) scanOptions.lean = false;
@@ -271,8 +287,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     );
     verified?.save();
     timer.mark(`built ${files.length} files`);
-    // Ctrl-C while files are renamed into place waits for the last rename: a whole set, never a mix.
-    const summary = deferSignals(() => {
+    // A signal while the build is published takes effect once it is: the output is one whole build.
+    const { value: summary, signal } = await deferSignals(() => {
       const written = writeFiles(out, files);
       if (lockFile !== undefined && idLock !== undefined) {
         try {
@@ -298,6 +314,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (quiet)
       for (const d of report.diagnostics.filter((x) => x.severity === "error")) io.stderr(`${formatDiagnostic(d)}\n`);
     if (values.timings === true) io.stderr(timer.lines());
+    if (signal !== undefined) {
+      io.stderr(
+        `topicfeeds: interrupted by ${signal}; the new build had already been published whole${values.ping === true ? " (hubs were not pinged)" : ""}\n`,
+      );
+      return 128 + constants.signals[signal];
+    }
     if (values.ping === true) return await runPing(out, display(out, io.cwd), io);
     return 0;
   } catch (e) {
@@ -318,6 +340,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     );
     if (process.env.TOPICFEEDS_DEBUG !== undefined && err?.stack !== undefined) io.stderr(`${err.stack}\n`);
     return 1;
+  } finally {
+    for (const l of locks.reverse()) l.release();
   }
 }
 
@@ -335,6 +359,7 @@ function parse(argv: string[]) {
       limit: { type: "string" },
       now: { type: "string" },
       strict: { type: "boolean" },
+      wait: { type: "boolean" },
       "lock-file": { type: "string" },
       "cache-dir": { type: "string" },
       "no-cache": { type: "boolean" },
@@ -414,10 +439,10 @@ function display(path: string, cwd: string): string {
 }
 
 /**
- * Runs `work` with SIGINT/SIGTERM/SIGHUP held: a signal that arrives meanwhile ends the process
- * (with the usual 128 + n code) right after it, never in the middle.
+ * Runs `work` with SIGINT/SIGTERM/SIGHUP held, and returns with it the signal that arrived
+ * meanwhile, if any: the caller ends with 128 + its number after `work`, never in its middle.
  */
-function deferSignals<T>(work: () => T): T {
+async function deferSignals<T>(work: () => T): Promise<{ value: T; signal: NodeJS.Signals | undefined }> {
   let caught: NodeJS.Signals | undefined;
   const hold = (signal: NodeJS.Signals) => {
     caught ??= signal;
@@ -425,12 +450,13 @@ function deferSignals<T>(work: () => T): T {
   const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
   for (const sg of signals) process.on(sg, hold);
   try {
-    return work();
+    const value = work();
+    // `work` is synchronous: a signal that came during it is delivered by the event loop's poll
+    // phase, which runs between two turns of setImmediate. Removing the handlers before that
+    // would drop it.
+    for (let i = 0; i < 2; i++) await new Promise((r) => setImmediate(r));
+    return { value, signal: caught };
   } finally {
-    // Handlers run from the event loop, so a signal during `work` is seen only after it.
-    setImmediate(() => {
-      for (const sg of signals) process.off(sg, hold);
-      if (caught !== undefined) process.kill(process.pid, caught);
-    });
+    for (const sg of signals) process.off(sg, hold);
   }
 }

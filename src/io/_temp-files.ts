@@ -1,7 +1,8 @@
 // Temporary files of atomic writes: removing them without throwing, telling whether the
 // process that left one is still running, and writing a small cache file atomically.
-import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { TopicfeedsError } from "../diagnostics/topicfeeds-error.js";
 
 /** Removes a file if it is there; never throws (its folder may be gone or not be a folder). */
 export function removeQuietly(path: string): void {
@@ -56,5 +57,31 @@ export function writeCacheFile(dir: string, name: string, text: string): void {
     renameSync(temp, target);
   } catch {
     removeQuietly(temp);
+  }
+}
+
+/**
+ * Replaces one file atomically (a temporary file beside it, renamed into place) when its bytes
+ * change; temporary files of this name left by killed writers are removed first. Throws a
+ * `TopicfeedsError` (`write-failed`) that says nothing was changed.
+ */
+export function replaceFile(path: string, text: string): void {
+  const bytes = Buffer.from(text, "utf8");
+  try {
+    if (readFileSync(path).equals(bytes)) return;
+  } catch {
+    // Missing or unreadable: written below.
+  }
+  const dir = dirname(path);
+  const name = basename(path);
+  const temp = `${path}.tmp-${process.pid}`;
+  try {
+    mkdirSync(dir, { recursive: true });
+    sweepDeadTemps(dir, (e) => (e.startsWith(`${name}.tmp-`) ? Number(e.slice(name.length + 5)) : undefined));
+    writeFileSync(temp, bytes);
+    renameSync(temp, path);
+  } catch (e) {
+    removeQuietly(temp);
+    throw new TopicfeedsError("write-failed", `cannot write ${path}: ${(e as Error).message}; nothing was changed`);
   }
 }

@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
-import { basename, dirname } from "node:path";
 import { diagnostic } from "../diagnostics/diagnostic.js";
 import { TopicfeedsError } from "../diagnostics/topicfeeds-error.js";
 import type { IdLock } from "../types.js";
-import { writeFiles } from "./write-files.js";
+import { replaceFile } from "./_temp-files.js";
 
 /**
  * Reads the id lock file. A missing file is a first build (undefined); an unreadable or corrupt
@@ -55,5 +54,5 @@ export function readIdLock(path: string): IdLock | undefined {
  * ```
  */
 export function writeIdLock(path: string, lock: IdLock): void {
-  writeFiles(dirname(path), [{ path: basename(path), contents: `${JSON.stringify(lock, null, 1)}\n` }]);
+  replaceFile(path, `${JSON.stringify(lock, null, 1)}\n`);
 }

@@ -1,8 +1,27 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
+import {
+  closeSync,
+  copyFileSync,
+  fsyncSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  type Stats,
+  symlinkSync,
+  utimesSync,
+  writeSync,
+} from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { TopicfeedsError } from "../diagnostics/topicfeeds-error.js";
 import type { OutputFile } from "../types.js";
-import { removeQuietly, sweepDeadTemps } from "./_temp-files.js";
+import { acquireLock, type HeldLock } from "./_build-lock.js";
+import { isAlive } from "./_temp-files.js";
 
 /** What {@link writeFiles} did. */
 export interface WriteSummary {
@@ -10,97 +29,301 @@ export interface WriteSummary {
   written: string[];
   /** Files left alone because their bytes are already right (their mtime stays). */
   unchanged: string[];
+  /** The build folder the output folder now points to (`.<name>.builds/<n>` beside it). */
+  build: string;
 }
 
-let counter = 0;
+/** Options of {@link writeFiles}. */
+export interface WriteOptions {
+  /**
+   * Milliseconds to wait for another build that holds the output folder's lock; 0 (the default)
+   * fails at once with a `TopicfeedsError` (`locked`) naming that build.
+   */
+  wait?: number;
+}
+
+/** Where an output folder's builds and lock live. */
+export interface OutputPaths {
+  /** The output folder: a symbolic link to the published build. */
+  out: string;
+  /** `.<name>.builds` beside it: the builds, the lock, temporary links. */
+  builds: string;
+  /** The lock file of the output folder. */
+  lock: string;
+}
+
+const BUILD = /^\d+$/;
+// Temporary files of atomic writes by earlier versions (`rss.xml.tmp-<pid>-<n>`), found in an
+// output folder that is moved into the first build.
+const OLD_TEMP = /\.tmp-(\d+)-\d+$/;
 
 /**
- * Writes the build's files into the output folder atomically: every changed file is first
- * written to a temporary file beside it, and only when all are written are they renamed into
- * place, so readers and a failed build never see a half-written feed. Files whose bytes did not
- * change are not touched. A path that would leave the output folder is refused.
+ * Where the builds and the lock of output folder `outDir` are. A symbolic link that topicfeeds did
+ * not make (`public/feeds -> /srv/feeds`) is followed: the folder it points to is the output folder.
+ *
+ * @param outDir - the output folder
+ * @example
+ * outputPaths("public/feeds").lock // "/site/public/.feeds.builds/lock"
+ */
+export function outputPaths(outDir: string): OutputPaths {
+  let out = resolve(outDir);
+  try {
+    const st = lstatSync(out);
+    if (st.isSymbolicLink() && !isOurLink(out)) out = realpathSync(out);
+  } catch {
+    // Missing (a first build) or a dangling link (reported when written).
+  }
+  const name = basename(out);
+  if (name === "" || dirname(out) === out)
+    throw new TopicfeedsError("write-failed", `cannot use ${out} as the output folder: it has no parent folder`);
+  const builds = join(dirname(out), `.${name}.builds`);
+  return { out, builds, lock: join(builds, "lock") };
+}
+
+/**
+ * Publishes the build's files as one whole: the output folder is a symbolic link to a complete
+ * build folder (`.<name>.builds/<n>` beside it). Each build is assembled in a new folder (files
+ * whose bytes did not change are hard-linked from the previous build, so their mtime stays;
+ * other files the folder held are carried over the same way), and published with one atomic
+ * `rename()` of a new link over the old one. Readers see the old build or the new one, never a
+ * mix, even while the build runs or after it is killed; the previous build folder is kept until
+ * the next build, for readers still inside it. An output folder that is a plain folder is moved
+ * into the first build. One build at a time: the folder's lock names the build that holds it.
+ * A path that would leave the output folder is refused; nothing is changed on any failure.
  *
  * @param outDir - the output folder (created if missing)
  * @param files - from {@link buildFeeds}
+ * @param options - how long to wait for another build
  * @returns which files were written and which were already up to date
  * @example
  * writeFiles("public/feeds", result.files)
  */
-export function writeFiles(outDir: string, files: readonly OutputFile[]): WriteSummary {
-  const root = resolve(outDir);
+export function writeFiles(outDir: string, files: readonly OutputFile[], options: WriteOptions = {}): WriteSummary {
+  const paths = outputPaths(outDir);
+  const root = paths.out;
   // Check every path before anything is written.
-  const targets = files.map((f) => {
-    const target = resolve(root, f.path);
-    const rel = relative(root, target);
+  const rels = files.map((f) => {
+    const rel = relative(root, resolve(root, f.path));
     if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) {
       throw new TopicfeedsError(
         "unsafe-path",
         `refusing to write ${JSON.stringify(f.path)}: it is outside the output folder; nothing was written`,
       );
     }
-    return target;
+    return rel;
   });
-  const plan: { target: string; temp: string; path: string }[] = [];
-  const unchanged: string[] = [];
-  files.forEach((f, i) => {
-    const target = targets[i] as string;
-    const bytes = Buffer.from(f.contents, "utf8");
-    let current: Buffer | undefined;
-    try {
-      current = readFileSync(target);
-    } catch {
-      current = undefined;
-    }
-    if (current?.equals(bytes)) {
-      unchanged.push(f.path);
-      return;
-    }
-    const temp = `${target}.tmp-${process.pid}-${++counter}`;
-    try {
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(temp, bytes);
-      plan.push({ target, temp, path: f.path });
-    } catch (e) {
-      removeQuietly(temp);
-      for (const p of plan) removeQuietly(p.temp);
-      throw new TopicfeedsError("write-failed", `cannot write ${f.path}: ${(e as Error).message}; nothing was changed`);
-    }
-  });
-  for (let i = 0; i < plan.length; i++) {
-    const p = plan[i] as (typeof plan)[number];
-    try {
-      renameSync(p.temp, p.target);
-    } catch (e) {
-      for (const q of plan.slice(i)) removeQuietly(q.temp);
-      const done =
-        i === 0
-          ? "nothing was changed"
-          : `${i} of ${plan.length} changed files were already replaced; run the build again`;
-      throw new TopicfeedsError("write-failed", `cannot replace ${p.path}: ${(e as Error).message}; ${done}`);
-    }
+  const current = currentBuild(root);
+  if (current === "not-a-folder")
+    throw new TopicfeedsError(
+      "write-failed",
+      `cannot write into ${root}: it is a file, not a folder; nothing was written`,
+    );
+  try {
+    mkdirSync(paths.builds, { recursive: true });
+  } catch (e) {
+    throw new TopicfeedsError(
+      "write-failed",
+      `cannot create ${paths.builds}: ${(e as Error).message}; nothing was written`,
+    );
   }
-  sweepStaleTemps(targets);
-  return { written: plan.map((p) => p.path), unchanged };
+  const lock: HeldLock = acquireLock(paths.lock, { what: `the output folder ${root}`, wait: options.wait ?? 0 });
+  let fresh: string | undefined;
+  try {
+    const live = recover(paths, currentBuild(root));
+    const n = nextNumber(paths.builds);
+    fresh = join(paths.builds, `new-${process.pid}`);
+    rmSync(fresh, { recursive: true, force: true });
+    mkdirSync(fresh);
+    const targets = new Set(rels);
+    const written: string[] = [];
+    const unchanged: string[] = [];
+    if (live !== undefined) carryOver(live, fresh, targets);
+    files.forEach((f, i) => {
+      const rel = rels[i] as string;
+      const bytes = Buffer.from(f.contents, "utf8");
+      const before = live === undefined ? undefined : readIfFile(join(live, rel));
+      const dest = join(fresh as string, rel);
+      if (before?.equals(bytes)) {
+        linkOrCopy(join(live as string, rel), dest);
+        unchanged.push(f.path);
+        return;
+      }
+      try {
+        mkdirSync(dirname(dest), { recursive: true });
+        const fd = openSync(dest, "wx");
+        try {
+          writeSync(fd, bytes);
+          fsyncSync(fd);
+        } finally {
+          closeSync(fd);
+        }
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        const why =
+          err.code === "EEXIST" || err.code === "ENOTDIR" || err.code === "EISDIR"
+            ? "a folder or file of the same name is in the way"
+            : err.message;
+        throw new TopicfeedsError("write-failed", `cannot write ${f.path}: ${why}; nothing was changed`);
+      }
+      written.push(f.path);
+    });
+    if (!lock.owned())
+      throw new TopicfeedsError(
+        "locked",
+        `another build took over the lock ${paths.lock} while this one ran; nothing was changed`,
+      );
+    // The finished build gets its number: a numbered folder is always complete.
+    const build = join(paths.builds, String(n));
+    renameSync(fresh, build);
+    fresh = build;
+    publish(paths, String(n), live !== undefined && live === root);
+    fresh = undefined;
+    // Keep the build just replaced (readers may be inside it); older ones go.
+    prune(paths.builds, [String(n), live === undefined ? "" : live === root ? String(n - 1) : basename(live)]);
+    return { written, unchanged, build };
+  } catch (e) {
+    if (fresh !== undefined) rmSync(fresh, { recursive: true, force: true });
+    if (e instanceof TopicfeedsError) throw e;
+    throw new TopicfeedsError("write-failed", `cannot write the build: ${(e as Error).message}; nothing was changed`);
+  } finally {
+    lock.release();
+  }
 }
 
-const TEMP = /^(.+)\.tmp-(\d+)-\d+$/;
+/** Whether `path` is a link topicfeeds made: `.<name>.builds/<n>`, relative. */
+function isOurLink(path: string): boolean {
+  try {
+    const target = readlinkSync(path);
+    const [dir, n, ...rest] = target.split("/");
+    return rest.length === 0 && dir === `.${basename(path)}.builds` && BUILD.test(n ?? "");
+  } catch {
+    return false;
+  }
+}
+
+/** The folder the output folder shows now: the build it links to, the folder itself, or none. */
+function currentBuild(root: string): string | undefined | "not-a-folder" {
+  let st: Stats;
+  try {
+    st = lstatSync(root);
+  } catch {
+    return undefined;
+  }
+  if (st.isSymbolicLink()) {
+    try {
+      return lstatSync(realpathSync(root)).isDirectory() ? join(dirname(root), readlinkSync(root)) : "not-a-folder";
+    } catch {
+      return undefined; // its build was removed by hand: a first build
+    }
+  }
+  return st.isDirectory() ? root : "not-a-folder";
+}
 
 /**
- * Removes temporary files that a killed build (kill -9, a power cut) left beside our outputs, so
- * that they are never published. Only `<one of our file names>.tmp-<pid>-<n>` whose process is gone.
+ * Clears what killed builds left (unfinished build folders, temporary links, old builds) and
+ * completes a publish that was cut between its two renames: when the output folder is missing
+ * but a finished build is there, the newest finished build is linked in first.
  */
-function sweepStaleTemps(targets: string[]): void {
-  const names = new Map<string, Set<string>>();
-  for (const t of targets) {
-    const dir = dirname(t);
-    const set = names.get(dir);
-    if (set === undefined) names.set(dir, new Set([basename(t)]));
-    else set.add(basename(t));
+function recover(paths: OutputPaths, current: string | undefined | "not-a-folder"): string | undefined {
+  let live = current === "not-a-folder" ? undefined : current;
+  const names = readdirSync(paths.builds);
+  if (live === undefined) {
+    const done = names.filter((x) => BUILD.test(x)).sort((a, b) => Number(b) - Number(a));
+    if (done[0] !== undefined) {
+      publish(paths, done[0], false);
+      live = join(paths.builds, done[0]);
+    }
   }
-  for (const [dir, ours] of names) {
-    sweepDeadTemps(dir, (e) => {
-      const m = TEMP.exec(e);
-      return m === null || !ours.has(m[1] as string) ? undefined : Number(m[2]);
-    });
+  for (const name of names) {
+    if (name === "lock" || name.startsWith("lock.")) continue;
+    const p = join(paths.builds, name);
+    if (live !== undefined && resolve(p) === resolve(live)) continue;
+    rmSync(p, { recursive: true, force: true });
+  }
+  return live;
+}
+
+function nextNumber(builds: string): number {
+  let n = 0;
+  for (const name of readdirSync(builds)) if (BUILD.test(name)) n = Math.max(n, Number(name));
+  return n + 1;
+}
+
+/**
+ * Points the output folder at build `name` with one atomic rename of a new link over it. A plain
+ * folder in its place (an output folder written before builds were linked) is first moved into
+ * the builds folder, as the build before this one: for that one moment the output folder is
+ * missing, never mixed, and a build killed right then is completed by the next (see recover).
+ */
+function publish(paths: OutputPaths, name: string, moveFolder: boolean): void {
+  const link = join(paths.builds, `link-${process.pid}`);
+  rmSync(link, { force: true });
+  symlinkSync(`.${basename(paths.out)}.builds/${name}`, link);
+  if (moveFolder) renameSync(paths.out, join(paths.builds, String(Number(name) - 1)));
+  renameSync(link, paths.out);
+  try {
+    const fd = openSync(dirname(paths.out), "r");
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Some file systems cannot sync a folder: the rename is still atomic for readers.
+  }
+}
+
+function prune(builds: string, keep: string[]): void {
+  for (const name of readdirSync(builds)) {
+    if (!BUILD.test(name) || keep.includes(name)) continue;
+    try {
+      rmSync(join(builds, name), { recursive: true, force: true });
+    } catch {
+      // Removed by the next build.
+    }
+  }
+}
+
+/**
+ * Fills `to` with everything `from` holds except the files this build writes: files are
+ * hard-linked (the same inode: mtime and contents stay, no bytes copied), links re-made,
+ * temporary files of killed writers left out.
+ */
+function carryOver(from: string, to: string, targets: Set<string>, rel = ""): void {
+  for (const entry of readdirSync(join(from, rel), { withFileTypes: true })) {
+    const r = rel === "" ? entry.name : join(rel, entry.name);
+    const src = join(from, r);
+    const dest = join(to, r);
+    if (entry.isDirectory()) {
+      mkdirSync(dest);
+      carryOver(from, to, targets, r);
+    } else if (entry.isSymbolicLink()) {
+      symlinkSync(readlinkSync(src), dest);
+    } else if (entry.isFile()) {
+      if (targets.has(r)) continue;
+      const m = OLD_TEMP.exec(entry.name);
+      if (m !== null && !isAlive(Number(m[1]))) continue;
+      linkOrCopy(src, dest);
+    }
+  }
+}
+
+function linkOrCopy(src: string, dest: string): void {
+  mkdirSync(dirname(dest), { recursive: true });
+  try {
+    linkSync(src, dest);
+  } catch {
+    // No hard links here (some file systems, or the link limit): a copy with the same mtime.
+    copyFileSync(src, dest);
+    const st = lstatSync(src);
+    utimesSync(dest, st.atime, st.mtime);
+  }
+}
+
+function readIfFile(path: string): Buffer | undefined {
+  try {
+    return readFileSync(path);
+  } catch {
+    return undefined;
   }
 }
