@@ -16,10 +16,10 @@ export {
   pingHubs,
   readPublishedFeeds,
 } from "./io/ping-hubs.js";
-export { type LoadOptions, listRecordFiles, loadRecords, readRecordFile } from "./io/read-records.js";
+export { type ListOptions, type LoadOptions, listRecordFiles, loadRecords, readRecordFile } from "./io/read-records.js";
 export { type ScanOptions, type ScanResult, scanRecords } from "./io/scan-records.js";
 export { openVerifiedFiles, type VerifiedFiles } from "./io/verified-files.js";
-export { type WriteSummary, writeFiles } from "./io/write-files.js";
+export { type WriteOptions, type WriteSummary, writeFiles } from "./io/write-files.js";
 export { buildFeedModel, type FeedContext, type FeedSpec } from "./model/build-feed-model.js";
 export { buildFeedPages, type FeedPage, type FeedPages, type FeedPagesOptions } from "./model/build-feed-pages.js";
 export { compareRecords } from "./model/sort-records.js";

@@ -204,7 +204,8 @@ describe("the CLI over the mixed folder", () => {
       if (p.endsWith(".json")) expect(() => JSON.parse(readFileSync(p, "utf8"))).not.toThrow();
     }
     expect(readdirSync(dir).sort()).toEqual(
-      process.env.TOPICFEEDS_HOSTILE_OUT === undefined ? ["in", "out-cli"] : ["in"],
+      // The output folder links to its build, kept beside it.
+      process.env.TOPICFEEDS_HOSTILE_OUT === undefined ? [".out-cli.builds", "in", "out-cli"] : ["in"],
     );
   });
 
@@ -218,6 +219,7 @@ describe("the CLI over the mixed folder", () => {
     expect(r.status).toBe(1);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(() => statSync(out)).toThrow();
+    expect(readdirSync(dir)).not.toContain(".out-strict.builds");
   });
 });
 

@@ -252,7 +252,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const onWait = (what: string) => (h: Parameters<typeof describeHolder>[0]) =>
       io.stderr(`topicfeeds: waiting for ${describeHolder(h)}, which is using ${what}\n`);
     const outWhat = `the output folder ${display(out, io.cwd)}`;
-    locks.push(acquireLock(outputPaths(out).lock, { what: outWhat, wait, onWait: onWait(outWhat) }));
+    // The output folder's builds live beside it, and so does its lock (removed with its folder
+    // when a first build fails).
+    locks.push(acquireLock(outputPaths(out).lock, { what: outWhat, wait, onWait: onWait(outWhat), tidy: true }));
 
     const timer = phases();
     const hasCustom = [
@@ -274,17 +276,33 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (typeof workers === "number") scanOptions.workers = workers;
     else if (config.workers !== undefined) scanOptions.workers = config.workers;
     if (progress !== undefined) scanOptions.onProgress = progress.update;
-    const scan = await scanRecords(input, scanOptions);
-    progress?.done();
-    timer.mark(
-      `read ${scan.stats.files} records (${scan.stats.parsed} parsed, ${scan.stats.fromCache} from cache; ${scan.stats.workers} thread${scan.stats.workers === 1 ? "" : "s"}; ${scan.stats.cache})`,
-    );
-    const verified = cacheDir === undefined ? undefined : openVerifiedFiles(cacheDir);
-    const { files, report, idLock } = buildFeeds(
-      scan,
-      buildConfig,
-      verified === undefined ? { hydrate: scan.hydrate } : { hydrate: scan.hydrate, verify: verified.verify },
-    );
+    // Lean records are completed from their files after selection; when one changed in between,
+    // the build stops (records-changed) and is made again from a new scan (the cache makes that
+    // cheap), twice at most.
+    let built: ReturnType<typeof buildFeeds> | undefined;
+    let verified: ReturnType<typeof openVerifiedFiles> | undefined;
+    for (let attempt = 1; built === undefined; attempt++) {
+      const scan = await scanRecords(input, scanOptions);
+      progress?.done();
+      timer.mark(
+        `read ${scan.stats.files} records (${scan.stats.parsed} parsed, ${scan.stats.fromCache} from cache; ${scan.stats.workers} thread${scan.stats.workers === 1 ? "" : "s"}; ${scan.stats.cache})`,
+      );
+      verified = cacheDir === undefined ? undefined : openVerifiedFiles(cacheDir);
+      try {
+        built = buildFeeds(
+          scan,
+          buildConfig,
+          verified === undefined ? { hydrate: scan.hydrate } : { hydrate: scan.hydrate, verify: verified.verify },
+        );
+      } catch (e) {
+        if (!isTopicfeedsError(e) || e.code !== "records-changed" || attempt === 3) throw e;
+        if (!quiet) {
+          io.stderr(`topicfeeds: ${e.message.replace(/; nothing was written$/, "")}; reading the records again\n`);
+          for (const d of e.diagnostics.slice(0, 10)) io.stderr(`${formatDiagnostic(d)}\n`);
+        }
+      }
+    }
+    const { files, report, idLock } = built;
     verified?.save();
     timer.mark(`built ${files.length} files`);
     // A signal while the build is published takes effect once it is: the output is one whole build.

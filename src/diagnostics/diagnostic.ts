@@ -12,6 +12,8 @@ import type { Diagnostic, Severity } from "../types.js";
 export const DIAGNOSTIC_CODES = {
   "read-failed": "error",
   "folder-skipped": "warning",
+  "folder-too-deep": "error",
+  "record-changed": "error",
   "file-too-large": "error",
   "invalid-encoding": "error",
   "no-front-matter": "error",

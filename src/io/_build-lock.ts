@@ -11,6 +11,7 @@ import {
   openSync,
   readFileSync,
   renameSync,
+  rmdirSync,
   rmSync,
   statSync,
   writeSync,
@@ -46,6 +47,8 @@ export interface LockOptions {
   wait?: number;
   /** Called once when the lock is busy and the call waits. */
   onWait?: (holder: LockHolder) => void;
+  /** Remove the lock's folder on release when nothing else is left in it. */
+  tidy?: boolean;
 }
 
 // Locks this process holds, by path: taking one again (the CLI holds the output folder's lock and
@@ -60,7 +63,7 @@ export function acquireLock(path: string, options: LockOptions): HeldLock {
   const mine = held.get(path);
   if (mine !== undefined) {
     mine.count++;
-    return handle(path, mine.token);
+    return handle(path, mine.token, false);
   }
   const token = randomBytes(12).toString("hex");
   const me: LockHolder = {
@@ -95,7 +98,7 @@ export function acquireLock(path: string, options: LockOptions): HeldLock {
     sleep(Math.min(100, Math.max(1, deadline - Date.now())));
   }
   held.set(path, { token, count: 1 });
-  return handle(path, token);
+  return handle(path, token, options.tidy === true);
 }
 
 /** "pid 123 on host h (topicfeeds build …), started 2026-01-01T00:00:00Z". */
@@ -103,7 +106,7 @@ export function describeHolder(h: LockHolder): string {
   return `pid ${h.pid}${h.host === hostname() ? "" : ` on host ${h.host}`} (${h.command || "topicfeeds"}), started ${h.started}`;
 }
 
-function handle(path: string, token: string): HeldLock {
+function handle(path: string, token: string, tidy: boolean): HeldLock {
   let released = false;
   return {
     path,
@@ -116,6 +119,13 @@ function handle(path: string, token: string): HeldLock {
       if (--mine.count > 0) return;
       held.delete(path);
       if (readHolder(path)?.token === token) rmSync(path, { force: true });
+      if (tidy) {
+        try {
+          rmdirSync(dirname(path)); // only when empty; a build that starts meanwhile makes it again
+        } catch {
+          // Not empty: builds are in it.
+        }
+      }
     },
   };
 }

@@ -2,7 +2,7 @@ import { closeSync, constants, fstatSync, openSync, readSync, statSync } from "n
 import { diagnostic } from "../diagnostics/diagnostic.js";
 import type { Prefilter } from "../select/prefilter.js";
 import { leanRecord } from "./lean-record.js";
-import { display, notRegularFile, parseRecordBytes } from "./read-records.js";
+import { display, notRegularFile, notUtf8Name, parseRecordBytes } from "./read-records.js";
 import { dropRow, encodeRecord, type FileIdentity, type FileOutcome } from "./record-rows.js";
 
 /** One file to look at: its path, how diagnostics name it (default: relative to `cwd`), and the identity the cache knows. */
@@ -38,7 +38,7 @@ export function parseJob(job: ParseJob, settings: ParseSettings): FileOutcome | 
     const st = fstatSync(fd);
     const identity: FileIdentity = [st.size, st.mtimeMs, st.ctimeMs, st.ino];
     if (!st.isFile()) {
-      return [identity, [notRegularFile(shown)], 0, 0];
+      return [identity, [notRegularFile(shown, st)], 0, 0];
     }
     if (st.size > settings.maxFileSize) {
       return [
@@ -74,13 +74,15 @@ export function parseJob(job: ParseJob, settings: ParseSettings): FileOutcome | 
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const why =
-      err.code === "ENOENT"
-        ? "no such file (a dangling link?)"
-        : err.code === "EACCES" || err.code === "EPERM"
-          ? "permission denied"
-          : err.code === "EISDIR"
-            ? "it is a folder"
-            : err.message;
+      err.code === "ENOENT" && job.path.includes("\uFFFD")
+        ? notUtf8Name
+        : err.code === "ENOENT"
+          ? "no such file (it was removed, or is a dangling link)"
+          : err.code === "EACCES" || err.code === "EPERM"
+            ? "permission denied"
+            : err.code === "EISDIR"
+              ? "it is a folder"
+              : err.message;
     return [[0, 0, 0, 0], [diagnostic("read-failed", `cannot read the file: ${why}`, { file: shown })], 0, 0];
   } finally {
     if (fd !== undefined) closeSync(fd);

@@ -3,6 +3,7 @@ import { type Dirent, readdirSync, readFileSync, realpathSync, type Stats, statS
 import { relative, resolve, sep } from "node:path";
 import type { RecordSet } from "../build.js";
 import { diagnostic } from "../diagnostics/diagnostic.js";
+import { TopicfeedsError } from "../diagnostics/topicfeeds-error.js";
 import { type NormalizeResult, normalizeRecord } from "../records/normalize-record.js";
 import { parseFrontMatter } from "../records/parse-front-matter.js";
 import type { ArticleRecord, Diagnostic } from "../types.js";
@@ -17,13 +18,30 @@ export interface LoadOptions {
 
 const RECORD_FILE = /\.(md|markdown)$/i;
 const DEFAULT_MAX = 10 * 1024 * 1024;
+// Folders deeper than this are not read: a chain made by a runaway script would otherwise make
+// the walk crawl (each step resolves the whole path) until the path is too long for the system.
+const MAX_DEPTH = 64;
+const TIME_LIMIT = 120_000;
+
+/** Bounds of {@link listRecordFiles}' walk. */
+export interface ListOptions {
+  /** Folders deeper than this below an input are skipped with a `folder-too-deep` error (default 64). */
+  maxDepth?: number;
+  /** Milliseconds the walk may take before it stops with a `TopicfeedsError` (`list-timeout`); default 120,000. */
+  timeLimit?: number;
+}
 
 /**
  * Lists the record files under the given files and folders: recursive, `*.md` and
  * `*.markdown`, sorted by code point so every machine reads them in the same order. Symbolic
- * link loops and unreadable folders become diagnostics; other files are ignored.
+ * link loops, unreadable folders, folders nested too deep and names that are not valid UTF-8
+ * become diagnostics; other files are ignored. A walk that takes longer than
+ * `options.timeLimit` throws a `TopicfeedsError` (`list-timeout`) rather than return part of
+ * the files.
  *
  * @param inputs - files and folders
+ * @param cwd - the folder diagnostics name files relative to
+ * @param options - depth and time bounds
  * @returns absolute file paths and diagnostics
  * @example
  * listRecordFiles(["content"]).files // ["/site/content/a.md", "/site/content/news/b.md"]
@@ -31,19 +49,39 @@ const DEFAULT_MAX = 10 * 1024 * 1024;
 export function listRecordFiles(
   inputs: readonly string[],
   cwd = process.cwd(),
+  options: ListOptions = {},
 ): { files: string[]; diagnostics: Diagnostic[] } {
+  const maxDepth = options.maxDepth ?? MAX_DEPTH;
+  const timeLimit = options.timeLimit ?? TIME_LIMIT;
+  const started = Date.now();
+  let folders = 0;
   // An array, not a Set: hashing 100,000 long paths cost more than listing them. Sorted (and
   // cleared of paths listed twice through overlapping inputs) at the end.
   const files: string[] = [];
   const diagnostics: Diagnostic[] = [];
   const shown = (p: string) => display(p, cwd);
   const visited = new Set<string>();
-  const walk = (dir: string): void => {
+  const walk = (dir: string, depth: number): void => {
+    if (depth > maxDepth) {
+      diagnostics.push(
+        diagnostic(
+          "folder-too-deep",
+          `folder skipped: it is nested more than ${maxDepth} folders deep below the input; records in it are not read (move them up)`,
+          { file: shown(dir) },
+        ),
+      );
+      return;
+    }
+    if (++folders % 64 === 0 && Date.now() - started > timeLimit)
+      throw new TopicfeedsError(
+        "list-timeout",
+        `listing the input took more than ${Math.round(timeLimit / 1000)} s (${folders.toLocaleString("en-US")} folders so far, now in ${shown(dir)}); nothing was written. Is a network drive slow, or does the input hold a huge folder tree?`,
+      );
     let real: string;
     try {
       real = realpathSync(dir);
     } catch (e) {
-      diagnostics.push(diagnostic("read-failed", `cannot read the folder: ${reason(e)}`, { file: shown(dir) }));
+      diagnostics.push(diagnostic("read-failed", `cannot read the folder: ${reason(e, dir)}`, { file: shown(dir) }));
       return;
     }
     if (visited.has(real)) {
@@ -82,7 +120,7 @@ export function listRecordFiles(
         continue;
       }
       if (kind === "dir") {
-        walk(path);
+        walk(path, depth + 1);
         continue;
       }
       // A symbolic link (or an unknown kind): follow it.
@@ -94,7 +132,7 @@ export function listRecordFiles(
         if (RECORD_FILE.test(name)) files.push(path);
         continue;
       }
-      if (st.isDirectory()) walk(path);
+      if (st.isDirectory()) walk(path, depth + 1);
       // A FIFO, socket or device named like a record: listed, so that reading rejects it with the reason.
       else if (RECORD_FILE.test(name)) files.push(path);
     }
@@ -108,7 +146,7 @@ export function listRecordFiles(
       diagnostics.push(diagnostic("read-failed", `input not found: ${reason(e)}`, { file: shown(abs) }));
       continue;
     }
-    if (st.isDirectory()) walk(abs);
+    if (st.isDirectory()) walk(abs, 0);
     else files.push(abs);
   }
   // One folder's walk is nearly always in order already: checking is cheaper than sorting.
@@ -138,7 +176,7 @@ export function readRecordFile(path: string, shownAs: string, maxFileSize = DEFA
   try {
     const st = statSync(path);
     // Never open a FIFO or a device: reading one can block for ever.
-    if (!st.isFile()) return { diagnostics: [notRegularFile(shownAs)] };
+    if (!st.isFile()) return { diagnostics: [notRegularFile(shownAs, st)] };
     const size = st.size;
     if (size > maxFileSize) {
       return {
@@ -151,16 +189,26 @@ export function readRecordFile(path: string, shownAs: string, maxFileSize = DEFA
     }
     bytes = readFileSync(path);
   } catch (e) {
-    return { diagnostics: [diagnostic("read-failed", `cannot read the file: ${reason(e)}`, { file: shownAs })] };
+    return { diagnostics: [diagnostic("read-failed", `cannot read the file: ${reason(e, path)}`, { file: shownAs })] };
   }
   return parseRecordBytes(bytes, shownAs);
 }
 
-/** The diagnostic for a FIFO, socket or device named like a record (never opened for reading). */
-export function notRegularFile(shownAs: string): Diagnostic {
-  return diagnostic("read-failed", "cannot read the file: it is not a regular file (a FIFO, socket or device)", {
-    file: shownAs,
-  });
+/** Why a name listed with U+FFFD cannot be opened: Node.js decodes names as UTF-8. */
+export const notUtf8Name = "its name is not valid UTF-8, so it cannot be opened by name; rename it";
+
+/** The diagnostic for a folder, FIFO, socket or device named like a record (never read). */
+export function notRegularFile(shownAs: string, st: Stats): Diagnostic {
+  const what = st.isDirectory()
+    ? "a folder"
+    : st.isFIFO()
+      ? "a FIFO"
+      : st.isSocket()
+        ? "a socket"
+        : st.isCharacterDevice() || st.isBlockDevice()
+          ? "a device"
+          : "not a regular file";
+  return diagnostic("read-failed", `cannot read the file: it is ${what}, not a regular file`, { file: shownAs });
 }
 
 /**
@@ -241,8 +289,9 @@ export function display(path: string, cwd: string): string {
   return sep === "/" ? shown : shown.split(sep).join("/");
 }
 
-function reason(e: unknown): string {
+function reason(e: unknown, path?: string): string {
   const err = e as NodeJS.ErrnoException;
+  if (err.code === "ENOENT" && path?.includes("\uFFFD")) return notUtf8Name;
   if (err.code === "ENOENT") return "no such file or folder";
   if (err.code === "EACCES" || err.code === "EPERM") return "permission denied";
   if (err.code === "ELOOP") return "too many levels of symbolic links";

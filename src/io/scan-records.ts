@@ -1,6 +1,8 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { RecordSet } from "../build.js";
+import { diagnostic } from "../diagnostics/diagnostic.js";
+import { TopicfeedsError } from "../diagnostics/topicfeeds-error.js";
 import { makeRecord } from "../records/normalize-record.js";
 import { compilePrefilter, emptySummary } from "../select/prefilter.js";
 import type { ArticleRecord, Diagnostic, FeedsConfig } from "../types.js";
@@ -253,10 +255,15 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
 
   // The few thousand records that reach a feed are read again in full; a rebuild takes those whose
   // files kept their identity from the hydrate cache (0.1 s of 100,000 records' build).
+  // Each chosen record is completed from its file as the scan saw it: the same identity (size,
+  // mtime, ctime, inode) as when it was selected. A file changed or removed since then is not
+  // published half (a lean record has no summary, images or related links): the build fails with
+  // a `record-changed` diagnostic naming it, and nothing is written.
   const hydrate = (chosen: ArticleRecord[]): ArticleRecord[] => {
     if (!lean) return chosen;
     const saved = options.cacheDir === undefined ? undefined : readHydrateCache(options.cacheDir, key);
     const entries: HydratedEntry[] = [];
+    const changed: Diagnostic[] = [];
     let misses = 0;
     const full = { lean: false, maxFileSize, prefilter: undefined };
     const out = chosen.map((r) => {
@@ -267,19 +274,33 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
       let row: RecordRow | undefined;
       if (hit !== undefined && sameIdentities(hit[0], identity)) {
         row = hit[1];
-        entries.push([path, identity, row]);
       } else {
         misses++;
-        const outcome = parseJob({ path, shown: r.source ?? display(path, cwd) }, full) as FileOutcome;
-        if (outcome[2] === 0) return r;
+        const shown = r.source ?? display(path, cwd);
+        const outcome = parseJob({ path, shown }, full) as FileOutcome;
+        if (!sameIdentities(outcome[0], identity) || outcome[2] === 0 || outcome[2][5] !== r.webUrl) {
+          const what = outcome[0][3] === 0 ? "was removed" : "changed";
+          changed.push(
+            diagnostic(
+              "record-changed",
+              `the file ${what} while the build ran, after it was read and selected; build again`,
+              { file: shown },
+            ),
+          );
+          return r;
+        }
         row = outcome[2];
-        // Remembered only if the file is still as it was scanned (it may change in between).
-        if (sameIdentities(outcome[0], identity)) entries.push([path, identity, row]);
       }
-      const rec = decodeRecord(row);
-      // The file changed between scan and render: keep what was selected.
-      return rec.webUrl === r.webUrl ? makeRecord({ ...rec, id: r.id }) : r;
+      entries.push([path, identity, row]);
+      return makeRecord({ ...decodeRecord(row), id: r.id });
     });
+    if (changed.length > 0) {
+      throw new TopicfeedsError(
+        "records-changed",
+        `${changed.length} record file${changed.length === 1 ? "" : "s"} changed or ${changed.length === 1 ? "was" : "were"} removed while the build ran; nothing was written`,
+        changed,
+      );
+    }
     if (options.cacheDir !== undefined && (misses > 0 || saved === undefined || saved.size !== entries.length))
       writeHydrateCache(options.cacheDir, key, entries);
     return out;
