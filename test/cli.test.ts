@@ -110,6 +110,12 @@ describe("topicfeeds build (process)", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/strict build failed; nothing was written/);
     expect(existsSync(join(dir, "out"))).toBe(false);
+    // Neither the record cache nor the output folder's builds or locks.
+    const files = readdirSync(dir, { recursive: true })
+      .map(String)
+      .filter((p) => !p.startsWith("records") && statSync(join(dir, p)).isFile());
+    expect(files).toEqual([]);
+    expect(existsSync(join(dir, ".out.builds"))).toBe(false);
   });
 
   it("exits 2 on usage errors with a hint", () => {

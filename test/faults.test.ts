@@ -208,6 +208,24 @@ describe.skipIf(!hasStrace)("a build killed with SIGKILL at the n-th system call
   });
 });
 
+describe.skipIf(!hasStrace)("--fsync", () => {
+  it("flushes every written file before the link is renamed; without it nothing is flushed", () => {
+    for (const flag of [["--fsync"], []]) {
+      const dir = tempDir("topicfeeds-faults-");
+      const traced = join(dir, "trace");
+      const args = cliArgs(A, join(dir, "out"), ["--no-cache", ...flag]);
+      const r = spawnSync("strace", ["-f", "-qq", "-o", traced, "-e", "trace=fsync,rename", process.execPath, ...args]);
+      expect(r.status).toBe(0);
+      const calls = readFileSync(traced, "utf8").split("\n");
+      const publish = calls.findLastIndex((l) => /rename\(.*link-\d+", ".*\/out"\)/.test(l));
+      expect(publish).toBeGreaterThan(0);
+      const flushed = calls.slice(0, publish).filter((l) => /fsync\(/.test(l)).length;
+      if (flag.length > 0) expect(flushed).toBeGreaterThanOrEqual(Object.keys(refA).length);
+      else expect(calls.filter((l) => /fsync\(/.test(l))).toEqual([]);
+    }
+  });
+});
+
 describe.skipIf(!hasStrace)("two builds at once", () => {
   it("the second fails at once, naming the first, which publishes whole", async () => {
     const dir = tempDir("topicfeeds-faults-");

@@ -59,6 +59,7 @@ Builds RSS 2.0, Atom 1.0 and JSON Feed 1.1 feeds per topic from article records.
   --strict            any error diagnostic fails the build: exit 1, nothing written
   --wait              when another build is using the output or cache folder, wait for it
                       (default: fail at once, naming that build)
+  --fsync             flush the build to disk before publishing it: whole after a power cut too
   --report json       print the build report as JSON on stdout (the summary goes to stderr)
   -q, --quiet         print only errors
   -h, --help          show this help
@@ -267,11 +268,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         : resolve(io.cwd, values["cache-dir"] ?? config.cacheDir ?? "node_modules/.cache/topicfeeds");
     if (cacheDir !== undefined) {
       const what = `the cache folder ${display(cacheDir, io.cwd)}`;
-      locks.push(acquireLock(join(cacheDir, "build.lock"), { what, wait, onWait: onWait(what) }));
+      locks.push(acquireLock(join(cacheDir, "build.lock"), { what, wait, onWait: onWait(what), tidy: true }));
     }
     const progress = io.progress === true && !quiet ? progressLine(io) : undefined;
     const scanOptions: ScanOptions = { cwd: io.cwd, cacheKey: VERSION, prefilter: prefilterConfig(buildConfig) };
     if (hasCustom) scanOptions.lean = false;
+    // A strict build with errors fails: it leaves the cache as it was, like the output.
+    if (values.strict === true) scanOptions.writeCacheIf = (d) => !d.some((x) => x.severity === "error");
     if (cacheDir !== undefined) scanOptions.cacheDir = cacheDir;
     if (typeof workers === "number") scanOptions.workers = workers;
     else if (config.workers !== undefined) scanOptions.workers = config.workers;
@@ -307,7 +310,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     timer.mark(`built ${files.length} files`);
     // A signal while the build is published takes effect once it is: the output is one whole build.
     const { value: summary, signal } = await deferSignals(() => {
-      const written = writeFiles(out, files);
+      const written = writeFiles(out, files, { fsync: values.fsync === true });
       if (lockFile !== undefined && idLock !== undefined) {
         try {
           writeIdLock(lockFile, idLock);
@@ -378,6 +381,7 @@ function parse(argv: string[]) {
       now: { type: "string" },
       strict: { type: "boolean" },
       wait: { type: "boolean" },
+      fsync: { type: "boolean" },
       "lock-file": { type: "string" },
       "cache-dir": { type: "string" },
       "no-cache": { type: "boolean" },

@@ -49,6 +49,11 @@ export interface ScanOptions {
   batchSize?: number;
   /** The compiled worker script; default `parse-worker.js` beside this module. */
   workerUrl?: URL;
+  /**
+   * Asked, with the scan's diagnostics, before the cache is written: false leaves the cache folder
+   * as it was (a `--strict` build that will fail writes nothing). Default: always write.
+   */
+  writeCacheIf?: (diagnostics: readonly Diagnostic[]) => boolean;
 }
 
 /** A {@link RecordSet} plus what a build needs to complete lean records, and what the scan did. */
@@ -208,6 +213,10 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
         consume,
       );
     else parseHere(batches, settings, options, consume);
+    if (writer !== undefined && options.writeCacheIf?.(diagnostics) === false) {
+      writer.abort();
+      writer = undefined;
+    }
     if (writer !== undefined) {
       try {
         writer.commit();
@@ -224,7 +233,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
 
   // A cache of 100,000 files is not rewritten for a handful of changes: files it does not know
   // yet are parsed again (cheaply) until more than 1 % have changed, or files were removed.
-  if (options.cacheDir !== undefined && cached !== undefined) {
+  if (options.cacheDir !== undefined && cached !== undefined && options.writeCacheIf?.(diagnostics) !== false) {
     const stale = parsed + Math.max(0, cached.size - (paths.length - parsed));
     if (stale > Math.max(20, paths.length / 100)) {
       const from = cached;
@@ -301,7 +310,11 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
         changed,
       );
     }
-    if (options.cacheDir !== undefined && (misses > 0 || saved === undefined || saved.size !== entries.length))
+    if (
+      options.cacheDir !== undefined &&
+      (misses > 0 || saved === undefined || saved.size !== entries.length) &&
+      options.writeCacheIf?.(diagnostics) !== false
+    )
       writeHydrateCache(options.cacheDir, key, entries);
     return out;
   };

@@ -40,6 +40,12 @@ export interface WriteOptions {
    * fails at once with a `TopicfeedsError` (`locked`) naming that build.
    */
   wait?: number;
+  /**
+   * Flush every written file and folder to disk before the build is published, so that it is
+   * whole after a power cut too (a killed process needs no flush). Costs about 8 ms per written
+   * file on a virtual disk; default false.
+   */
+  fsync?: boolean;
 }
 
 /** Where an output folder's builds and lock live. */
@@ -112,6 +118,7 @@ export function writeFiles(outDir: string, files: readonly OutputFile[], options
     }
     return rel;
   });
+  const durable = options.fsync === true;
   const current = currentBuild(root);
   if (current === "not-a-folder")
     throw new TopicfeedsError(
@@ -153,7 +160,7 @@ export function writeFiles(outDir: string, files: readonly OutputFile[], options
         const fd = openSync(dest, "wx");
         try {
           writeSync(fd, bytes);
-          fsyncSync(fd);
+          if (durable) fsyncSync(fd);
         } finally {
           closeSync(fd);
         }
@@ -172,11 +179,13 @@ export function writeFiles(outDir: string, files: readonly OutputFile[], options
         "locked",
         `another build took over the lock ${paths.lock} while this one ran; nothing was changed`,
       );
+    // On disk before it is published: after a power cut the link never points at missing entries.
+    if (durable) syncFolders(fresh);
     // The finished build gets its number: a numbered folder is always complete.
     const build = join(paths.builds, String(n));
     renameSync(fresh, build);
     fresh = build;
-    publish(paths, String(n), live !== undefined && live === root);
+    publish(paths, String(n), live !== undefined && live === root, durable);
     fresh = undefined;
     // Keep the build just replaced (readers may be inside it); older ones go.
     prune(paths.builds, [String(n), live === undefined ? "" : live === root ? String(n - 1) : basename(live)]);
@@ -255,21 +264,33 @@ function nextNumber(builds: string): number {
  * the builds folder, as the build before this one: for that one moment the output folder is
  * missing, never mixed, and a build killed right then is completed by the next (see recover).
  */
-function publish(paths: OutputPaths, name: string, moveFolder: boolean): void {
+function publish(paths: OutputPaths, name: string, moveFolder: boolean, durable = false): void {
   const link = join(paths.builds, `link-${process.pid}`);
   rmSync(link, { force: true });
   symlinkSync(`.${basename(paths.out)}.builds/${name}`, link);
   if (moveFolder) renameSync(paths.out, join(paths.builds, String(Number(name) - 1)));
   renameSync(link, paths.out);
+  if (durable) {
+    syncFolder(paths.builds);
+    syncFolder(dirname(paths.out));
+  }
+}
+
+function syncFolders(dir: string): void {
+  for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) syncFolders(join(dir, e.name));
+  syncFolder(dir);
+}
+
+function syncFolder(dir: string): void {
   try {
-    const fd = openSync(dirname(paths.out), "r");
+    const fd = openSync(dir, "r");
     try {
       fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
   } catch {
-    // Some file systems cannot sync a folder: the rename is still atomic for readers.
+    // Some file systems cannot sync a folder: the renames are still atomic for readers.
   }
 }
 
