@@ -1,3 +1,5 @@
+import { decodeHTMLStrict } from "entities";
+
 // XML 1.0 §2.2 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].
 // Everything else (C0 controls, U+FFFE/U+FFFF, lone surrogates) can never appear in a feed.
 const ILLEGAL =
@@ -36,34 +38,15 @@ const NEEDS_COLLAPSE = /^\s|\s$|\s\s|[\t\n\v\f\r\u00a0\u1680\u2000-\u200a\u2028\
 
 const INLINE_TAG =
   /<\/?(?:a|abbr|b|bdi|bdo|big|br|cite|code|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|span|strike|strong|sub|sup|time|tt|u|var|wbr)(?:\s[^<>]*)?\/?>/gi;
-const ENTITY = /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z]{2,8}));/g;
-const NAMED: Record<string, string> = {
-  amp: "&",
-  lt: "<",
-  gt: ">",
-  quot: '"',
-  apos: "'",
-  nbsp: " ",
-  hellip: "…",
-  mdash: "—",
-  ndash: "–",
-  lsquo: "‘",
-  rsquo: "’",
-  ldquo: "“",
-  rdquo: "”",
-  laquo: "«",
-  raquo: "»",
-  copy: "©",
-  reg: "®",
-  trade: "™",
-  euro: "€",
-  shy: "",
-};
+// Every HTML5 character reference ends in `;` here: a bare `&copy` or `&not` in plain text stays
+// as written (HTML's legacy references without `;` would turn "&notice" into "¬ice").
+const ENTITY = /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z][a-zA-Z0-9]{1,31}));/g;
 
 /**
  * Turns scraped text into plain text: inline formatting tags (`<b>`, `<code>`, `<a …>`…) are
- * removed and character references (`&amp;`, `&#39;`) decoded, because scrapers leave both in
- * titles and excerpts. Any other `<` (say, a title about `<script>` tags) stays as literal text
+ * removed and character references decoded (every HTML5 named reference such as `&eacute;` or
+ * `&check;`, and numeric ones such as `&#39;` or `&#x1F600;`), because scrapers and CMSs leave both in
+ * titles and excerpts. A reference without its `;` or with an unknown name stays as written. Any other `<` (say, a title about `<script>` tags) stays as literal text
  * and is escaped on output, never passed through as markup.
  *
  * @example
@@ -74,7 +57,8 @@ export function toPlainText(text: string): string {
   return text
     .replace(INLINE_TAG, (tag) => (/^<br/i.test(tag) ? " " : ""))
     .replace(ENTITY, (whole, dec?: string, hex?: string, name?: string) => {
-      if (name !== undefined) return NAMED[name] ?? whole;
+      // The full HTML5 named-reference table, from `entities`; an unknown name stays as written.
+      if (name !== undefined) return decodeHTMLStrict(whole);
       const cp = dec !== undefined ? Number(dec) : Number.parseInt(hex as string, 16);
       const legal =
         cp === 0x9 ||
