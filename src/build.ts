@@ -229,7 +229,14 @@ export function buildFeeds(
   const published = new Set<ArticleRecord>();
   const cutForBytes = new Set<ArticleRecord>();
   const feedNotes: { archive?: { pages: number; items: number }; overMaxBytes?: number }[] = [];
+  // A topic gets a feed when at least one record is selected for it; the site-wide feeds are always
+  // written. A topic without items is named in the report, and its folder from an earlier build is
+  // left alone by the writer (a subscriber keeps a valid, frozen feed).
+  const emptyTopics = feeds
+    .filter((f) => f.spec.slug !== "" && f.items.length === 0)
+    .map((f) => ({ slug: f.spec.slug, name: f.spec.topic as string }));
   for (const f of feeds) {
+    if (f.spec.slug !== "" && f.items.length === 0) continue;
     const model = buildFeedModel(f.spec, f.items.map(full), ctx);
     if (hubs.length > 0) model.hubs = hubs;
     const folder = f.spec.slug === "" ? "" : `${f.spec.slug}/`;
@@ -289,6 +296,7 @@ export function buildFeeds(
     topics: models.flatMap((m, i) =>
       m.topic === undefined ? [] : [{ slug: m.slug, name: m.topic, items: m.items.length, ...feedNotes[i] }],
     ),
+    emptyTopics,
     files: files.length,
     diagnostics,
   };

@@ -227,8 +227,11 @@ export interface FeedItem {
   title: string;
   link: string;
   summary?: string;
+  /** RFC 3339 UTC, to the second (as RSS can say it). */
   published: string;
+  /** RFC 3339 UTC, to the second; `published` unless the record was updated later. */
   updated: string;
+  /** The provider, or the feed's author for a record without one: the same in every format. */
   authors: FeedAuthor[];
   categories: string[];
   image?: { url: string; type?: string; width?: number; height?: number };
@@ -297,7 +300,10 @@ export interface BuildReport {
     /** Dropped records by the rule that dropped them (`published`, `minQuality`, `dedupe`, `limit`…). */
     droppedBy: Record<string, number>;
   };
+  /** The topic feeds written: every topic with at least one selected item. */
   topics: FeedReport[];
+  /** Topics of published records with no selected item: no feed is written for them. */
+  emptyTopics: { slug: string; name: string }[];
   site?: Omit<FeedReport, "slug" | "name">;
   files: number;
   diagnostics: Diagnostic[];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildFeeds } from "../src/build.js";
+import { formatReport } from "../src/diagnostics/format-report.js";
 import { isTopicfeedsError } from "../src/diagnostics/topicfeeds-error.js";
 import { normalizeRecords } from "../src/records/normalize-records.js";
 import { rules } from "../src/select/rules.js";
@@ -91,16 +92,23 @@ describe("buildFeeds", () => {
       droppedBy: { minQuality: 1, published: 1 },
     });
     expect(r.published + r.dropped + r.rejected).toBe(r.read);
-    expect(report.topics).toEqual([
-      { slug: "ai", name: "AI", items: 1 },
-      { slug: "cloud", name: "Cloud", items: 0 },
-    ]);
+    expect(report.topics).toEqual([{ slug: "ai", name: "AI", items: 1 }]);
+    expect(report.emptyTopics).toEqual([{ slug: "cloud", name: "Cloud" }]);
   });
 
-  it("gives topics with no selected record valid, empty feeds", () => {
-    const { files } = buildFeeds(set, { ...base, minQuality: 50 });
-    expect(jsonItems(file(files, "cloud/feed.json"))).toEqual([]);
-    expect(file(files, "cloud/atom.xml")).toContain("<updated>2024-01-09T00:00:00Z</updated>");
+  it("writes no feed for a topic with no selected record, lists it nowhere, and names it in the summary", () => {
+    const { files, report } = buildFeeds(set, { ...base, minQuality: 50 });
+    expect(files.map((f) => f.path).filter((p) => p.startsWith("cloud/"))).toEqual([]);
+    expect(file(files, "feeds.opml")).not.toContain("cloud/");
+    expect(file(files, "index.html")).not.toContain("cloud/");
+    expect(file(files, "ai/feed.json")).toContain('"items"');
+    expect(formatReport(report)).toContain("1 topic without items, no feed: Cloud");
+  });
+
+  it("always writes the site-wide feeds, valid when empty, dated by the newest record", () => {
+    const { files } = buildFeeds(set, { ...base, minQuality: 99 });
+    expect(jsonItems(file(files, "feed.json"))).toEqual([]);
+    expect(file(files, "atom.xml")).toContain("<updated>2024-01-09T00:00:00Z</updated>");
   });
 
   it("puts records without a topic in the site-wide feeds, newest first", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { cleanText, collapseSpace, cutText, normalizeNewlines, toPlainText } from "../src/records/clean-text.js";
-import { escapeAttr, escapeHtmlInXml, escapeXml, rfc822 } from "../src/render/_xml.js";
+import { escapeAttr, escapeHtmlInXml, escapeRssText, escapeXml, rfc822 } from "../src/render/_xml.js";
 
 describe("cleanText", () => {
   it("removes characters XML 1.0 forbids and keeps tab, newline, emoji", () => {
@@ -25,6 +25,17 @@ describe("toPlainText", () => {
     expect(toPlainText("Stop <script> injection")).toBe("Stop <script> injection");
     expect(toPlainText("&lt;b&gt;")).toBe("<b>");
   });
+  it("decodes every HTML5 named reference, not only the common ones", () => {
+    expect(
+      toPlainText("&Eacute;t&eacute; &agrave; l&rsquo;&eacute;cole &frac12; &check; &CounterClockwiseContourIntegral;"),
+    ).toBe("Été à l’école ½ ✓ ∳");
+  });
+  it("leaves a reference without its semicolon, or with an unknown name, as written", () => {
+    expect(toPlainText("&notice &copy 2024 &bogus; AT&T R&D;")).toBe("&notice &copy 2024 &bogus; AT&T R&D;");
+  });
+  it("decodes once: an escaped reference becomes the reference's text, not its character", () => {
+    expect(toPlainText("write &amp;copy; for ©")).toBe("write &copy; for ©");
+  });
   it("drops references to characters XML forbids", () => {
     expect(toPlainText("a&#0;b&#xFFFE;c")).toBe("abc");
   });
@@ -39,6 +50,16 @@ describe("XML escaping", () => {
   });
   it("HTML-escapes then XML-escapes text inside HTML elements", () => {
     expect(escapeHtmlInXml("<img onerror=x>")).toBe("&amp;lt;img onerror=x&amp;gt;");
+  });
+  it("turns each line break of HTML text into <br>, so readers that show HTML keep the lines", () => {
+    expect(escapeHtmlInXml("one & two\n\nthree")).toBe("one &amp;amp; two&lt;br&gt;&lt;br&gt;three");
+  });
+  it("keeps RSS titles that read like markup plain: a word joiner after </ and before a reference's name", () => {
+    expect(escapeRssText("Use <b>bold</b>, &copy; and &#169;")).toBe(
+      "Use &lt;b&gt;bold&lt;\u2060/b&gt;, &amp;\u2060copy; and &amp;\u2060#169;",
+    );
+    // Text that no reader takes for markup is written as it is.
+    expect(escapeRssText("AT&T: a < b, <script> & R&D")).toBe("AT&amp;T: a &lt; b, &lt;script&gt; &amp; R&amp;D");
   });
   it("writes RFC 822 dates in GMT with a four-digit year", () => {
     expect(rfc822("2021-07-19T10:00:00Z")).toBe("Mon, 19 Jul 2021 10:00:00 GMT");

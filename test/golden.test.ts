@@ -75,7 +75,8 @@ describe("golden output", () => {
           p.items.map((i) => ({
             id: i.id,
             link: i.link,
-            title: i.title,
+            // RSS titles carry an invisible WORD JOINER after `<` of a closing tag (see escapeRssText).
+            title: i.title?.replaceAll("\u2060", ""),
             published: i.published === undefined ? undefined : new Date(i.published).toISOString(),
             categories: i.categories,
           })),

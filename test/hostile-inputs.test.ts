@@ -440,7 +440,11 @@ describe("text", () => {
     const { rss: r, atom, json } = inAllFormats("HTML excerpt");
     expect([r.summary, atom.summary, json.summary]).toEqual([excerpt, excerpt, excerpt]);
     const atomDoc = parseXml(files.find((f) => f.path === "atom.xml")?.contents ?? "");
-    for (const s of findAll(atomDoc, "summary")) expect(s.attrs.type).toBe("text");
+    // Atom summaries are escaped HTML, like RSS descriptions: no element inside, no tag after XML parsing.
+    for (const s of findAll(atomDoc, "summary")) {
+      expect(s.attrs.type).toBe("html");
+      expect(textOf(s).replace(/<br>/g, "")).not.toMatch(/<\s*[a-z/!?]/i);
+    }
     for (const f of files.filter((x) => x.path.endsWith(".json"))) expect(f.contents).not.toContain("content_html");
     expect(files.find((f) => f.path === "index.html")?.contents).not.toMatch(/<script/i);
   });

@@ -42,10 +42,44 @@ describe("renderers", () => {
     }
   });
 
-  it("give an entry without provider the feed's author in Atom and stay schema-valid", async () => {
+  it("give an entry without provider the feed's author in all three formats, and stay schema-valid", async () => {
     const atom = renderAtom(model);
     expect(await validateAtomSchema(atom)).toEqual([]);
     expect((await parseFeedDocument(atom)).items[1]?.authors).toEqual(["Example & Co"]);
+    expect(atom.split("<entry>")[2]).toContain("<name>Example &amp; Co</name>");
+    expect(renderRss(model).split("<item>")[2]).toContain("<dc:creator>Example &amp; Co</dc:creator>");
+    expect(JSON.parse(renderJsonFeed(model)).items[1].authors).toEqual([
+      { name: "Example & Co", url: "https://example.com/" },
+    ]);
+  });
+
+  it("publish every date to the second, the same instant in all three formats", () => {
+    const [withMs] = normalizeRecords([
+      rawRecord({
+        webUrl: "https://a.com/ms",
+        publishedDateTime: "2024-02-03T04:05:06.789Z",
+        updatedDateTime: "2024-02-03T05:00:00.001Z",
+      }),
+    ]).records;
+    const m = buildFeedModel({ slug: "" }, withMs === undefined ? [] : [withMs], ctx);
+    expect(renderRss(m)).toContain("<pubDate>Sat, 03 Feb 2024 04:05:06 GMT</pubDate>");
+    expect(renderAtom(m)).toContain("<published>2024-02-03T04:05:06Z</published>");
+    expect(renderAtom(m)).toContain("<updated>2024-02-03T05:00:00Z</updated>");
+    expect(JSON.parse(renderJsonFeed(m)).items[0]).toMatchObject({
+      date_published: "2024-02-03T04:05:06Z",
+      date_modified: "2024-02-03T05:00:00Z",
+    });
+  });
+
+  it("write Atom summaries as escaped HTML with line breaks, and the site link before the self link", () => {
+    const [multi] = normalizeRecords([
+      rawRecord({ webUrl: "https://a.com/lines", excerpt: "one <div> & two\n\nthree" }),
+    ]).records;
+    const atom = renderAtom(buildFeedModel({ slug: "" }, multi === undefined ? [] : [multi], ctx));
+    expect(atom).toContain(
+      '<summary type="html">one &amp;lt;div&amp;gt; &amp;amp; two&lt;br&gt;&lt;br&gt;three</summary>',
+    );
+    expect(atom.indexOf('rel="alternate"')).toBeLessThan(atom.indexOf('rel="self"'));
   });
 
   it("write valid JSON Feed 1.1 with content_text even without an excerpt", () => {
@@ -120,6 +154,7 @@ describe("report formatting", () => {
     const text = formatReport({
       records: { read: 3, rejected: 1, published: 1, dropped: 1, droppedBy: { minQuality: 1 } },
       topics: [],
+      emptyTopics: [],
       files: 5,
       diagnostics: [],
     });
@@ -140,6 +175,7 @@ describe("report formatting", () => {
       {
         records: { read: 60, rejected: 60, published: 0, dropped: 0, droppedBy: {} },
         topics: [],
+        emptyTopics: [],
         files: 0,
         diagnostics,
       },

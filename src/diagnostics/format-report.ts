@@ -43,6 +43,14 @@ export function formatReport(
   let files = `${report.files} files`;
   if (options.written !== undefined) files += ` (${options.written} written, ${options.unchanged ?? 0} unchanged)`;
   lines.push(`  ${feeds}, ${files}${options.out !== undefined ? ` in ${options.out}` : ""}`);
+  const empty = report.emptyTopics ?? [];
+  if (empty.length > 0) {
+    const names = empty.map((t) => t.name);
+    const shownNames = names.length > 20 ? [...names.slice(0, 20), `… ${names.length - 20} more`] : names;
+    lines.push(
+      `  ${empty.length} topic${empty.length === 1 ? "" : "s"} without items, no feed: ${shownNames.join(", ")}`,
+    );
+  }
   const feedsOf = [...report.topics, ...(report.site === undefined ? [] : [{ ...report.site, slug: "", name: "" }])];
   const archived = feedsOf.filter((f) => f.archive !== undefined);
   if (archived.length > 0) {

@@ -54,7 +54,7 @@ const IMAGE_TYPES: Record<string, string> = {
 export function buildFeedModel(spec: FeedSpec, records: readonly ArticleRecord[], ctx: FeedContext): FeedModel {
   const folder = spec.slug === "" ? ctx.baseUrl : `${ctx.baseUrl}${encodeURIComponent(spec.slug)}/`;
   const items = records.map((r) => buildItem(r, ctx));
-  let updated = ctx.emptyUpdated;
+  let updated = toSecond(ctx.emptyUpdated);
   if (items.length > 0) {
     updated = items.reduce(
       (max, i) => (Date.parse(i.updated) > Date.parse(max) ? i.updated : max),
@@ -86,17 +86,26 @@ export function buildFeedModel(spec: FeedSpec, records: readonly ArticleRecord[]
   return model;
 }
 
+/**
+ * An RFC 3339 UTC date to the second: RSS dates (RFC 822) have no fractions, so all three formats
+ * publish whole seconds and say the same time.
+ */
+function toSecond(iso: string): string {
+  const ms = Date.parse(iso);
+  return new Date(ms - (((ms % 1000) + 1000) % 1000)).toISOString().replace(".000Z", "Z");
+}
+
 function buildItem(r: ArticleRecord, ctx: FeedContext): FeedItem {
-  const updated =
-    r.updatedDateTime !== undefined && Date.parse(r.updatedDateTime) > Date.parse(r.publishedDateTime)
-      ? r.updatedDateTime
-      : r.publishedDateTime;
-  const authors: FeedAuthor[] = [];
+  const published = toSecond(r.publishedDateTime);
+  const modified = r.updatedDateTime === undefined ? undefined : toSecond(r.updatedDateTime);
+  const updated = modified !== undefined && Date.parse(modified) > Date.parse(published) ? modified : published;
+  // An item without a provider is by the feed's author in every format (Atom would inherit it anyway).
+  let author: FeedAuthor = ctx.author;
   if (r.provider !== undefined) {
-    const a: FeedAuthor = { name: r.provider.name };
-    if (r.provider.domain !== undefined) a.url = `https://${r.provider.domain}/`;
-    authors.push(a);
+    author = { name: r.provider.name };
+    if (r.provider.domain !== undefined) author.url = `https://${r.provider.domain}/`;
   }
+  const authors: FeedAuthor[] = [author];
   const categories: string[] = [];
   for (const t of r.topics) {
     const name = ctx.topicName(t);
@@ -115,7 +124,7 @@ function buildItem(r: ArticleRecord, ctx: FeedContext): FeedItem {
     idIsLink: r.id === r.webUrl,
     title: r.title,
     link: r.webUrl,
-    published: r.publishedDateTime,
+    published,
     updated,
     authors,
     categories,

@@ -29,14 +29,35 @@ export function escapeAttr(text: string): string {
 }
 
 /**
- * Escapes plain text for an element whose content is HTML (RSS `description`): the text is
- * HTML-escaped first, then XML-escaped, so a reader shows `<script>` as text and never runs it.
+ * Escapes plain text for an element whose content is HTML (RSS `description`, Atom
+ * `type="html"`): the text is HTML-escaped first, each line break becomes `<br>` (HTML would
+ * fold it into a space, and a reader would show one run-on paragraph), then the result is
+ * XML-escaped, so a reader shows `<script>` as text and never runs it.
  *
  * @example
- * escapeHtmlInXml("<b>") // "&amp;lt;b&amp;gt;"
+ * escapeHtmlInXml("<b>\nx") // "&amp;lt;b&amp;gt;&lt;br&gt;x"
  */
 export function escapeHtmlInXml(text: string): string {
-  return escapeXml(text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;"));
+  const html = text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  return escapeXml(html.replace(/\n/g, "<br>"));
+}
+
+// Universal Feed Parser (and rss2email, which uses it) guesses that an RSS title is HTML when it
+// holds a closing tag or a character reference made only of names it knows, and then shows
+// `<b>x</b>` in bold and `&copy;` as ©. An invisible WORD JOINER after the `<` of `</name` and
+// the `&` of `&name;` / `&#…;` keeps such text plain in every reader, and reads the same.
+const LOOKS_LIKE_MARKUP = /<(?=\/[\p{L}\p{N}_])|&(?=#?[\p{L}\p{N}_]+;)/gu;
+
+/**
+ * Escapes the text of an RSS element that readers show as plain text but some guess to be HTML
+ * (`title`): XML-escaped, with a WORD JOINER (U+2060) after the `<` of a closing tag and the `&`
+ * of a character reference, so that no reader turns the text into markup.
+ *
+ * @example
+ * escapeRssText("Why <b>bold</b> & &copy;") // "Why &lt;b&gt;bold&lt;\u2060/b&gt; &amp; &amp;\u2060copy;"
+ */
+export function escapeRssText(text: string): string {
+  return escapeXml(text.replace(LOOKS_LIKE_MARKUP, "$&\u2060"));
 }
 
 /**
@@ -54,7 +75,7 @@ export function mediaContent(image: { url: string; type?: string; width?: number
   return `<media:content ${attrs}/>`;
 }
 
-/** Formats an RFC 3339 UTC date as RFC 822 with a four-digit year and `GMT` (RSS 2.0). */
+/** Formats an RFC 3339 UTC date as RFC 822 with a four-digit year and `GMT` (RSS 2.0), to the second. */
 export function rfc822(iso: string): string {
   return new Date(Date.parse(iso)).toUTCString();
 }

@@ -1,12 +1,12 @@
 import type { FeedAuthor, FeedModel } from "../types.js";
 import { feedLinks, historyNamespace } from "./_feed-links.js";
-import { escapeAttr, escapeXml, mediaContent } from "./_xml.js";
+import { escapeAttr, escapeHtmlInXml, escapeXml, mediaContent } from "./_xml.js";
 
 /**
  * Writes a feed model as Atom 1.0 (RFC 4287): one `id`, `title`, `updated` and `author` on the
- * feed, self and alternate links, and per entry `id`, `title`, `updated`, `published`, an
- * alternate link, the provider as author, topics as categories, the excerpt as a text summary
- * and related articles as `link rel="related"`.
+ * feed, the alternate (site) link before the self link, and per entry `id`, `title`, `updated`,
+ * `published`, an alternate link, the author, topics as categories, the excerpt as an HTML
+ * summary (HTML-escaped text, line breaks as `<br>`) and related articles as `link rel="related"`.
  *
  * @param feed - the model from {@link buildFeedModel}
  * @returns the XML document, UTF-8, ending in a newline
@@ -23,8 +23,9 @@ export function renderAtom(feed: FeedModel): string {
     `  <subtitle type="text">${escapeXml(feed.description)}</subtitle>`,
     // RFC 4287 §4.2.15: the last significant change, here the newest entry, never the build time.
     `  <updated>${feed.updated}</updated>`,
-    `  <link rel="self" type="application/atom+xml" href="${escapeAttr(feed.urls.atom)}"/>`,
+    // RFC 4287 does not order links; readers that take the first one as the site's get the site.
     `  <link rel="alternate" type="text/html" href="${escapeAttr(feed.siteUrl)}"/>`,
+    `  <link rel="self" type="application/atom+xml" href="${escapeAttr(feed.urls.atom)}"/>`,
     ...feedLinks(feed, "atom", "  "),
   ];
   // RFC 4287 §4.1.1: atom:feed MUST contain an author unless every entry has one; always give one.
@@ -45,7 +46,9 @@ export function renderAtom(feed: FeedModel): string {
     for (const a of item.authors) out.push(...author(a, "    "));
     for (const c of item.categories) out.push(`    <category term="${escapeAttr(c)}"/>`);
     // An entry without an excerpt still gets textual content (its title), as JSON Feed's content_text does.
-    out.push(`    <summary type="text">${escapeXml(item.summary ?? item.title)}</summary>`);
+    // RFC 4287 §3.1.1.2: type="html" with escaped text; newsboat renders even type="text" as HTML
+    // (dropping `& …;` runs and tags), so escaped HTML is the form every reader shows as written.
+    out.push(`    <summary type="html">${escapeHtmlInXml(item.summary ?? item.title)}</summary>`);
     for (const r of item.related) {
       const title = r.title === "" ? "" : ` title="${escapeAttr(r.title)}"`;
       out.push(`    <link rel="related" type="text/html" href="${escapeAttr(r.url)}"${title}/>`);

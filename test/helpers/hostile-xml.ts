@@ -77,10 +77,13 @@ export function elementNames(el: XmlElement): Set<string> {
 
 /** Reverses the HTML escaping of RSS `description` (which carries HTML): what a reader shows. */
 export function htmlUnescape(s: string): string {
-  return s.replace(
-    /&(lt|gt|quot|#39|apos|amp);/g,
-    (_, e: string) => ({ lt: "<", gt: ">", quot: '"', "#39": "'", apos: "'", amp: "&" })[e] as string,
-  );
+  // <br> is the only tag our writers put in HTML text: a line break of the record's text.
+  return s
+    .replace(/<br>/g, "\n")
+    .replace(
+      /&(lt|gt|quot|#39|apos|amp);/g,
+      (_, e: string) => ({ lt: "<", gt: ">", quot: '"', "#39": "'", apos: "'", amp: "&" })[e] as string,
+    );
 }
 
 /** An item as a reader of one format sees it. */
@@ -102,7 +105,8 @@ export function rssItems(xml: string, label = "rss.xml"): ReadItem[] {
     return {
       id: one("guid") ?? "",
       link: one("link") ?? "",
-      title: one("title") ?? "",
+      // The invisible WORD JOINER that keeps tag-like RSS titles plain text is not part of the text read.
+      title: (one("title") ?? "").replaceAll("\u2060", ""),
       summary: description === undefined ? undefined : htmlUnescape(description),
       categories: childrenNamed(item, "category").map(textOf),
       related: [],
@@ -120,11 +124,16 @@ export function atomItems(xml: string, label = "atom.xml"): ReadItem[] {
       id: one("id") ?? "",
       link: links.find((l) => (l.attrs.rel ?? "alternate") === "alternate")?.attrs.href ?? "",
       title: one("title") ?? "",
-      summary: one("summary"),
+      summary: atomText(childrenNamed(entry, "summary")[0]),
       categories: childrenNamed(entry, "category").map((c) => c.attrs.term ?? ""),
       related: links.filter((l) => l.attrs.rel === "related").map((l) => l.attrs.href ?? ""),
     };
   });
+}
+
+function atomText(el: XmlElement | undefined): string | undefined {
+  if (el === undefined) return undefined;
+  return el.attrs.type === "html" ? htmlUnescape(textOf(el)) : textOf(el);
 }
 
 interface JsonFeedItem {
