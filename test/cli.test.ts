@@ -311,3 +311,21 @@ describe("runCli (in process)", () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe("topics without items", () => {
+  it("get no feed and are named in the summary, and a feed written before stays in place, valid", async () => {
+    const cwd = tempDir();
+    const out = join(cwd, "out");
+    const args = ["build", VALID, "--out", out, "--base-url", "https://example.com/feeds/"];
+    expect((await inProcess(args, cwd)).code).toBe(0);
+    const before = readFileSync(join(out, "ai", "atom.xml"), "utf8");
+    expect(before).toContain("<entry>");
+
+    const again = await inProcess([...args, "--min-quality", "100"], cwd);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(/\d+ topics without items, no feed: .*\bAI\b/);
+    expect(readFileSync(join(out, "feeds.opml"), "utf8")).not.toContain("/ai/");
+    expect(readFileSync(join(out, "index.html"), "utf8")).not.toContain('href="ai/');
+    expect(readFileSync(join(out, "ai", "atom.xml"), "utf8")).toBe(before);
+  });
+});
