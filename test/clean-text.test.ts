@@ -56,10 +56,10 @@ describe("XML escaping", () => {
   });
   it("keeps RSS titles that read like markup plain: a word joiner after </ and before a reference's name", () => {
     expect(escapeRssText("Use <b>bold</b>, &copy; and &#169;")).toBe(
-      "Use &lt;b&gt;bold&lt;\u2060/b&gt;, &amp;\u2060copy; and &amp;\u2060#169;",
+      "Use &#x3C;b&gt;bold&lt;\u2060/b&gt;, &amp;\u2060copy; and &amp;\u2060#169;",
     );
-    // Text that no reader takes for markup is written as it is.
-    expect(escapeRssText("AT&T: a < b, <script> & R&D")).toBe("AT&amp;T: a &lt; b, &lt;script&gt; &amp; R&amp;D");
+    // Text that no reader takes for markup is written as it is; a tag-like `<` as the RSS profile asks.
+    expect(escapeRssText("AT&T: a < b, <script> & R&D")).toBe("AT&amp;T: a &lt; b, &#x3C;script&gt; &amp; R&amp;D");
   });
   it("writes RFC 822 dates in GMT with a four-digit year", () => {
     expect(rfc822("2021-07-19T10:00:00Z")).toBe("Mon, 19 Jul 2021 10:00:00 GMT");

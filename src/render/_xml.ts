@@ -49,15 +49,30 @@ export function escapeHtmlInXml(text: string): string {
 const LOOKS_LIKE_MARKUP = /<(?=\/[\p{L}\p{N}_])|&(?=#?[\p{L}\p{N}_]+;)/gu;
 
 /**
- * Escapes the text of an RSS element that readers show as plain text but some guess to be HTML
- * (`title`): XML-escaped, with a WORD JOINER (U+2060) after the `<` of a closing tag and the `&`
- * of a character reference, so that no reader turns the text into markup.
+ * Escapes the text of a plain-text RSS element (`category`, `dc:creator`, channel `description`):
+ * `&amp;` and `&lt;`, which every reader decodes, except that a `<` before a letter or `/` and an
+ * `&` before `#` are written `&#x3C;` and `&#x26;`, as the RSS Best Practices Profile asks (the W3C
+ * validator warns on tag-like text otherwise).
  *
  * @example
- * escapeRssText("Why <b>bold</b> & &copy;") // "Why &lt;b&gt;bold&lt;\u2060/b&gt; &amp; &amp;\u2060copy;"
+ * escapeRssPlain("<script> & a < b") // "&#x3C;script&gt; &amp; a &lt; b"
+ */
+export function escapeRssPlain(text: string): string {
+  return escapeXml(text)
+    .replace(/&lt;(?=[/a-zA-Z])/g, "&#x3C;")
+    .replace(/&amp;(?=#)/g, "&#x26;");
+}
+
+/**
+ * Escapes the text of an RSS element that readers show as plain text but some guess to be HTML
+ * (`title`): as {@link escapeRssPlain}, with a WORD JOINER (U+2060) after the `<` of a closing tag
+ * and the `&` of a character reference, so that no reader turns the text into markup.
+ *
+ * @example
+ * escapeRssText("Why <b>bold</b> & &copy;") // "Why &#x3C;b&gt;bold&lt;\u2060/b&gt; &amp; &amp;\u2060copy;"
  */
 export function escapeRssText(text: string): string {
-  return escapeXml(text.replace(LOOKS_LIKE_MARKUP, "$&\u2060"));
+  return escapeRssPlain(text.replace(LOOKS_LIKE_MARKUP, "$&\u2060"));
 }
 
 /**

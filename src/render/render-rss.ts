@@ -1,14 +1,15 @@
 import type { FeedModel } from "../types.js";
 import { feedLinks, historyNamespace } from "./_feed-links.js";
-import { escapeAttr, escapeHtmlInXml, escapeRssText, escapeXml, mediaContent, rfc822 } from "./_xml.js";
+import { escapeAttr, escapeHtmlInXml, escapeRssPlain, escapeRssText, escapeXml, mediaContent, rfc822 } from "./_xml.js";
 
 /**
  * Writes a feed model as RSS 2.0, following the RSS Advisory Board's Best Practices Profile:
  * RFC 822 dates with four-digit years in GMT, `atom:link rel="self"`, `dc:creator` for the
  * provider (RSS `author` must be an e-mail address), Media RSS for images, and the excerpt as
  * HTML-escaped text in `description` (line breaks as `<br>`). Text is escaped with `&amp;` and
- * `&lt;`, which every reader decodes (some Node readers leave `&#x26;` undecoded), and titles never
- * look like markup to readers that guess (see `escapeRssText`).
+ * `&lt;`, which every reader decodes (some Node readers leave `&#x26;` undecoded), with `&#x3C;`
+ * only before tag-like text (see `escapeRssPlain`), and titles never look like markup to readers
+ * that guess (see `escapeRssText`).
  *
  * @param feed - the model from {@link buildFeedModel}
  * @returns the XML document, UTF-8, ending in a newline
@@ -22,12 +23,12 @@ export function renderRss(feed: FeedModel): string {
     "  <channel>",
     `    <title>${escapeRssText(feed.title)}</title>`,
     `    <link>${escapeXml(feed.siteUrl)}</link>`,
-    `    <description>${escapeXml(feed.description)}</description>`,
+    `    <description>${escapeRssPlain(feed.description)}</description>`,
     `    <atom:link href="${escapeAttr(feed.urls.rss)}" rel="self" type="application/rss+xml"/>`,
     ...feedLinks(feed, "rss", "    "),
   ];
   if (feed.language !== undefined) out.push(`    <language>${escapeXml(feed.language)}</language>`);
-  if (feed.copyright !== undefined) out.push(`    <copyright>${escapeXml(feed.copyright)}</copyright>`);
+  if (feed.copyright !== undefined) out.push(`    <copyright>${escapeRssPlain(feed.copyright)}</copyright>`);
   if (feed.author?.email !== undefined)
     out.push(`    <managingEditor>${escapeXml(`${feed.author.email} (${feed.author.name})`)}</managingEditor>`);
   // Derived from the newest item (or the build's newest date), never from the clock.
@@ -44,8 +45,8 @@ export function renderRss(feed: FeedModel): string {
       `      <link>${escapeXml(item.link)}</link>`,
     );
     if (item.summary !== undefined) out.push(`      <description>${escapeHtmlInXml(item.summary)}</description>`);
-    for (const a of item.authors) out.push(`      <dc:creator>${escapeXml(a.name)}</dc:creator>`);
-    for (const c of item.categories) out.push(`      <category>${escapeXml(c)}</category>`);
+    for (const a of item.authors) out.push(`      <dc:creator>${escapeRssPlain(a.name)}</dc:creator>`);
+    for (const c of item.categories) out.push(`      <category>${escapeRssPlain(c)}</category>`);
     // A guid that is not the item's own URL must say so (RSS 2.0: isPermaLink defaults to true).
     out.push(`      <guid isPermaLink="${item.idIsLink ? "true" : "false"}">${escapeXml(item.id)}</guid>`);
     out.push(`      <pubDate>${rfc822(item.published)}</pubDate>`);
