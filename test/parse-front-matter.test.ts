@@ -17,6 +17,26 @@ describe("parseFrontMatter", () => {
     }
   });
 
+  it("reports an unclosed quote where the string opens, not where the input ends", () => {
+    const double = parseFrontMatter('---\ntitle: "unclosed\nwebUrl: https://e.com/a\n---\nbody\n', "a.md");
+    expect(double.diagnostic).toMatchObject({
+      code: "yaml-syntax",
+      line: 2,
+      column: 8,
+      message: "invalid YAML: the double-quoted string that starts here is never closed",
+    });
+    // Escaped quotes inside the open string are not where it opens.
+    expect(parseFrontMatter('---\ntitle: say "hi"\nexcerpt: "a \\" b\nx: 1\n---\n').diagnostic).toMatchObject({
+      line: 3,
+      column: 10,
+    });
+    expect(parseFrontMatter("---\ntitle: ok\nexcerpt: 'it''s\nx: 1\n---\n").diagnostic).toMatchObject({
+      line: 3,
+      column: 10,
+      message: "invalid YAML: the single-quoted string that starts here is never closed",
+    });
+  });
+
   it("reports a duplicated key on its line", () => {
     expect(parseFrontMatter("---\na: 1\na: 2\n---\n").diagnostic).toMatchObject({ code: "yaml-syntax", line: 3 });
   });

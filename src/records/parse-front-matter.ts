@@ -89,6 +89,16 @@ export function parseFrontMatter(text: string, file?: string): FrontMatterResult
           d.line = last;
           d.column = (lines[lines.length - 1]?.replace(/\r$/, "").length ?? 0) + 1;
         }
+        // js-yaml finds an unclosed quote only at the end of the input: the mistake is the opening quote.
+        const quote = /within a (double|single) quoted scalar/.exec(e.reason ?? "")?.[1];
+        const at = quote === undefined ? -1 : openingQuote(yaml, quote === "double" ? '"' : "'");
+        if (at !== -1) {
+          const before = yaml.slice(0, at);
+          const lineStart = before.lastIndexOf("\n") + 1;
+          d.line = 2 + (before.match(/\n/g)?.length ?? 0);
+          d.column = at - lineStart + 1;
+          d.message = `invalid YAML: the ${quote}-quoted string that starts here is never closed`;
+        }
       }
       return { diagnostic: d };
     }
@@ -96,6 +106,22 @@ export function parseFrontMatter(text: string, file?: string): FrontMatterResult
       diagnostic: diagnostic("yaml-syntax", `the front matter could not be read: ${e.message ?? String(error)}`, where),
     };
   }
+}
+
+// The quote that opens a string still open at the end of the text: no closing quote follows it,
+// so it is the last quote that is not escaped (\" in double quotes, '' in single quotes).
+function openingQuote(yaml: string, quote: '"' | "'"): number {
+  for (let i = yaml.lastIndexOf(quote); i !== -1; i = i === 0 ? -1 : yaml.lastIndexOf(quote, i - 1)) {
+    if (quote === '"') {
+      let slashes = 0;
+      while (yaml[i - 1 - slashes] === "\\") slashes++;
+      if (slashes % 2 === 0) return i;
+    } else {
+      if (yaml[i - 1] !== "'") return i;
+      i--; // '' is an escaped quote: skip the pair
+    }
+  }
+  return -1;
 }
 
 function isEmptyMapping(data: unknown): boolean {
