@@ -205,4 +205,33 @@ describe("buildFeeds", () => {
       authors: [{ name: "Redaktion", url: "mailto:red@example.com" }],
     });
   });
+
+  it("says why a topic feed has no items: the rules that dropped its records", () => {
+    const set = normalizeRecords([
+      rawRecord({ title: "A", webUrl: "https://e.com/a", topics: ["Cloud"], quality: 20 }),
+      rawRecord({ title: "B", webUrl: "https://e.com/b", topics: ["Cloud", "AI"], quality: 30 }),
+      rawRecord({ title: "C", webUrl: "https://e.com/c", topics: ["AI"], quality: 90 }),
+    ]);
+    const { report } = buildFeeds(set, { baseUrl: "https://e.com/f/", select: [rules.minQuality(50)] });
+    expect(report.topics).toEqual([
+      { slug: "ai", name: "AI", items: 1 },
+      { slug: "cloud", name: "Cloud", items: 0 },
+    ]);
+    expect(report.diagnostics.filter((d) => d.code === "empty-feed")).toEqual([
+      {
+        code: "empty-feed",
+        severity: "warning",
+        message: 'the feed of topic "Cloud" (cloud/) has no items: of its 2 records, dropped by minQuality 2',
+        field: 'topics["Cloud"]',
+      },
+    ]);
+    // A topic's own rules are the ones named.
+    const own = buildFeeds(set, {
+      baseUrl: "https://e.com/f/",
+      topics: { AI: { select: [rules.minHeat(99)] } },
+    }).report.diagnostics.filter((d) => d.code === "empty-feed");
+    expect(own.map((d) => d.message)).toEqual([
+      'the feed of topic "AI" (ai/) has no items: of its 2 records, dropped by minHeat 2',
+    ]);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDiagnostic, formatReport } from "../src/diagnostics/format-report.js";
+import { count, formatDiagnostic, formatReport } from "../src/diagnostics/format-report.js";
 import { buildFeedModel } from "../src/model/build-feed-model.js";
 import { normalizeRecords } from "../src/records/normalize-records.js";
 import { renderAtom } from "../src/render/render-atom.js";
@@ -138,7 +138,7 @@ describe("verifyOutput (fail closed)", () => {
 });
 
 describe("report formatting", () => {
-  it("prints file:line:col, message and code", () => {
+  it("prints file:line:col, severity, message and code", () => {
     expect(
       formatDiagnostic({
         code: "yaml-syntax",
@@ -148,7 +148,7 @@ describe("report formatting", () => {
         line: 3,
         column: 4,
       }),
-    ).toBe("error    a.md:3:4  invalid YAML  [yaml-syntax]");
+    ).toBe("a.md:3:4  error  invalid YAML  [yaml-syntax]");
   });
   it("summarises where every record went", () => {
     const text = formatReport({
@@ -159,6 +159,41 @@ describe("report formatting", () => {
       diagnostics: [],
     });
     expect(text).toContain("3 records read: 1 published, 1 dropped (minQuality 1), 1 rejected");
+  });
+  it("writes counts with grouped digits and the singular for one", () => {
+    const text = formatReport({
+      records: { read: 20000, rejected: 0, published: 1, dropped: 19999, droppedBy: { minQuality: 19999 } },
+      topics: [{ slug: "ai", name: "AI", items: 1 }],
+      site: { items: 1 },
+      files: 8,
+      diagnostics: [],
+    });
+    expect(text).toContain("20,000 records read: 1 published, 19,999 dropped (minQuality 19,999), 0 rejected");
+    expect(text).toContain("1 topic feed + site-wide (1 item), 8 files");
+    expect(count(1, "record")).toBe("1 record");
+    expect(count(0, "record")).toBe("0 records");
+  });
+  it("names the config file, or says there is none", () => {
+    const report = {
+      records: { read: 0, rejected: 0, published: 0, dropped: 0, droppedBy: {} },
+      topics: [],
+      files: 0,
+      diagnostics: [],
+    };
+    expect(formatReport(report, { config: "topicfeeds.config.json" })).toMatch(/^ {2}config: topicfeeds.config.json$/m);
+    expect(formatReport(report, { config: null })).toMatch(/^ {2}config: no config file$/m);
+    expect(formatReport(report)).not.toMatch(/config:/);
+  });
+  it("says loudly when nothing was published, and why", () => {
+    const text = formatReport({
+      records: { read: 62, rejected: 2, published: 0, dropped: 60, droppedBy: { minQuality: 43, published: 17 } },
+      topics: [],
+      files: 5,
+      diagnostics: [],
+    });
+    expect(text).toMatch(
+      /^warning {2}nothing was published: of 62 records, dropped by minQuality 43, published 17; rejected 2; the feeds have no items$/m,
+    );
   });
   it("lists every error however many, and caps only the warnings", () => {
     const diag = (severity: "error" | "warning", i: number) => ({
@@ -181,8 +216,8 @@ describe("report formatting", () => {
       },
       { max: 10 },
     );
-    expect(text.match(/^error /gm)?.length).toBe(60);
-    expect(text.match(/^warning /gm)?.length).toBe(10);
+    expect(text.match(/^r\d+\.md {2}error {2}/gm)?.length).toBe(60);
+    expect(text.match(/^r\d+\.md {2}warning {2}/gm)?.length).toBe(10);
     expect(text).toContain("… and 60 more warnings (see --report json)");
   });
 });

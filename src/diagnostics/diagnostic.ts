@@ -32,6 +32,7 @@ export const DIAGNOSTIC_CODES = {
   "slug-collision": "warning",
   "duplicate-record": "info",
   "id-changed": "warning",
+  "empty-feed": "warning",
   "invalid-config": "error",
   "over-max-bytes": "warning",
   "render-failed": "error",

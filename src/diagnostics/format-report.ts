@@ -1,47 +1,96 @@
-import type { BuildReport, Diagnostic } from "../types.js";
+import type { BuildReport, Diagnostic, Severity } from "../types.js";
 
 /**
- * Formats one diagnostic the way compilers do: `file:line:col  message  [code]`.
- *
- * @example
- * formatDiagnostic({ code: "invalid-field", severity: "error", message: "quality must be…", file: "a.md", line: 7 })
- * // "error    a.md:7  quality must be…  [invalid-field]"
+ * How the human report is styled: one function per kind of text, each returning the text with
+ * (or without) terminal escapes. The CLI passes colours on a terminal; the default is plain text.
  */
-export function formatDiagnostic(d: Diagnostic): string {
-  let where = d.file ?? "";
-  if (d.file !== undefined && d.line !== undefined)
-    where += `:${d.line}${d.column !== undefined ? `:${d.column}` : ""}`;
-  return `${d.severity.padEnd(8)} ${where === "" ? "" : `${where}  `}${d.message}  [${d.code}]`;
+export interface ReportStyle {
+  severity: (severity: Severity, text: string) => string;
+  /** Locations and other secondary text. */
+  dim: (text: string) => string;
+  /** Headlines: the counts, and a build that publishes nothing. */
+  bold: (text: string) => string;
+}
+
+const PLAIN: ReportStyle = { severity: (_s, t) => t, dim: (t) => t, bold: (t) => t };
+
+/**
+ * A count in the one number format of every message: digits grouped with commas, and the noun
+ * in the singular for exactly one (`1 item`, `2 items`, `20,000 records`).
+ *
+ * @param n - the count
+ * @param noun - the singular noun
+ * @param plural - the plural, when it is not `noun + "s"`
+ * @example
+ * count(20000, "record") // "20,000 records"
+ */
+export function count(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? noun : plural}`;
 }
 
 /**
- * The human build summary: counts, where every record went, then every error and at most `max`
- * warnings (infos are counted): a rejected record is always named, however many there are.
+ * Formats one diagnostic the way compilers do: `file:line:col  severity  message  [code]`
+ * (a location that is not known is left out).
+ *
+ * @param d - the diagnostic
+ * @param style - colours for a terminal (default: plain text)
+ * @returns one line, without the line break
+ * @example
+ * formatDiagnostic({ code: "invalid-field", severity: "error", message: "quality must be…", file: "a.md", line: 7, column: 10 })
+ * // "a.md:7:10  error  quality must be…  [invalid-field]"
+ */
+export function formatDiagnostic(d: Diagnostic, style: ReportStyle = PLAIN): string {
+  let where = d.file ?? "";
+  if (d.file !== undefined && d.line !== undefined)
+    where += `:${d.line}${d.column !== undefined ? `:${d.column}` : ""}`;
+  return `${where === "" ? "" : `${style.dim(where)}  `}${style.severity(d.severity, d.severity)}  ${d.message}  ${style.dim(`[${d.code}]`)}`;
+}
+
+/** Options of {@link formatReport}. */
+export interface ReportOptions {
+  /** The output folder to name. */
+  out?: string;
+  /** Files written and files left unchanged (their bytes were already there). */
+  written?: number;
+  unchanged?: number;
+  /** The config file the build used; `null` for none. Left out of the summary when undefined. */
+  config?: string | null;
+  /** How many warnings to list (default 50); every error is always listed. */
+  max?: number;
+  /** Colours for a terminal (default: plain text). */
+  style?: ReportStyle;
+}
+
+/**
+ * The human build summary: counts, where every record went, the config file used, then every
+ * error and at most `max` warnings (infos are counted): a rejected record is always named,
+ * however many there are. A build that publishes nothing says so first, with the rules that
+ * dropped the records.
  *
  * @param report - the build report
- * @param options - `out`: the output folder to name; `max`: how many warnings to list (default 50)
+ * @param options - see {@link ReportOptions}
  * @returns lines of text
  *
  * @example
  * ```ts
  * const { report } = buildFeeds(records, config);
- * console.log(formatReport(report, { out: "public/feeds" }).join("\n"));
+ * console.log(formatReport(report, { out: "public/feeds" }));
  * ```
  */
-export function formatReport(
-  report: BuildReport,
-  options: { out?: string; written?: number; unchanged?: number; max?: number } = {},
-): string {
+export function formatReport(report: BuildReport, options: ReportOptions = {}): string {
+  const style = options.style ?? PLAIN;
   const r = report.records;
-  const drops = Object.entries(r.droppedBy)
-    .map(([k, v]) => `${k} ${v}`)
-    .join(", ");
+  const drops = dropList(r.droppedBy);
   const lines = [
-    `topicfeeds: ${r.read} record${r.read === 1 ? "" : "s"} read: ${r.published} published, ${r.dropped} dropped${drops === "" ? "" : ` (${drops})`}, ${r.rejected} rejected`,
+    style.bold(
+      `topicfeeds: ${count(r.read, "record")} read: ${r.published.toLocaleString("en-US")} published, ${r.dropped.toLocaleString("en-US")} dropped${drops === "" ? "" : ` (${drops})`}, ${r.rejected.toLocaleString("en-US")} rejected`,
+    ),
   ];
-  const feeds = `${report.topics.length} topic feed${report.topics.length === 1 ? "" : "s"}${report.site !== undefined ? ` + site-wide (${report.site.items} items)` : ""}`;
-  let files = `${report.files} files`;
-  if (options.written !== undefined) files += ` (${options.written} written, ${options.unchanged ?? 0} unchanged)`;
+  if (options.config !== undefined) lines.push(`  config: ${options.config ?? "no config file"}`);
+  const feeds = `${count(report.topics.length, "topic feed")}${report.site !== undefined ? ` + site-wide (${count(report.site.items, "item")})` : ""}`;
+  let files = count(report.files, "file");
+  if (options.written !== undefined)
+    files += ` (${options.written.toLocaleString("en-US")} written, ${(options.unchanged ?? 0).toLocaleString("en-US")} unchanged)`;
   lines.push(`  ${feeds}, ${files}${options.out !== undefined ? ` in ${options.out}` : ""}`);
   const empty = report.emptyTopics ?? [];
   if (empty.length > 0) {
@@ -78,15 +127,35 @@ export function formatReport(
   const warnings = shown.length - errors;
   if (shown.length > 0 || infos > 0)
     lines.push(
-      `  ${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}, ${infos} note${infos === 1 ? "" : "s"}${infos > 0 ? " (see --report json)" : ""}`,
+      `  ${count(errors, "error")}, ${count(warnings, "warning")}, ${count(infos, "note")}${infos > 0 ? " (see --report json)" : ""}`,
     );
+  if (r.published === 0 && r.read > 0) {
+    const why = [
+      drops === "" ? "" : `dropped by ${drops}`,
+      r.rejected > 0 ? `rejected ${r.rejected.toLocaleString("en-US")}` : "",
+    ]
+      .filter((t) => t !== "")
+      .join("; ");
+    lines.push(
+      style.severity(
+        "warning",
+        style.bold(`warning  nothing was published: of ${count(r.read, "record")}, ${why}; the feeds have no items`),
+      ),
+    );
+  }
   const max = options.max ?? 50;
   let listedWarnings = 0;
   for (const d of shown) {
-    if (d.severity === "error") lines.push(formatDiagnostic(d));
-    else if (listedWarnings++ < max) lines.push(formatDiagnostic(d));
+    if (d.severity === "error") lines.push(formatDiagnostic(d, style));
+    else if (listedWarnings++ < max) lines.push(formatDiagnostic(d, style));
   }
-  if (warnings > max)
-    lines.push(`… and ${warnings - max} more warning${warnings - max === 1 ? "" : "s"} (see --report json)`);
+  if (warnings > max) lines.push(`… and ${count(warnings - max, "more warning")} (see --report json)`);
   return lines.join("\n");
+}
+
+// `minQuality 20, published 17`: dropped records by rule, in the report's order.
+function dropList(droppedBy: Record<string, number>): string {
+  return Object.entries(droppedBy)
+    .map(([k, v]) => `${k} ${v.toLocaleString("en-US")}`)
+    .join(", ");
 }
