@@ -1,3 +1,4 @@
+import { closest } from "./diagnostics/_closest.js";
 import { diagnostic } from "./diagnostics/diagnostic.js";
 import { parseDate } from "./records/parse-date.js";
 import { validateRule } from "./select/resolve-rules.js";
@@ -56,7 +57,13 @@ export function validateConfig(
   const c = config as Record<string, unknown>;
   const allowed = options.io === true ? [...FEED_KEYS, ...IO_KEYS] : FEED_KEYS;
   for (const key of Object.keys(c)) {
-    if (!allowed.includes(key)) bad(key, `is not a config key; expected one of ${allowed.join(", ")}`);
+    // A config file may name its JSON Schema, for editors.
+    if (key === "$schema" && options.io === true) {
+      if (typeof c[key] !== "string")
+        bad(key, `must be the path or URL of the JSON Schema, got ${JSON.stringify(c[key])}`);
+      continue;
+    }
+    if (!allowed.includes(key)) bad(key, unknownKey("config", key, allowed));
   }
   const url = (key: string, required: boolean) => {
     const v = c[key];
@@ -131,8 +138,7 @@ export function validateConfig(
         }
         const tc = t as Record<string, unknown>;
         for (const key of Object.keys(tc))
-          if (!TOPIC_KEYS.includes(key))
-            bad(`${path}.${key}`, `is not a topic key; expected one of ${TOPIC_KEYS.join(", ")}`);
+          if (!TOPIC_KEYS.includes(key)) bad(`${path}.${key}`, unknownKey("topic", key, TOPIC_KEYS));
         for (const key of ["title", "description", "language"]) {
           if (tc[key] !== undefined && (typeof tc[key] !== "string" || tc[key] === ""))
             bad(`${path}.${key}`, "must be a non-empty string");
@@ -196,6 +202,13 @@ export function validateConfig(
       if (problem !== undefined) bad(`${path}[${i}]`, problem);
     });
   }
+}
+
+function unknownKey(kind: string, key: string, allowed: string[]): string {
+  const guess = closest(key, allowed);
+  return guess === undefined
+    ? `is not a ${kind} key; expected one of ${allowed.join(", ")}`
+    : `is not a ${kind} key; did you mean ${guess}?`;
 }
 
 /**
