@@ -8,11 +8,14 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
   process.stdout.write(`${VERSION}\n`);
 } else {
   const { runCli } = await import("./cli/run-cli.js");
+  const { useColor } = await import("./cli/_style.js");
   process.exitCode = await runCli(argv, {
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
     cwd: process.cwd(),
     now: () => Date.now(),
     progress: process.stderr.isTTY === true,
+    color: useColor(process.env, process.stderr),
+    env: process.env,
   });
 }

@@ -2,8 +2,14 @@ export { type BuildOptions, buildFeeds, type RecordSet } from "./build.js";
 export { type CliIo, runCli } from "./cli/run-cli.js";
 export { defineConfig } from "./define-config.js";
 export { DIAGNOSTIC_CODES, type DiagnosticCode } from "./diagnostics/diagnostic.js";
-export { formatDiagnostic, formatReport } from "./diagnostics/format-report.js";
+export {
+  formatDiagnostic,
+  formatReport,
+  type ReportOptions,
+  type ReportStyle,
+} from "./diagnostics/format-report.js";
 export { isTopicfeedsError, TopicfeedsError } from "./diagnostics/topicfeeds-error.js";
+export { defaultCacheDir } from "./io/cache-dir.js";
 export { readIdLock, writeIdLock } from "./io/id-lock-file.js";
 export { leanRecord } from "./io/lean-record.js";
 export { CONFIG_NAMES, type LoadedConfig, loadConfig } from "./io/load-config.js";
@@ -16,6 +22,7 @@ export {
   pingHubs,
   readPublishedFeeds,
 } from "./io/ping-hubs.js";
+export { type FilePlan, planFiles } from "./io/plan-files.js";
 export { type ListOptions, type LoadOptions, listRecordFiles, loadRecords, readRecordFile } from "./io/read-records.js";
 export { type ScanOptions, type ScanResult, scanRecords } from "./io/scan-records.js";
 export { openVerifiedFiles, type VerifiedFiles } from "./io/verified-files.js";

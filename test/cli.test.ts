@@ -248,7 +248,7 @@ describe("runCli (in process)", () => {
     expect((JSON.parse(bom.stdout) as { site: { items: number } }).site.items).toBe(2);
     const folder = await inProcess(["build", "-c", "content", "--base-url", "https://e.com/"], dir);
     expect(folder.code).toBe(1);
-    expect(folder.stderr).toMatch(/^topicfeeds: content: is a folder, not a config file$/m);
+    expect(folder.stderr).toMatch(/^content {2}error {2}is a folder, not a config file {2}\[invalid-config\]$/m);
     expect(folder.stderr).not.toContain(dir);
     writeFileSync(join(dir, "null.json"), "null");
     expect((await inProcess(["build", "-c", "null.json"], dir)).stderr).toMatch(/config must be an object, got null/);

@@ -106,19 +106,21 @@ export function formatReport(report: BuildReport, options: ReportOptions = {}): 
     const pages = archived.reduce((n, f) => n + (f.archive?.pages ?? 0), 0);
     const items = archived.reduce((n, f) => n + (f.archive?.items ?? 0), 0);
     lines.push(
-      `  archives: ${pages} page${pages === 1 ? "" : "s"} holding ${items} older item${items === 1 ? "" : "s"} of ${archived.length} feed${archived.length === 1 ? "" : "s"}`,
+      `  archives: ${count(pages, "page")} holding ${count(items, "older item")} of ${count(archived.length, "feed")}`,
     );
   }
   const over = feedsOf.filter((f) => (f.overMaxBytes ?? 0) > 0);
   if (over.length > 0) {
-    const names = over.map((f) => `${f.slug === "" ? "site-wide" : f.slug} ${f.overMaxBytes}`);
+    const names = over.map(
+      (f) => `${f.slug === "" ? "site-wide" : f.slug} ${(f.overMaxBytes ?? 0).toLocaleString("en-US")}`,
+    );
     const where = over.every((f) => f.archive !== undefined)
       ? "into the archive"
       : over.some((f) => f.archive !== undefined)
         ? "into the archive where on, else dropped"
         : "dropped";
     lines.push(
-      `  maxBytes: oldest items moved out of ${over.length} feed${over.length === 1 ? "" : "s"} to fit, ${where} (${names.slice(0, 8).join(", ")}${names.length > 8 ? ", …" : ""})`,
+      `  maxBytes: oldest items moved out of ${count(over.length, "feed")} to fit, ${where} (${names.slice(0, 8).join(", ")}${names.length > 8 ? ", …" : ""})`,
     );
   }
   const shown = report.diagnostics.filter((d) => d.severity !== "info");
