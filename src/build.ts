@@ -195,7 +195,6 @@ export function buildFeeds(
     feeds.push(pageSize === undefined ? { spec, items } : { spec, items, pageSize });
   };
   if (config.siteFeeds !== false) take(globalSelection.kept, global, config.archive, { slug: "" });
-  const empty: { topic: Topic; own: ArticleRecord[] | undefined }[] = [];
   for (const topic of topics) {
     let kept: ArticleRecord[];
     let rules = global;
@@ -210,9 +209,9 @@ export function buildFeeds(
     if (topic.config.description !== undefined) spec.description = topic.config.description;
     if (topic.config.language !== undefined) spec.language = topic.config.language;
     take(kept, rules, topic.config.archive ?? config.archive, spec);
-    if (kept.length === 0 || rules.limit === 0) empty.push({ topic, own: rules === global ? undefined : kept });
+    const archived = (topic.config.archive ?? config.archive ?? false) !== false;
+    if (kept.length === 0 || (rules.limit === 0 && !archived)) diagnostics.push(emptyFeedDiagnostic(topic, rules));
   }
-  diagnostics.push(...emptyFeedDiagnostics(empty, records, globalSelection.dropped, globalSelect, now));
 
   // Only the records that reach a feed are completed (for lean loading) and modelled.
   let full = (r: ArticleRecord) => r;
@@ -358,47 +357,20 @@ function sortKeys(o: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-// A topic feed without items says why: which rule dropped how many of the topic's records.
-function emptyFeedDiagnostics(
-  empty: { topic: Topic; own: ArticleRecord[] | undefined }[],
-  records: readonly ArticleRecord[],
-  globalDropped: Map<ArticleRecord, string>,
-  globalSelect: Rule[],
-  now: number | undefined,
-): Diagnostic[] {
-  if (empty.length === 0) return [];
-  const byKey = new Map<
-    string,
-    { topic: Topic; drops: Map<ArticleRecord, string> | undefined; why: Map<string, number> }
-  >();
-  for (const { topic } of empty) {
-    const own = topic.config.select;
-    const drops =
-      own !== undefined && own.length > 0
-        ? selectRecords(topic.records, resolveRules([globalSelect, own], now)).dropped
-        : undefined;
-    byKey.set(topic.key, { topic, drops, why: new Map() });
-  }
-  for (const r of records) {
-    for (const t of new Set(r.topics.map(topicKey))) {
-      const e = byKey.get(t);
-      if (e === undefined) continue;
-      const why = e.drops?.get(r) ?? globalDropped.get(r) ?? "limit";
-      e.why.set(why, (e.why.get(why) ?? 0) + 1);
-    }
-  }
-  return [...byKey.values()].map(({ topic, why }) => {
-    const n = [...why.values()].reduce((a, b) => a + b, 0);
-    const list = [...why.entries()]
-      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-      .map(([rule, k]) => `${rule} ${k.toLocaleString("en-US")}`)
-      .join(", ");
-    return diagnostic(
-      "empty-feed",
-      n === 0
-        ? `the feed of topic ${JSON.stringify(topic.name)} (${topic.slug}/) has no items: the rules set all its records aside before reading`
-        : `the feed of topic ${JSON.stringify(topic.name)} (${topic.slug}/) has no items: of its ${n.toLocaleString("en-US")} record${n === 1 ? "" : "s"}, dropped by ${list}`,
-      { field: `topics[${JSON.stringify(topic.name)}]` },
-    );
-  });
+// A topic feed without items says why: which rules its records all failed. The counts per rule
+// are the report's `droppedBy`; per topic they are not known when a prefilter set records aside
+// while reading, and the report must not depend on whether one did.
+function emptyFeedDiagnostic(topic: Topic, rules: ResolvedRules): Diagnostic {
+  const names = rules.filters.map((f) => f.name);
+  const why =
+    rules.limit === 0
+      ? "its limit is 0"
+      : `none of its records passes the rules ${names.join(", ")} (drops by rule are counted in the summary)`;
+  return diagnostic(
+    "empty-feed",
+    `the feed of topic ${JSON.stringify(topic.name)} (${topic.slug}/) has no items: ${why}`,
+    {
+      field: `topics[${JSON.stringify(topic.name)}]`,
+    },
+  );
 }

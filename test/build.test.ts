@@ -206,7 +206,7 @@ describe("buildFeeds", () => {
     });
   });
 
-  it("says why a topic feed has no items: the rules that dropped its records", () => {
+  it("says why a topic feed has no items: the rules its records all fail", () => {
     const set = normalizeRecords([
       rawRecord({ title: "A", webUrl: "https://e.com/a", topics: ["Cloud"], quality: 20 }),
       rawRecord({ title: "B", webUrl: "https://e.com/b", topics: ["Cloud", "AI"], quality: 30 }),
@@ -221,17 +221,19 @@ describe("buildFeeds", () => {
       {
         code: "empty-feed",
         severity: "warning",
-        message: 'the feed of topic "Cloud" (cloud/) has no items: of its 2 records, dropped by minQuality 2',
+        message:
+          'the feed of topic "Cloud" (cloud/) has no items: none of its records passes the rules published, minQuality (drops by rule are counted in the summary)',
         field: 'topics["Cloud"]',
       },
     ]);
+    expect(report.records.droppedBy).toEqual({ minQuality: 2 });
     // A topic's own rules are the ones named.
     const own = buildFeeds(set, {
       baseUrl: "https://e.com/f/",
       topics: { AI: { select: [rules.minHeat(99)] } },
     }).report.diagnostics.filter((d) => d.code === "empty-feed");
     expect(own.map((d) => d.message)).toEqual([
-      'the feed of topic "AI" (ai/) has no items: of its 2 records, dropped by minHeat 2',
+      'the feed of topic "AI" (ai/) has no items: none of its records passes the rules published, minHeat (drops by rule are counted in the summary)',
     ]);
   });
 });
