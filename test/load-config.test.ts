@@ -7,7 +7,7 @@ import { isTopicfeedsError } from "../src/diagnostics/topicfeeds-error.js";
 import { loadConfig } from "../src/io/load-config.js";
 import type { Diagnostic } from "../src/types.js";
 import { validateConfig } from "../src/validate-config.js";
-import { CLI, tempDir } from "./helpers/fixtures.js";
+import { CLI, ROOT, tempDir } from "./helpers/fixtures.js";
 
 /** Loads `text` saved as `name` in a fresh folder; returns the diagnostics it fails with. */
 async function problems(name: string, text: string): Promise<Diagnostic[]> {
@@ -78,6 +78,21 @@ describe("loadConfig", () => {
     expect(r.stderr).toContain(
       "topicfeeds.config.mjs:3:12  error  cannot load the config file: syntax error: Unexpected token ','  [invalid-config]",
     );
+  });
+
+  it("reads a JSON config's syntax error the same way through the built package, from ESM and CommonJS", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "topicfeeds.config.json"), '{\n  "limit": 5,\n}\n');
+    const call = `.loadConfig(undefined, ${JSON.stringify(dir)}).catch((e) => console.log(e.message))`;
+    for (const [type, code] of [
+      ["module", `import * as t from ${JSON.stringify(join(ROOT, "dist", "index.js"))}; t${call}`],
+      ["commonjs", `require(${JSON.stringify(join(ROOT, "dist", "index.cjs"))})${call}`],
+    ]) {
+      const r = spawnSync(process.execPath, [`--input-type=${type}`, "-e", code as string], { encoding: "utf8" });
+      expect(r.stdout, `${type}: ${r.stderr}`).toBe(
+        "topicfeeds.config.json:3:1: JSON syntax: expected a key in double quotes (a trailing comma, or a key without quotes?)\n",
+      );
+    }
   });
 
   it("refuses two candidate configs, naming both", async () => {

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import jsonc from "jsonc-parser";
+import type * as JsoncParser from "jsonc-parser";
 import { diagnostic } from "../diagnostics/diagnostic.js";
 import { TopicfeedsError } from "../diagnostics/topicfeeds-error.js";
 import type { Diagnostic, TopicfeedsConfig } from "../types.js";
@@ -128,7 +129,10 @@ const JSON_ERRORS: Record<string, string> = {
 function parseJson(source: string, comments: boolean, shown: string): unknown {
   // A byte order mark, as some Windows editors save JSON, is not part of the JSON.
   const text = source.replace(/^\uFEFF/, "");
-  const errors: jsonc.ParseError[] = [];
+  // jsonc-parser is a UMD bundle: Node's ESM loader finds no named exports in it, and a default
+  // import breaks in the CommonJS build. require() works in both.
+  const jsonc = createRequire(import.meta.url)("jsonc-parser") as typeof JsoncParser;
+  const errors: JsoncParser.ParseError[] = [];
   const value: unknown = jsonc.parse(text, errors, {
     disallowComments: !comments,
     allowTrailingComma: comments,
