@@ -100,6 +100,12 @@ describe("config.schema.json", () => {
       { ...base, workers: 0 },
       { ...base, input: "" },
       { ...base, idLock: { version: 2, ids: {} } },
+      { ...base, hub: ["https://hub.example.com/"], archive: { pageSize: 10 }, maxBytes: 50000 },
+      { ...base, hub: "https://hub.example.com/", topics: { AI: { archive: true } } },
+      { ...base, hub: [] },
+      { ...base, hub: "hub.example.com" },
+      { ...base, archive: { pages: 3 } },
+      { ...base, maxBytes: 0 },
     ];
     for (const c of cases) {
       const valid = validateConfig(c, { io: true }).length === 0;
