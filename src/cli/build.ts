@@ -1,13 +1,16 @@
+import { constants } from "node:os";
+import { join } from "node:path";
 import { buildFeeds } from "../build.js";
 import { count, formatDiagnostic, formatReport, type ReportStyle } from "../diagnostics/format-report.js";
-import { TopicfeedsError } from "../diagnostics/topicfeeds-error.js";
+import { isTopicfeedsError, TopicfeedsError } from "../diagnostics/topicfeeds-error.js";
+import { acquireLock, describeHolder, type HeldLock } from "../io/_build-lock.js";
 import { writeIdLock } from "../io/id-lock-file.js";
 import { planFiles } from "../io/plan-files.js";
 import { scanRecords } from "../io/scan-records.js";
 import { openVerifiedFiles } from "../io/verified-files.js";
-import { writeFiles } from "../io/write-files.js";
+import { outputPaths, writeFiles } from "../io/write-files.js";
 import { parseCommandArgs, UsageError } from "./_args.js";
-import { display, prepare, SHARED_OPTIONS } from "./_prepare.js";
+import { display, type Prepared, prepare, SHARED_OPTIONS } from "./_prepare.js";
 import { runPing } from "./ping.js";
 import type { CliIo } from "./run-cli.js";
 
@@ -24,28 +27,79 @@ export async function runBuild(argv: string[], io: CliIo, style: ReportStyle): P
     ...SHARED_OPTIONS,
     "dry-run": { type: "boolean" },
     ping: { type: "boolean" },
+    wait: { type: "boolean" },
+    fsync: { type: "boolean" },
   });
   const dryRun = values["dry-run"] === true;
   const p = await prepare(values, positionals, io, { requireBaseUrl: true });
   if (values.ping === true && (p.buildConfig.hub === undefined || p.buildConfig.hub.length === 0))
     throw new UsageError("--ping needs a WebSub hub: set hub in the config or add --hub URL");
   const cacheDir = dryRun ? undefined : p.cacheDir;
+  const locks: HeldLock[] = [];
+  try {
+    // One build at a time per output folder and per cache folder, taken before anything is read
+    // (a dry run writes nothing, not even a lock).
+    if (!dryRun) {
+      const wait = values.wait === true ? Number.POSITIVE_INFINITY : 0;
+      const onWait = (what: string) => (h: Parameters<typeof describeHolder>[0]) =>
+        io.stderr(`topicfeeds: waiting for ${describeHolder(h)}, which is using ${what}\n`);
+      const outWhat = `the output folder ${display(p.out, io.cwd)}`;
+      // The output folder's builds live beside it, and so does its lock (removed with its folder
+      // when a first build fails).
+      locks.push(acquireLock(outputPaths(p.out).lock, { what: outWhat, wait, onWait: onWait(outWhat), tidy: true }));
+      if (cacheDir !== undefined) {
+        const what = `the cache folder ${display(cacheDir, io.cwd)}`;
+        locks.push(acquireLock(join(cacheDir, "build.lock"), { what, wait, onWait: onWait(what), tidy: true }));
+      }
+    }
+    return await buildAndWrite(values, p, cacheDir, dryRun, io, style);
+  } finally {
+    for (const l of locks.reverse()) l.release();
+  }
+}
+
+async function buildAndWrite(
+  values: Record<string, unknown>,
+  p: Prepared,
+  cacheDir: string | undefined,
+  dryRun: boolean,
+  io: CliIo,
+  style: ReportStyle,
+): Promise<number> {
   const timer = phases();
   const progress = io.progress === true && !p.quiet ? progressLine(io) : undefined;
   const scanOptions = { ...p.scanOptions };
   if (cacheDir !== undefined) scanOptions.cacheDir = cacheDir;
   if (progress !== undefined) scanOptions.onProgress = progress.update;
-  const scan = await scanRecords(p.input, scanOptions);
-  progress?.done();
-  timer.mark(
-    `read ${count(scan.stats.files, "record")} (${scan.stats.parsed.toLocaleString("en-US")} parsed, ${scan.stats.fromCache.toLocaleString("en-US")} from cache; ${count(scan.stats.workers, "thread")}; ${scan.stats.cache})`,
-  );
-  const verified = cacheDir === undefined ? undefined : openVerifiedFiles(cacheDir);
-  const { files, report, idLock } = buildFeeds(
-    scan,
-    p.buildConfig,
-    verified === undefined ? { hydrate: scan.hydrate } : { hydrate: scan.hydrate, verify: verified.verify },
-  );
+  // A strict build with errors fails: it leaves the cache as it was, like the output.
+  if (values.strict === true) scanOptions.writeCacheIf = (d) => !d.some((x) => x.severity === "error");
+  // Lean records are completed from their files after selection; when one changed in between,
+  // the build stops (records-changed) and is made again from a new scan (the cache makes that
+  // cheap), twice at most.
+  let built: ReturnType<typeof buildFeeds> | undefined;
+  let verified: ReturnType<typeof openVerifiedFiles> | undefined;
+  for (let attempt = 1; built === undefined; attempt++) {
+    const scan = await scanRecords(p.input, scanOptions);
+    progress?.done();
+    timer.mark(
+      `read ${count(scan.stats.files, "record")} (${scan.stats.parsed.toLocaleString("en-US")} parsed, ${scan.stats.fromCache.toLocaleString("en-US")} from cache; ${count(scan.stats.workers, "thread")}; ${scan.stats.cache})`,
+    );
+    verified = cacheDir === undefined ? undefined : openVerifiedFiles(cacheDir);
+    try {
+      built = buildFeeds(
+        scan,
+        p.buildConfig,
+        verified === undefined ? { hydrate: scan.hydrate } : { hydrate: scan.hydrate, verify: verified.verify },
+      );
+    } catch (e) {
+      if (!isTopicfeedsError(e) || e.code !== "records-changed" || attempt === 3) throw e;
+      if (!p.quiet) {
+        io.stderr(`topicfeeds: ${e.message.replace(/; nothing was written$/, "")}; reading the records again\n`);
+        for (const d of e.diagnostics.slice(0, 10)) io.stderr(`${formatDiagnostic(d, style)}\n`);
+      }
+    }
+  }
+  const { files, report, idLock } = built;
   verified?.save();
   timer.mark(`built ${count(files.length, "file")}`);
   const out = display(p.out, io.cwd);
@@ -63,9 +117,9 @@ export async function runBuild(argv: string[], io: CliIo, style: ReportStyle): P
     } else printErrors(report.diagnostics, io, style);
     return 0;
   }
-  // Ctrl-C while files are renamed into place waits for the last rename: a whole set, never a mix.
-  const summary = deferSignals(() => {
-    const written = writeFiles(p.out, files);
+  // A signal while the build is published takes effect once it is: the output is one whole build.
+  const { value: summary, signal } = await deferSignals(() => {
+    const written = writeFiles(p.out, files, { fsync: values.fsync === true });
     if (p.lockFile !== undefined && idLock !== undefined) {
       try {
         writeIdLock(p.lockFile, idLock);
@@ -91,6 +145,12 @@ export async function runBuild(argv: string[], io: CliIo, style: ReportStyle): P
   // The summary lists errors; with --quiet they are all there is to print.
   else printErrors(report.diagnostics, io, style);
   if (values.timings === true) io.stderr(timer.lines());
+  if (signal !== undefined) {
+    io.stderr(
+      `topicfeeds: interrupted by ${signal}; the new build had already been published whole${values.ping === true ? " (hubs were not pinged)" : ""}\n`,
+    );
+    return 128 + constants.signals[signal];
+  }
   if (values.ping === true) return await runPing(p.out, out, io);
   return 0;
 }
@@ -134,10 +194,10 @@ function progressLine(io: CliIo) {
 }
 
 /**
- * Runs `work` with SIGINT/SIGTERM/SIGHUP held: a signal that arrives meanwhile ends the process
- * (with the usual 128 + n code) right after it, never in the middle.
+ * Runs `work` with SIGINT/SIGTERM/SIGHUP held, and returns with it the signal that arrived
+ * meanwhile, if any: the caller ends with 128 + its number after `work`, never in its middle.
  */
-function deferSignals<T>(work: () => T): T {
+async function deferSignals<T>(work: () => T): Promise<{ value: T; signal: NodeJS.Signals | undefined }> {
   let caught: NodeJS.Signals | undefined;
   const hold = (signal: NodeJS.Signals) => {
     caught ??= signal;
@@ -145,12 +205,13 @@ function deferSignals<T>(work: () => T): T {
   const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
   for (const sg of signals) process.on(sg, hold);
   try {
-    return work();
+    const value = work();
+    // `work` is synchronous: a signal that came during it is delivered by the event loop's poll
+    // phase, which runs between two turns of setImmediate. Removing the handlers before that
+    // would drop it.
+    for (let i = 0; i < 2; i++) await new Promise((r) => setImmediate(r));
+    return { value, signal: caught };
   } finally {
-    // Handlers run from the event loop, so a signal during `work` is seen only after it.
-    setImmediate(() => {
-      for (const sg of signals) process.off(sg, hold);
-      if (caught !== undefined) process.kill(process.pid, caught);
-    });
+    for (const sg of signals) process.off(sg, hold);
   }
 }

@@ -6,7 +6,7 @@ import { defaultCacheDir } from "../io/cache-dir.js";
 import { loadConfig } from "../io/load-config.js";
 import { VERSION } from "../version.js";
 import { parseCommandArgs, UsageError } from "./_args.js";
-import { display } from "./_prepare.js";
+import { display, SHARED_OPTIONS } from "./_prepare.js";
 import { reportStyle } from "./_style.js";
 import { runBuild } from "./build.js";
 import { runCheck } from "./check.js";
@@ -35,7 +35,7 @@ export function helpText(cacheDir: string): string {
   return `Usage: topicfeeds build [INPUT...] [options]   build the feeds
        topicfeeds check [INPUT...] [options]   check records and config, write nothing (exit 1 on errors)
        topicfeeds init                         write a commented config and an example record here
-       topicfeeds ping [OUT]                   notify WebSub hubs of the feeds that changed
+       topicfeeds ping [OUT] [-c FILE] [--report json]   notify WebSub hubs of the feeds that changed
        topicfeeds help
 
 Builds RSS 2.0, Atom 1.0 and JSON Feed 1.1 feeds per topic from article records.
@@ -68,6 +68,9 @@ Builds RSS 2.0, Atom 1.0 and JSON Feed 1.1 feeds per topic from article records.
   --workers N         parser threads (default: 2 for 4,000+ files on a multi-core machine)
   --timings           print the time of each phase on stderr
   --strict            any error diagnostic fails the build: exit 1, nothing written
+  --wait              when another build is using the output or cache folder, wait for it
+                      (default: fail at once, naming that build)
+  --fsync             flush the build to disk before publishing it: whole after a power cut too
   --report json       print the build report as JSON on stdout (the summary goes to stderr)
   -q, --quiet         print only errors
   -h, --help          show this help
@@ -79,7 +82,7 @@ accepted is kept in OUT/.topicfeeds-pinged.json.
 
 Colours on a terminal; NO_COLOR=1 turns them off, FORCE_COLOR=1 on.
 Exit codes: 0 built (warnings and rejected records reported), 1 failed (or a hub kept failing),
-2 usage error.
+2 usage error, 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP (the output is one whole build).
 `;
 }
 
@@ -138,14 +141,22 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
 // `topicfeeds ping [OUT]`: the output folder from the argument, -o, the config, or the default.
 async function ping(argv: string[], io: CliIo): Promise<number> {
+  // Build's options are parsed too, to refuse them by name: the feeds name their own URL and hubs.
   const { values, positionals } = parseCommandArgs("ping", argv, {
-    out: { type: "string", short: "o" },
-    config: { type: "string", short: "c" },
-    "no-config": { type: "boolean" },
-    report: { type: "string" },
-    help: { type: "boolean", short: "h" },
+    ...SHARED_OPTIONS,
+    "dry-run": { type: "boolean" },
+    ping: { type: "boolean" },
+    wait: { type: "boolean" },
+    fsync: { type: "boolean" },
   });
   if (positionals.length > 1) throw new UsageError("ping takes one output folder");
+  if (values.report !== undefined && values.report !== "json")
+    throw new UsageError(`--report takes 'json', got ${JSON.stringify(values.report)}`);
+  const extra = Object.keys(values).filter((k) => !["out", "config", "no-config", "report"].includes(k));
+  if (extra.length > 0)
+    throw new UsageError(
+      `ping takes OUT, -o, -c and --report json; not --${extra[0]} (the hubs come from the feeds, set by build --hub or config hub)`,
+    );
   const config =
     values["no-config"] === true ? {} : (await loadConfig(values.config as string | undefined, io.cwd)).config;
   const given = positionals[0] ?? (values.out as string | undefined);
