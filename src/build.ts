@@ -357,7 +357,7 @@ function sortKeys(o: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-// A topic feed without items says why: which rules its records all failed. The counts per rule
+// A topic without items (it gets no feed) says why: which rules its records all failed. The counts per rule
 // are the report's `droppedBy`; per topic they are not known when a prefilter set records aside
 // while reading, and the report must not depend on whether one did.
 function emptyFeedDiagnostic(topic: Topic, rules: ResolvedRules): Diagnostic {
@@ -366,11 +366,7 @@ function emptyFeedDiagnostic(topic: Topic, rules: ResolvedRules): Diagnostic {
     rules.limit === 0
       ? "its limit is 0"
       : `none of its records passes the rules ${names.join(", ")} (drops by rule are counted in the summary)`;
-  return diagnostic(
-    "empty-feed",
-    `the feed of topic ${JSON.stringify(topic.name)} (${topic.slug}/) has no items: ${why}`,
-    {
-      field: `topics[${JSON.stringify(topic.name)}]`,
-    },
-  );
+  return diagnostic("empty-feed", `topic ${JSON.stringify(topic.name)} gets no feed (${topic.slug}/): ${why}`, {
+    field: `topics[${JSON.stringify(topic.name)}]`,
+  });
 }

@@ -213,16 +213,14 @@ describe("buildFeeds", () => {
       rawRecord({ title: "C", webUrl: "https://e.com/c", topics: ["AI"], quality: 90 }),
     ]);
     const { report } = buildFeeds(set, { baseUrl: "https://e.com/f/", select: [rules.minQuality(50)] });
-    expect(report.topics).toEqual([
-      { slug: "ai", name: "AI", items: 1 },
-      { slug: "cloud", name: "Cloud", items: 0 },
-    ]);
+    expect(report.topics).toEqual([{ slug: "ai", name: "AI", items: 1 }]);
+    expect(report.emptyTopics).toEqual([{ slug: "cloud", name: "Cloud" }]);
     expect(report.diagnostics.filter((d) => d.code === "empty-feed")).toEqual([
       {
         code: "empty-feed",
         severity: "warning",
         message:
-          'the feed of topic "Cloud" (cloud/) has no items: none of its records passes the rules published, minQuality (drops by rule are counted in the summary)',
+          'topic "Cloud" gets no feed (cloud/): none of its records passes the rules published, minQuality (drops by rule are counted in the summary)',
         field: 'topics["Cloud"]',
       },
     ]);
@@ -233,7 +231,7 @@ describe("buildFeeds", () => {
       topics: { AI: { select: [rules.minHeat(99)] } },
     }).report.diagnostics.filter((d) => d.code === "empty-feed");
     expect(own.map((d) => d.message)).toEqual([
-      'the feed of topic "AI" (ai/) has no items: none of its records passes the rules published, minHeat (drops by rule are counted in the summary)',
+      'topic "AI" gets no feed (ai/): none of its records passes the rules published, minHeat (drops by rule are counted in the summary)',
     ]);
   });
 });

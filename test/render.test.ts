@@ -165,6 +165,7 @@ describe("report formatting", () => {
       records: { read: 20000, rejected: 0, published: 1, dropped: 19999, droppedBy: { minQuality: 19999 } },
       topics: [{ slug: "ai", name: "AI", items: 1 }],
       site: { items: 1 },
+      emptyTopics: [],
       files: 8,
       diagnostics: [],
     });
@@ -177,6 +178,7 @@ describe("report formatting", () => {
     const report = {
       records: { read: 0, rejected: 0, published: 0, dropped: 0, droppedBy: {} },
       topics: [],
+      emptyTopics: [],
       files: 0,
       diagnostics: [],
     };
@@ -188,6 +190,7 @@ describe("report formatting", () => {
     const text = formatReport({
       records: { read: 62, rejected: 2, published: 0, dropped: 60, droppedBy: { minQuality: 43, published: 17 } },
       topics: [],
+      emptyTopics: [],
       files: 5,
       diagnostics: [],
     });

@@ -95,10 +95,9 @@ export function formatReport(report: BuildReport, options: ReportOptions = {}): 
   const empty = report.emptyTopics ?? [];
   if (empty.length > 0) {
     const names = empty.map((t) => t.name);
-    const shownNames = names.length > 20 ? [...names.slice(0, 20), `… ${names.length - 20} more`] : names;
-    lines.push(
-      `  ${empty.length} topic${empty.length === 1 ? "" : "s"} without items, no feed: ${shownNames.join(", ")}`,
-    );
+    const shownNames =
+      names.length > 20 ? [...names.slice(0, 20), `… ${(names.length - 20).toLocaleString("en-US")} more`] : names;
+    lines.push(`  ${count(empty.length, "topic")} without items, no feed: ${shownNames.join(", ")}`);
   }
   const feedsOf = [...report.topics, ...(report.site === undefined ? [] : [{ ...report.site, slug: "", name: "" }])];
   const archived = feedsOf.filter((f) => f.archive !== undefined);
