@@ -38,6 +38,7 @@ export { normalizeRecords } from "./records/normalize-records.js";
 export { formatIso, type ParsedDate, parseDate } from "./records/parse-date.js";
 export { type FrontMatterResult, parseFrontMatter } from "./records/parse-front-matter.js";
 export { renderAtom } from "./render/render-atom.js";
+export { createRenderMemo, type RenderMemo } from "./render/render-feed-files.js";
 export { discoveryLinks, renderIndexHtml } from "./render/render-index-html.js";
 export { renderJsonFeed } from "./render/render-json-feed.js";
 export { renderOpml } from "./render/render-opml.js";

@@ -3,7 +3,9 @@ import { buildFeeds } from "../src/build.js";
 import { formatReport } from "../src/diagnostics/format-report.js";
 import { isTopicfeedsError } from "../src/diagnostics/topicfeeds-error.js";
 import { normalizeRecords } from "../src/records/normalize-records.js";
+import { createRenderMemo } from "../src/render/render-feed-files.js";
 import { rules } from "../src/select/rules.js";
+import type { ArticleRecord } from "../src/types.js";
 import { rawRecord } from "./helpers/fixtures.js";
 
 const base = { baseUrl: "https://example.com/feeds" };
@@ -233,5 +235,42 @@ describe("buildFeeds", () => {
     expect(own.map((d) => d.message)).toEqual([
       'topic "AI" gets no feed (ai/): none of its records passes the rules published, minHeat (drops by rule are counted in the summary)',
     ]);
+  });
+});
+
+describe("buildFeeds with a render memo", () => {
+  it("gives the same bytes with a render memo as without, build after build", () => {
+    const memo = createRenderMemo();
+    const make = (i: number) =>
+      rawRecord({
+        webUrl: `https://a.com/m${i}`,
+        title: `Memo ${i}`,
+        topics: [i % 2 === 0 ? "AI" : "Cloud", ...(i % 3 === 0 ? ["ai "] : [])],
+        publishedDateTime: `2024-01-${String(1 + i).padStart(2, "0")}T00:00:00Z`,
+        related: [{ title: "rel", webUrl: `https://a.com/m${(i + 5) % 6}` }],
+      });
+    // The same record objects from build to build, as a watcher keeps them: only changed ones are new.
+    const one = (raw: Record<string, unknown>) => normalizeRecords([raw]).records[0] as ArticleRecord;
+    const kept = Array.from({ length: 6 }, (_, i) => one(make(i)));
+    const steps: ArticleRecord[][] = [
+      kept,
+      kept.map((r, i) => (i === 2 ? one({ ...make(2), title: "Changed" }) : r)),
+      // Record 1 becomes a draft: related links to it leave feeds whose items are the same objects.
+      kept.map((r, i) => (i === 1 ? one({ ...make(1), published: false }) : r)),
+      kept,
+      kept.slice(0, 4),
+      [],
+    ];
+    let reused = 0;
+    for (const records of steps) {
+      const set = { records, diagnostics: [], read: records.length, rejected: 0 };
+      const config = { ...base, limit: 3, topics: { Data: {} } };
+      const before = new Set([...memo.feeds.values()].flatMap((f) => f.outcome.files));
+      const withMemo = buildFeeds(set, config, { memo }).files;
+      reused += withMemo.filter((f) => before.has(f)).length;
+      expect(withMemo).toEqual(buildFeeds(set, config).files);
+    }
+    // The memo was used, not only filled.
+    expect(reused).toBeGreaterThan(0);
   });
 });

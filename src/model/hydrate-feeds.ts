@@ -1,0 +1,23 @@
+import type { ArticleRecord } from "../types.js";
+
+/**
+ * The hydrate stage of a build: completes the records chosen for a feed (lean records lack
+ * excerpt, images and related links), calling `hydrate` once with all of them, and returns
+ * the complete version of each. Without `hydrate` records are complete already.
+ *
+ * @param chosen - every record chosen for a feed
+ * @param hydrate - completes records, answering in the order asked
+ * @returns the complete record of a chosen one
+ * @example
+ * const full = hydrateFeeds(chosen, scan.hydrate); full(record).excerpt
+ */
+export function hydrateFeeds(
+  chosen: Iterable<ArticleRecord>,
+  hydrate?: (records: ArticleRecord[]) => ArticleRecord[],
+): (record: ArticleRecord) => ArticleRecord {
+  if (hydrate === undefined) return (r) => r;
+  const list = [...chosen];
+  const hydrated = hydrate(list);
+  const map = new Map(list.map((r, i) => [r, hydrated[i] ?? r]));
+  return (r) => map.get(r) ?? r;
+}

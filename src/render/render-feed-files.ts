@@ -1,0 +1,223 @@
+import { diagnostic } from "../diagnostics/diagnostic.js";
+import { buildFeedModel, type FeedContext } from "../model/build-feed-model.js";
+import { buildFeedPages, type FeedPage } from "../model/build-feed-pages.js";
+import type { FeedItems } from "../select/take-feeds.js";
+import type { ArticleRecord, Diagnostic, FeedModel, OutputFile } from "../types.js";
+import { renderAtom } from "./render-atom.js";
+import { renderIndexHtml } from "./render-index-html.js";
+import { renderJsonFeed } from "./render-json-feed.js";
+import { renderOpml } from "./render-opml.js";
+import { renderRss } from "./render-rss.js";
+
+/** Settings of the render stage that come from the config. */
+export interface RenderSettings {
+  /** The site's language (the index page's `lang`). */
+  language?: string;
+  /** WebSub hubs every feed names. */
+  hubs: string[];
+  /** Byte budget of each subscription document. */
+  maxBytes?: number;
+}
+
+/** What one feed came to: its documents and what moved where. */
+interface FeedOutcome {
+  /** The subscription document's model (what the index, the OPML and the report show). */
+  model: FeedModel;
+  files: OutputFile[];
+  /** How many of the feed's items are published (the others were moved out for `maxBytes` without an archive). */
+  kept: number;
+  note: FeedNote;
+  diagnostics: Diagnostic[];
+}
+
+/** Per feed: archive pages and items, items moved out to fit `maxBytes`. */
+export interface FeedNote {
+  archive?: { pages: number; items: number };
+  overMaxBytes?: number;
+}
+
+/** What the render stage returns. */
+export interface RenderedFeeds {
+  /** The subscription documents' models, in feed order. */
+  models: FeedModel[];
+  /** Every document in every format, then `feeds.opml` and `index.html`. */
+  files: OutputFile[];
+  /** Records published in at least one feed. */
+  published: Set<ArticleRecord>;
+  /** Records chosen but moved out of every feed to fit `maxBytes` (without an archive). */
+  cutForBytes: Set<ArticleRecord>;
+  /** Per feed, in feed order. */
+  notes: FeedNote[];
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * What the render stage keeps between builds of a long-running driver (a watcher): each feed's
+ * documents, reused while its spec, items (the same record objects, in the same order) and the
+ * shared context are the same. Make one with {@link createRenderMemo}.
+ */
+export interface RenderMemo {
+  feeds: Map<string, { key: string; items: ArticleRecord[]; names: string[]; outcome: FeedOutcome }>;
+  ctx: { key: string; hidden: ReadonlySet<string> } | undefined;
+}
+
+/**
+ * An empty {@link RenderMemo}.
+ *
+ * @example
+ * const memo = createRenderMemo(); buildFeeds(set, config, { memo }); buildFeeds(set2, config, { memo });
+ */
+export function createRenderMemo(): RenderMemo {
+  return { feeds: new Map(), ctx: undefined };
+}
+
+/**
+ * The render stage of a build: each feed with items (and the site-wide feed), its model split into its documents (RFC 5005 archive
+ * pages; the oldest items moved out to fit `maxBytes`), each written as `rss.xml`, `atom.xml` and
+ * `feed.json` in its folder, then `feeds.opml` and `index.html` listing the feeds. With a memo, a
+ * feed whose inputs are unchanged since the last call is not modelled or rendered again.
+ *
+ * @param feeds - the feeds with their items
+ * @param full - the complete record of an item (see the hydrate stage)
+ * @param ctx - the shared feed context
+ * @param settings - language, hubs, byte budget
+ * @param memo - what the previous call rendered, updated in place
+ * @returns models, files, which records were published, notes and diagnostics
+ * @example
+ * renderFeedFiles(feeds, (r) => r, ctx, { hubs: [] }).files.map((f) => f.path) // ["rss.xml", "atom.xml", "feed.json", "ai/rss.xml", …, "index.html"]
+ */
+export function renderFeedFiles(
+  feeds: readonly FeedItems[],
+  full: (record: ArticleRecord) => ArticleRecord,
+  ctx: FeedContext,
+  settings: RenderSettings,
+  memo?: RenderMemo,
+): RenderedFeeds {
+  const sameCtx = memo === undefined ? false : reuseContext(memo, ctx, settings);
+  const out: RenderedFeeds = {
+    models: [],
+    files: [],
+    published: new Set(),
+    cutForBytes: new Set(),
+    notes: [],
+    diagnostics: [],
+  };
+  const seen = new Set<string>();
+  for (const f of feeds) {
+    // A topic without items gets no feed (the site-wide feeds are always written).
+    if (f.spec.slug !== "" && f.items.length === 0) continue;
+    const key = JSON.stringify([f.spec, f.pageSize ?? null]);
+    // The shown topic names of the items' topics: a change of the most frequent spelling renames categories.
+    const names = memo === undefined ? [] : f.items.flatMap((r) => r.topics.map(ctx.topicName));
+    const before = memo?.feeds.get(f.spec.slug);
+    seen.add(f.spec.slug);
+    let outcome: FeedOutcome;
+    if (
+      sameCtx &&
+      before !== undefined &&
+      before.key === key &&
+      sameList(before.items, f.items) &&
+      sameList(before.names, names) &&
+      (f.items.length > 0 || before.outcome.model.updated === ctx.emptyUpdated)
+    ) {
+      outcome = before.outcome;
+    } else {
+      outcome = renderFeed(f, full, ctx, settings);
+      memo?.feeds.set(f.spec.slug, { key, items: f.items, names, outcome });
+    }
+    for (let i = 0; i < f.items.length; i++)
+      (i < outcome.kept ? out.published : out.cutForBytes).add(f.items[i] as ArticleRecord);
+    out.models.push(outcome.model);
+    out.files.push(...outcome.files);
+    out.notes.push(outcome.note);
+    out.diagnostics.push(...outcome.diagnostics);
+  }
+  if (memo !== undefined) for (const slug of [...memo.feeds.keys()]) if (!seen.has(slug)) memo.feeds.delete(slug);
+  out.files.push(
+    { path: "feeds.opml", contents: renderOpml(ctx.siteTitle, out.models) },
+    { path: "index.html", contents: renderIndexHtml(ctx.siteTitle, out.models, settings.language) },
+  );
+  return out;
+}
+
+function renderFeed(
+  f: FeedItems,
+  full: (record: ArticleRecord) => ArticleRecord,
+  ctx: FeedContext,
+  settings: RenderSettings,
+): FeedOutcome {
+  const model = buildFeedModel(f.spec, f.items.map(full), ctx);
+  if (settings.hubs.length > 0) model.hubs = settings.hubs;
+  const folder = f.spec.slug === "" ? "" : `${f.spec.slug}/`;
+  const split = buildFeedPages(model, {
+    folder: { url: model.id, path: folder },
+    ...(f.pageSize === undefined ? {} : { pageSize: f.pageSize }),
+    ...(settings.maxBytes === undefined ? {} : { maxBytes: settings.maxBytes, measure }),
+  });
+  const files: OutputFile[] = [];
+  for (const { path: dir, model: m } of split.pages as FeedPage[]) {
+    files.push(
+      { path: `${dir}rss.xml`, contents: renderRss(m) },
+      { path: `${dir}atom.xml`, contents: renderAtom(m) },
+      { path: `${dir}feed.json`, contents: renderJsonFeed(m) },
+    );
+  }
+  const note: FeedNote = {};
+  if (f.pageSize !== undefined) note.archive = { pages: split.pages.length - 1, items: split.archived };
+  if (split.overMaxBytes > 0) note.overMaxBytes = split.overMaxBytes;
+  const diagnostics: Diagnostic[] = [];
+  if (split.cannotFit)
+    diagnostics.push(
+      diagnostic(
+        "over-max-bytes",
+        `${folder === "" ? "the site-wide feed" : `feed ${folder}`} is larger than maxBytes (${settings.maxBytes}) even without items; it is published empty`,
+      ),
+    );
+  return {
+    model: (split.pages[0] as FeedPage).model,
+    files,
+    kept: f.items.length - split.dropped,
+    note,
+    diagnostics,
+  };
+}
+
+function measure(m: FeedModel): number {
+  return Math.max(utf8Length(renderRss(m)), utf8Length(renderAtom(m)), utf8Length(renderJsonFeed(m)));
+}
+
+function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // Two bytes for U+0080–U+07FF, three up to U+FFFF; a surrogate pair (4 bytes) counts 2 + 2.
+    if (c >= 0x80) bytes += c >= 0x800 && (c < 0xd800 || c > 0xdfff) ? 2 : 1;
+  }
+  return bytes;
+}
+
+// Whether the context is the one the memo's feeds were rendered with; remembers the new one.
+function reuseContext(memo: RenderMemo, ctx: FeedContext, settings: RenderSettings): boolean {
+  const key = JSON.stringify([
+    ctx.baseUrl,
+    ctx.siteUrl,
+    ctx.siteTitle,
+    ctx.description,
+    ctx.language,
+    ctx.copyright,
+    ctx.author,
+    settings.hubs,
+    settings.maxBytes,
+  ]);
+  const before = memo.ctx;
+  memo.ctx = { key, hidden: ctx.hiddenUrls };
+  if (before === undefined || before.key !== key || before.hidden.size !== ctx.hiddenUrls.size) return false;
+  for (const k of ctx.hiddenUrls) if (!before.hidden.has(k)) return false;
+  return true;
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
