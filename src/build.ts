@@ -58,9 +58,10 @@ export interface RecordSet {
  * Builds every feed from records: selection, topics, models and the rendered files. Pure: no
  * file system, no clock, no environment; the same records and config give the same bytes.
  *
- * Writes per topic `<slug>/rss.xml`, `<slug>/atom.xml`, `<slug>/feed.json`; site-wide
- * `rss.xml`, `atom.xml`, `feed.json` (unless `siteFeeds: false`); and `feeds.opml` and
- * `index.html` listing them all.
+ * Writes per topic `<slug>/rss.xml`, `<slug>/atom.xml`, `<slug>/feed.json` and the preview page
+ * `<slug>/index.html`; site-wide `rss.xml`, `atom.xml`, `feed.json` (unless `siteFeeds: false`);
+ * and, listing them all, `index.html` (the front page), `feeds.opml`, the manifest `feeds.json`
+ * and `_headers` (response headers for Netlify and Cloudflare Pages).
  *
  * @param input - a {@link RecordSet} (from `loadRecords`/`normalizeRecords`), records, or plain
  *   objects with the record fields (normalised here; a bad one is rejected with a diagnostic naming it `records[i]`)
@@ -122,6 +123,7 @@ export function buildFeeds(
       ...(config.language === undefined ? {} : { language: config.language }),
       hubs: config.hub === undefined ? [] : ([] as string[]).concat(config.hub),
       ...(config.maxBytes === undefined ? {} : { maxBytes: config.maxBytes }),
+      ...(config.stylesheet === undefined ? {} : { stylesheet: config.stylesheet }),
     },
     options.memo,
   );

@@ -186,6 +186,16 @@ export interface FeedsConfig {
    * are moved out until all three fit, into the archive when it is on, otherwise dropped.
    */
   maxBytes?: number;
+  /**
+   * The web page of each topic, as a template with `{slug}`, e.g. `https://example.com/topics/{slug}/`:
+   * each topic feed links there (RSS `link`, Atom alternate, JSON `home_page_url`) instead of `siteUrl`.
+   */
+  topicUrl?: string;
+  /**
+   * Opt-in: adds `<?xml-stylesheet?>` with this URL to the RSS and Atom files (`text/css` when it
+   * ends in `.css`, else `text/xsl`). Off by default: every feed gets an HTML preview page anyway.
+   */
+  stylesheet?: string;
 }
 
 /** Remembers the id each article was published under, keyed by its URL and title keys. */

@@ -23,6 +23,8 @@ const FEED_KEYS = [
   "hub",
   "archive",
   "maxBytes",
+  "topicUrl",
+  "stylesheet",
 ];
 const IO_KEYS = ["input", "out", "cacheDir", "cache", "workers", "lockFile"];
 const TOPIC_KEYS = ["title", "description", "slug", "select", "language", "archive"];
@@ -77,6 +79,24 @@ export function validateConfig(
   };
   url("baseUrl", options.requireBaseUrl ?? true);
   url("siteUrl", false);
+  if (c.topicUrl !== undefined) {
+    const t = c.topicUrl;
+    if (typeof t !== "string" || !t.includes("{slug}"))
+      bad(
+        "topicUrl",
+        `must be a URL template with {slug}, e.g. https://example.com/topics/{slug}/, got ${JSON.stringify(t)}`,
+      );
+    else {
+      const problem = urlProblem(t.replaceAll("{slug}", "slug"), "site");
+      if (problem !== undefined) bad("topicUrl", `${problem} once {slug} is filled in, got ${JSON.stringify(t)}`);
+    }
+  }
+  // Written into a processing instruction: a URL reference, no spaces, quotes or angle brackets.
+  if (c.stylesheet !== undefined && (typeof c.stylesheet !== "string" || !/^[^\s"'<>\\]+$/.test(c.stylesheet)))
+    bad(
+      "stylesheet",
+      `must be the URL of an XSLT or CSS file (no spaces, quotes or angle brackets), e.g. /feed.xsl, got ${JSON.stringify(c.stylesheet)}`,
+    );
   for (const key of ["title", "description", "copyright", "language", "now"]) {
     if (c[key] !== undefined && (typeof c[key] !== "string" || c[key] === ""))
       bad(key, `must be a non-empty string, got ${JSON.stringify(c[key])}`);

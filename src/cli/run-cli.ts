@@ -28,7 +28,7 @@ export interface CliIo {
   env?: Record<string, string | undefined>;
 }
 
-const COMMANDS = ["build", "check", "init", "ping", "help"];
+const COMMANDS = ["build", "check", "init", "ping", "serve", "help"];
 
 /** The help text, naming the cache folder this working directory would use. */
 export function helpText(cacheDir: string): string {
@@ -36,6 +36,7 @@ export function helpText(cacheDir: string): string {
        topicfeeds check [INPUT...] [options]   check records and config, write nothing (exit 1 on errors)
        topicfeeds init                         write a commented config and an example record here
        topicfeeds ping [OUT] [-c FILE] [--report json]   notify WebSub hubs of the feeds that changed
+       topicfeeds serve [OUT] [--port N] [--host H]   preview the output on this machine (serve --help)
        topicfeeds help
 
 Builds RSS 2.0, Atom 1.0 and JSON Feed 1.1 feeds per topic from article records.
@@ -115,6 +116,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       }
       if (argv.length > 0) throw new UsageError(`unknown option ${argv[0]}; expected a command first`);
       throw new UsageError(`missing command; expected one of ${COMMANDS.join(", ")}`);
+    }
+    if (command === "serve") {
+      const { runServe } = await import("./serve-command.js");
+      return await runServe(rest, io);
     }
     if (rest.includes("--help") || rest.includes("-h")) {
       io.stdout(help());

@@ -28,6 +28,8 @@ export interface FeedSpec {
   title?: string;
   description?: string;
   language?: string;
+  /** The feed's web page (its home link); default the site URL. */
+  homeUrl?: string;
 }
 
 const IMAGE_TYPES: Record<string, string> = {
@@ -71,7 +73,7 @@ export function buildFeedModel(spec: FeedSpec, records: readonly ArticleRecord[]
     slug: spec.slug,
     title: collapseSpace(title),
     description: collapseSpace(description),
-    siteUrl: ctx.siteUrl,
+    siteUrl: spec.homeUrl ?? ctx.siteUrl,
     id: folder,
     urls: { rss: `${folder}rss.xml`, atom: `${folder}atom.xml`, json: `${folder}feed.json` },
     author: ctx.author,

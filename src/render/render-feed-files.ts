@@ -3,10 +3,14 @@ import { buildFeedModel, type FeedContext } from "../model/build-feed-model.js";
 import { buildFeedPages, type FeedPage } from "../model/build-feed-pages.js";
 import type { FeedItems } from "../select/take-feeds.js";
 import type { ArticleRecord, Diagnostic, FeedModel, OutputFile } from "../types.js";
+import { withStylesheet } from "./_xml-stylesheet.js";
 import { renderAtom } from "./render-atom.js";
+import { renderHeaders } from "./render-headers.js";
 import { renderIndexHtml } from "./render-index-html.js";
 import { renderJsonFeed } from "./render-json-feed.js";
+import { renderManifest } from "./render-manifest.js";
 import { renderOpml } from "./render-opml.js";
+import { renderPreviewHtml } from "./render-preview-html.js";
 import { renderRss } from "./render-rss.js";
 
 /** Settings of the render stage that come from the config. */
@@ -17,6 +21,8 @@ export interface RenderSettings {
   hubs: string[];
   /** Byte budget of each subscription document. */
   maxBytes?: number;
+  /** Opt-in `<?xml-stylesheet?>` URL for the RSS and Atom files. */
+  stylesheet?: string;
 }
 
 /** What one feed came to: its documents and what moved where. */
@@ -40,7 +46,7 @@ export interface FeedNote {
 export interface RenderedFeeds {
   /** The subscription documents' models, in feed order. */
   models: FeedModel[];
-  /** Every document in every format, then `feeds.opml` and `index.html`. */
+  /** Every document in every format, the preview pages, then `feeds.opml`, `index.html`, `feeds.json` and `_headers`. */
   files: OutputFile[];
   /** Records published in at least one feed. */
   published: Set<ArticleRecord>;
@@ -133,10 +139,22 @@ export function renderFeedFiles(
     out.diagnostics.push(...outcome.diagnostics);
   }
   if (memo !== undefined) for (const slug of [...memo.feeds.keys()]) if (!seen.has(slug)) memo.feeds.delete(slug);
+  // A preview page per topic feed (the front page is the site-wide feed's), of its subscription document.
+  for (const m of out.models) {
+    if (m.slug === "") continue;
+    const language = m.language ?? settings.language;
+    const pageOptions = language === undefined ? { siteUrl: ctx.siteUrl } : { siteUrl: ctx.siteUrl, language };
+    out.files.push({ path: `${m.slug}/index.html`, contents: renderPreviewHtml(m, pageOptions) });
+  }
   out.files.push(
     { path: "feeds.opml", contents: renderOpml(ctx.siteTitle, out.models) },
-    { path: "index.html", contents: renderIndexHtml(ctx.siteTitle, out.models, settings.language) },
+    { path: "index.html", contents: renderIndexHtml(ctx.siteTitle, out.models, settings.language, ctx.siteUrl) },
   );
+  out.files.push({
+    path: "feeds.json",
+    contents: renderManifest({ title: ctx.siteTitle, home: ctx.siteUrl, base: ctx.baseUrl }, out.models, out.files),
+  });
+  out.files.push({ path: "_headers", contents: renderHeaders(ctx.baseUrl, out.files) });
   return out;
 }
 
@@ -155,10 +173,12 @@ function renderFeed(
     ...(settings.maxBytes === undefined ? {} : { maxBytes: settings.maxBytes, measure }),
   });
   const files: OutputFile[] = [];
+  const { stylesheet } = settings;
+  const xml = stylesheet === undefined ? (s: string) => s : (s: string) => withStylesheet(s, stylesheet);
   for (const { path: dir, model: m } of split.pages as FeedPage[]) {
     files.push(
-      { path: `${dir}rss.xml`, contents: renderRss(m) },
-      { path: `${dir}atom.xml`, contents: renderAtom(m) },
+      { path: `${dir}rss.xml`, contents: xml(renderRss(m)) },
+      { path: `${dir}atom.xml`, contents: xml(renderAtom(m)) },
       { path: `${dir}feed.json`, contents: renderJsonFeed(m) },
     );
   }
@@ -208,6 +228,7 @@ function reuseContext(memo: RenderMemo, ctx: FeedContext, settings: RenderSettin
     ctx.author,
     settings.hubs,
     settings.maxBytes,
+    settings.stylesheet,
   ]);
   const before = memo.ctx;
   memo.ctx = { key, hidden: ctx.hiddenUrls };

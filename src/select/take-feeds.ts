@@ -65,6 +65,9 @@ export function takeFeeds(
     if (topic.config.title !== undefined) spec.title = topic.config.title;
     if (topic.config.description !== undefined) spec.description = topic.config.description;
     if (topic.config.language !== undefined) spec.language = topic.config.language;
+    // The topic's own page on the site, when the config names one.
+    if (config.topicUrl !== undefined)
+      spec.homeUrl = new URL(config.topicUrl.replaceAll("{slug}", encodeURIComponent(topic.slug))).href;
     take(kept, limit, topic.config.archive ?? config.archive, spec);
     const archived = (topic.config.archive ?? config.archive ?? false) !== false;
     if (kept.length === 0 || (limit === 0 && !archived))

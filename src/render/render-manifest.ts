@@ -1,0 +1,97 @@
+import { createHash } from "node:crypto";
+import type { FeedModel, OutputFile } from "../types.js";
+import { FEED_FILE_NAMES, FEED_MEDIA_TYPES, type FeedFormat } from "./media-types.js";
+
+/** One feed file in the manifest (`feeds.json`). */
+export interface ManifestFeed {
+  /** The topic name; `null` for the site-wide feed. */
+  topic: string | null;
+  /** The topic slug; `""` for the site-wide feed. */
+  slug: string;
+  title: string;
+  format: FeedFormat;
+  /** Path of the file in the output folder, e.g. `ai/rss.xml`. */
+  path: string;
+  /** Public URL of the file. */
+  url: string;
+  /** Media type, without parameters (the files are UTF-8), e.g. `application/rss+xml`. */
+  type: string;
+  /** Public URL of the feed's preview page. */
+  page: string;
+  items: number;
+  /** The newest item's date (RFC 3339, UTC); `null` when the feed has no items. */
+  newest: string | null;
+  /** `sha256:` and the SHA-256 of the file's bytes in hex: changes exactly when the file does. */
+  hash: string;
+  bytes: number;
+}
+
+/** The manifest of a build's feeds, written as `feeds.json`. */
+export interface FeedManifest {
+  version: 1;
+  title: string;
+  /** The site's home page. */
+  home: string;
+  /** The output folder's public URL. */
+  base: string;
+  /** The newest item date of all feeds; `null` when no feed has items. */
+  newest: string | null;
+  feeds: ManifestFeed[];
+}
+
+/**
+ * Writes the manifest `feeds.json`: every feed file of the build with its topic, format, URL,
+ * media type, item count, newest date and a content hash, so other tools (and `topicfeeds ping`)
+ * can tell what exists and what changed without parsing the feeds. Site-wide feed first, then
+ * topics in build order; RSS, Atom, JSON Feed within each.
+ *
+ * @param site - site title, home page and the output folder's public URL
+ * @param feeds - the feed models
+ * @param files - the rendered files (the hash and size are of these bytes)
+ * @returns the JSON document
+ * @example
+ * renderManifest({ title: "Example", home: "https://example.com/", base: "https://example.com/feeds/" }, models, files)
+ */
+export function renderManifest(
+  site: { title: string; home: string; base: string },
+  feeds: readonly FeedModel[],
+  files: readonly OutputFile[],
+): string {
+  const byPath = new Map(files.map((f) => [f.path, f.contents]));
+  const entries: ManifestFeed[] = [];
+  let newest: string | null = null;
+  for (const feed of feeds) {
+    const dir = feed.slug === "" ? "" : `${feed.slug}/`;
+    const latest = feed.items.length > 0 ? feed.updated : null;
+    if (latest !== null && (newest === null || Date.parse(latest) > Date.parse(newest))) newest = latest;
+    for (const format of ["rss", "atom", "json"] as const) {
+      const path = `${dir}${FEED_FILE_NAMES[format]}`;
+      const contents = byPath.get(path);
+      if (contents === undefined) continue;
+      const bytes = Buffer.from(contents, "utf8");
+      entries.push({
+        topic: feed.topic ?? null,
+        slug: feed.slug,
+        title: feed.title,
+        format,
+        path,
+        url: feed.urls[format],
+        type: FEED_MEDIA_TYPES[format].split(";")[0] as string,
+        page: feed.id,
+        items: feed.items.length,
+        newest: latest,
+        hash: `sha256:${createHash("sha256").update(bytes).digest("hex")}`,
+        bytes: bytes.length,
+      });
+    }
+  }
+  const manifest: FeedManifest = {
+    version: 1,
+    title: site.title,
+    home: site.home,
+    base: site.base,
+    newest,
+    feeds: entries,
+  };
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
