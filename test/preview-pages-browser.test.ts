@@ -14,6 +14,9 @@ import { buildFixtureSite, type ServeProcess, startServeProcess } from "./helper
 const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
 const SHOTS = process.env.TOPICFEEDS_SCREENSHOTS ?? join(ROOT, ".cache", "screenshots");
+const READ_PAGE = readFileSync(join(ROOT, "test", "helpers", "read-page.browser.js"), "utf8")
+  .replace(/^\/\/.*\n/gm, "")
+  .trim();
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 const PLACEHOLDER =
@@ -58,51 +61,31 @@ async function newContext(options: Parameters<Browser["newContext"]>[0] = {}): P
   return context;
 }
 
-/** Everything the tests look at on a page, read in one round trip. */
-async function read(page: Page) {
-  return page.evaluate(() => {
-    const text = (e: Element | null | undefined) => e?.textContent ?? null;
-    return {
-      h1: text(document.querySelector("h1")),
-      description: text(document.querySelectorAll("header p")[1]),
-      webPage: [...document.querySelectorAll("a")].find((a) => a.textContent === "Web page")?.getAttribute("href"),
-      alternates: [...document.querySelectorAll('link[rel="alternate"]')].map((l) => ({
-        href: (l as HTMLLinkElement).href,
-        type: l.getAttribute("type"),
-        title: l.getAttribute("title"),
-      })),
-      subs: [...document.querySelectorAll(".sub")].map((d) => ({
-        label: text(d.querySelector("a")),
-        href: (d.querySelector("a") as HTMLAnchorElement).href,
-        value: (d.querySelector("input") as HTMLInputElement).value,
-        button: (d.querySelector("button") as HTMLElement).checkVisibility(),
-      })),
-      items: [...document.querySelectorAll("ol.items > li")].map((li) => ({
-        title: text(li.querySelector("h3 a")),
-        href: li.querySelector("h3 a")?.getAttribute("href"),
-        meta: text(li.querySelector(".meta")),
-        excerpt: text(li.querySelector(".excerpt")),
-        image: li.querySelector("img")?.getAttribute("src") ?? null,
-      })),
-      cards: [...document.querySelectorAll("ul.topics > li")].map((li) => ({
-        name: text(li.querySelector("h3")),
-        href: (li.querySelector("h3 a") as HTMLAnchorElement).href,
-        meta: text(li.querySelector(".meta")),
-        newest: [...li.querySelectorAll(":scope > ul li a")].map((a) => a.textContent),
-        formats: [...li.querySelectorAll(".formats a")].map((a) => (a as HTMLAnchorElement).href),
-      })),
-    };
-  });
+/** Everything the tests look at on a page, read in one round trip (see helpers/read-page.browser.js). */
+async function read(page: Page): Promise<PageContents> {
+  return (await page.evaluate(`(${READ_PAGE})()`)) as PageContents;
+}
+
+interface PageContents {
+  h1: string | null;
+  description: string | null;
+  webPage: string | null | undefined;
+  alternates: { href: string; type: string | null; title: string | null }[];
+  subs: { label: string | null; href: string; value: string; button: boolean }[];
+  items: {
+    title: string | null;
+    href: string | null;
+    meta: string | null;
+    excerpt: string | null;
+    image: string | null;
+  }[];
+  cards: { name: string | null; href: string; meta: string | null; newest: (string | null)[]; formats: string[] }[];
 }
 
 async function axeViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ content: AXE });
-  const result = (await page.evaluate(() =>
-    (
-      window as unknown as {
-        axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; nodes: unknown[] }[] }> };
-      }
-    ).axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21aa", "best-practice"] } }),
+  const result = (await page.evaluate(
+    'axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21aa", "best-practice"] } })',
   )) as { violations: { id: string; help: string; nodes: { target: string[] }[] }[] };
   return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
 }
@@ -239,10 +222,10 @@ describe.runIf(hasChromium)("preview pages in a real browser (headless Chromium)
       await page.goto(url);
       const button = page.locator('button[data-copy="url-atom"]');
       await button.click();
-      await expect.poll(() => button.locator("span").first().innerText()).toBe("Copied");
+      await expect.poll(() => button.locator("span").first().textContent()).toBe("Copied");
       const reader = await context.newPage();
       await reader.goto(server.url);
-      expect(await reader.evaluate(() => navigator.clipboard.readText())).toBe(want);
+      expect(await reader.evaluate("navigator.clipboard.readText()")).toBe(want);
       await context.close();
     }
   });
@@ -314,9 +297,9 @@ describe.runIf(hasChromium)("preview pages in a real browser (headless Chromium)
         ] as const) {
           await page.goto(`${server.url}${path}`);
           // Nothing wider than the screen: no sideways scrolling on a phone.
-          expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+          expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(viewport.width);
           const file = join(SHOTS, `${label}-${name}-${colorScheme}.png`);
-          await page.screenshot({ path: file, fullPage: name === "phone" ? false : true });
+          await page.screenshot({ path: file, fullPage: true });
           expect(statSync(file).size).toBeGreaterThan(5_000);
         }
         await context.close();
