@@ -64,18 +64,22 @@ describe("buildFeeds", () => {
     expect(code).toBe("render-failed");
   });
 
-  it("writes three formats per topic, site-wide feeds, OPML and an index", () => {
+  it("writes three formats and a preview page per topic, site-wide feeds, the front page, OPML, manifest and host headers", () => {
     const { files } = buildFeeds(set, base);
     expect(files.map((f) => f.path).sort()).toEqual(
       [
+        "_headers",
         "ai/atom.xml",
         "ai/feed.json",
+        "ai/index.html",
         "ai/rss.xml",
         "atom.xml",
         "cloud/atom.xml",
         "cloud/feed.json",
+        "cloud/index.html",
         "cloud/rss.xml",
         "feed.json",
+        "feeds.json",
         "feeds.opml",
         "index.html",
         "rss.xml",

@@ -282,7 +282,7 @@ describe("files", () => {
     const rejected = set.diagnostics.some((d) => d.severity === "error" && d.file === "files/alias-bomb.md");
     expect(published !== rejected).toBe(true);
     // Whatever it became, nothing expanded: the build stays small.
-    expect(allOutput().length).toBeLessThan(5_000_000);
+    expect(allOutput().length).toBeLessThan(10_000_000); // feeds, preview pages and manifest
     expect(JSON.stringify(diagsOf("files/alias-bomb.md")).length).toBeLessThan(20_000);
   });
 });
@@ -446,7 +446,13 @@ describe("text", () => {
       expect(textOf(s).replace(/<br>/g, "")).not.toMatch(/<\s*[a-z/!?]/i);
     }
     for (const f of files.filter((x) => x.path.endsWith(".json"))) expect(f.contents).not.toContain("content_html");
-    expect(files.find((f) => f.path === "index.html")?.contents).not.toMatch(/<script/i);
+    // The HTML pages: the one script is the copy button's; the excerpt is text.
+    for (const f of files.filter((x) => x.path.endsWith(".html"))) {
+      expect(f.contents.match(/<script/gi) ?? [], f.path).toHaveLength(1);
+      expect(f.contents, f.path).not.toMatch(/<(img src=x|svg|script>alert)/i);
+    }
+    const page = files.find((f) => f.path === "hostile/index.html")?.contents ?? "";
+    expect(page).toContain("&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;");
   });
 
   it("keeps emoji, RTL, bidi controls and CJK text exactly", () => {
@@ -514,7 +520,7 @@ describe("topics", () => {
     expect(invalid.map((x) => /topic "(.*?)"/.exec(x.message)?.[1]).sort()).toEqual(["!!!", "..", "/"]);
     for (const f of files)
       expect(f.path).toMatch(
-        /^(?:[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{N}]+(?:-[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{N}]+)*\/)?(?:rss\.xml|atom\.xml|feed\.json)$|^(?:feeds\.opml|index\.html)$/u,
+        /^(?:[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{N}]+(?:-[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{N}]+)*\/)?(?:rss\.xml|atom\.xml|feed\.json|index\.html)$|^(?:feeds\.opml|feeds\.json|_headers)$/u,
       );
   });
 

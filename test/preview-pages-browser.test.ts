@@ -16,7 +16,8 @@ const hasChromium = existsSync(CHROMIUM);
 const SHOTS = process.env.TOPICFEEDS_SCREENSHOTS ?? join(ROOT, ".cache", "screenshots");
 const READ_PAGE = readFileSync(join(ROOT, "test", "helpers", "read-page.browser.js"), "utf8")
   .replace(/^\/\/.*\n/gm, "")
-  .trim();
+  .trim()
+  .replace(/;$/, "");
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 const PLACEHOLDER =

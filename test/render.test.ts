@@ -111,7 +111,7 @@ describe("site files", () => {
         .map((l) => /type="([^"]+)"/.exec(l)?.[1]),
     ).toEqual(["application/rss+xml", "application/atom+xml", "application/feed+json"]);
     expect(renderIndexHtml("Example & Co", [model])).toContain(
-      '<a href="c-plus-plus/feed.json" type="application/feed+json">',
+      '<a href="c-plus-plus/feed.json" type="application/feed+json" aria-label="C++: JSON Feed">',
     );
   });
 });

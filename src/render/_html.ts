@@ -95,7 +95,7 @@ export function subscribeBox(feed: FeedModel, dir: string, idPrefix: string, hea
     const id = `${idPrefix}url-${f}`;
     out.push(
       `<div class="sub"><a href="${escapeAttr(`${dir}${FEED_FILE_NAMES[f]}`)}" type="${FEED_MEDIA_TYPES[f].split(";")[0]}">${FORMAT_NAMES[f]}</a>` +
-        `<label class="vh" for="${id}">${FORMAT_NAMES[f]} feed URL</label>` +
+        `<label class="vh" for="${id}">${FORMAT_NAMES[f]} URL</label>` +
         `<input id="${id}" type="url" readonly value="${escapeAttr(feed.urls[f])}">` +
         `<button type="button" data-copy="${id}" hidden><span>Copy</span><span class="vh"> ${FORMAT_NAMES[f]} URL</span></button></div>`,
     );
