@@ -15,8 +15,27 @@ if ! dpkg -s python3-feedparser jing libxml2-utils >/dev/null 2>&1 || [ ! -d "$s
 fi
 [ -d /opt/feedvalidator ] || echo "conformance: no W3C feedvalidator at /opt/feedvalidator; feedcheck runs its other checks" >&2
 
+# Every feed document of an output folder: its .xml and .json files except the manifest
+# (feeds.json lists the feeds; it is not one). The manifest must list exactly these files.
+check_out() {
+  local out="$1"
+  find "$out" -type f \( -name '*.xml' -o -name '*.json' \) ! -path "$out/feeds.json" -print0 | sort -z |
+    xargs -0 "$feedcheck" -q
+  node -e '
+    const fs = require("fs"), path = require("path");
+    const out = process.argv[1];
+    const listed = JSON.parse(fs.readFileSync(path.join(out, "feeds.json"), "utf8")).feeds.map((f) => f.path).sort();
+    const found = [];
+    const walk = (d) => { for (const n of fs.readdirSync(d)) { const p = path.join(d, n); if (fs.statSync(p).isDirectory()) walk(p); else if (/^(rss\.xml|atom\.xml|feed\.json)$/.test(n)) found.push(path.relative(out, p)); } };
+    walk(out);
+    found.sort();
+    if (JSON.stringify(listed) !== JSON.stringify(found)) { console.error("manifest of", out, "lists", listed.length, "feeds, the folder has", found.length); process.exit(1); }
+    console.log(`manifest: ${listed.length} feed files listed, all present`);
+  ' "$out"
+}
+
 npm run --silent example
-"$feedcheck" -q examples/out
+check_out examples/out
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -24,7 +43,7 @@ node "$shared/corpus/generate.mjs" --count 2000 --out "$work/corpus" --quiet
 # The fast YAML path against gray-matter on every generated record (the suite does a sample).
 TOPICFEEDS_CORPUS_DIR="$work/corpus" npx vitest run test/fast-yaml.test.ts
 node dist/cli.js build "$work/corpus" --out "$work/out" --base-url https://example.com/feeds/ --min-quality 50 --quiet
-"$feedcheck" -q "$work/out"
+check_out "$work/out"
 
 # Feeds with WebSub hub links and RFC 5005 archives (subscription documents cut to a byte
 # budget, archive pages, a complete feed): the site-wide chain and two topics' chains.
@@ -59,7 +78,12 @@ process.exit(bad ? 1 : 0);
 # The build over a folder of every hostile input (written by the test suite) passes too.
 rm -rf "$work/hostile"
 TOPICFEEDS_HOSTILE_OUT="$work/hostile" npx vitest run test/hostile.test.ts -t "the CLI over the mixed folder"
-"$feedcheck" -q "$work/hostile"
+check_out "$work/hostile"
+
+# With the opt-in stylesheet and topic pages: the same feeds, still clean.
+printf '{"stylesheet":"/feed.xsl","topicUrl":"https://example.com/topics/{slug}/"}' > "$work/styled.json"
+node dist/cli.js build "$work/corpus" --out "$work/styled" --base-url https://example.com/feeds/ --min-quality 50 --quiet -c "$work/styled.json"
+check_out "$work/styled"
 
 # The same items, ids, links and dates in all three formats, as feedparser reads them.
 for dir in "$work/out" "$work/out/ai" "$work/out/cloud"; do
