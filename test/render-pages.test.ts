@@ -173,6 +173,23 @@ describe("host headers _headers", () => {
       expect(line).toMatch(/^(\/\S*| {2}[A-Za-z-]+: .+)$/);
   });
 
+  it("covers archive pages with one rule per file kind, however many pages and topics", () => {
+    const { files } = buildFeeds(set, { ...config, archive: { pageSize: 1 } });
+    expect(files.some((f) => f.path === "ai/archive/1/rss.xml")).toBe(true);
+    const paths = file(files, "_headers")
+      .split("\n")
+      .filter((l) => l.startsWith("/"));
+    expect(paths.filter((p) => p.includes("archive"))).toEqual(
+      ["/feeds/archive/:page/", "/feeds/:topic/archive/:page/"].flatMap((d) =>
+        ["rss.xml", "atom.xml", "feed.json"].map((n) => `${d}${n}`),
+      ),
+    );
+    // Preview pages and the manifest are for the subscription documents only.
+    expect(files.filter((f) => f.path.includes("archive/") && f.path.endsWith(".html"))).toEqual([]);
+    const manifest = JSON.parse(file(files, "feeds.json")) as FeedManifest;
+    expect(manifest.feeds.some((f) => f.path.includes("archive"))).toBe(false);
+  });
+
   it("writes rules only for the kinds a build has, at the site root when the base URL is", () => {
     const h = renderHeaders("https://example.com", [{ path: "ai/rss.xml", contents: "" }]);
     expect(h.split("\n").filter((l) => l.startsWith("/"))).toEqual(["/:topic/rss.xml"]);

@@ -36,9 +36,8 @@ export function renderHeaders(base: string, files: readonly OutputFile[]): strin
     const name = parts.pop() as string;
     const shape = parts.map((p) => (p === "archive" ? p : /^[0-9]+$/.test(p) ? ":page" : ":topic")).join("/");
     const folder = shape === "" ? "" : `${shape}/`;
-    let names = patterns.get(folder);
-    if (names === undefined) patterns.set(folder, (names = new Set()));
-    names.add(name);
+    const names = patterns.get(folder) ?? new Set<string>();
+    patterns.set(folder, names.add(name));
   }
   const out = [
     "# Response headers for Netlify and Cloudflare Pages, written by topicfeeds. When the feeds are",
