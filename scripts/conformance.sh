@@ -19,7 +19,8 @@ fi
 # (feeds.json lists the feeds; it is not one). The manifest must list exactly these files.
 check_out() {
   local out="$1"
-  find "$out" -type f \( -name '*.xml' -o -name '*.json' \) ! -path "$out/feeds.json" -print0 | sort -z |
+  # "$out/": OUT is a symbolic link to the published build, which find does not follow otherwise.
+  find "$out/" -type f \( -name '*.xml' -o -name '*.json' \) ! -path "$out/feeds.json" -print0 | sort -z |
     xargs -0 "$feedcheck" -q
   node -e '
     const fs = require("fs"), path = require("path");
