@@ -63,21 +63,32 @@ describe("preview pages", () => {
     expect(page).toContain('<a href="../index.html">All feeds</a>');
   });
 
-  it("writes a page for every topic feed, also an empty one, and none for the site-wide feed (the front page is its page)", () => {
+  it("writes a page for every topic feed and none for the site-wide feed (the front page is its page)", () => {
     const pages = files.filter((f) => f.path.endsWith("index.html")).map((f) => f.path);
-    expect(pages.sort()).toEqual(["ai/index.html", "cloud-and-edge/index.html", "index.html", "quiet/index.html"]);
-    expect(file(files, "quiet/index.html")).toContain("<p>No articles yet.</p>");
-    expect(file(files, "quiet/index.html")).toContain("<p>0 articles · <a");
+    // "Quiet" has no selected record, so no feed and no page.
+    expect(pages.sort()).toEqual(["ai/index.html", "cloud-and-edge/index.html", "index.html"]);
+  });
+
+  it("says so when the site-wide feed has no articles", () => {
+    const empty = buildFeeds(set, { ...config, minQuality: 100 }).files;
+    expect(file(empty, "index.html")).toContain("<p>No topics yet.</p>");
+    expect(file(empty, "index.html")).toContain("<p>No articles yet.</p>");
+    const manifest = JSON.parse(file(empty, "feeds.json")) as FeedManifest;
+    expect(manifest.newest).toBeNull();
+    expect(manifest.feeds.map((f) => [f.path, f.items, f.newest])).toEqual([
+      ["rss.xml", 0, null],
+      ["atom.xml", 0, null],
+      ["feed.json", 0, null],
+    ]);
   });
 
   it("puts every topic on the front page with its count, newest date and newest titles", () => {
     const front = file(files, "index.html");
-    expect(front).toContain('<h2 id="topics">Topics (3)</h2>');
+    expect(front).toContain('<h2 id="topics">Topics (2)</h2>');
     expect(front).toContain('<li><h3><a href="ai/index.html">AI</a></h3>');
     expect(front).toContain(
       '<p class="meta">2 articles · newest <time datetime="2024-01-03T10:00:00Z">2024-01-03</time></p>',
     );
-    expect(front).toContain('<p class="meta">0 articles</p>');
     expect(front).toContain(
       '<a href="cloud-and-edge/rss.xml" type="application/rss+xml" aria-label="Cloud &amp; Edge: RSS">RSS</a>',
     );
@@ -108,9 +119,7 @@ describe("manifest feeds.json", () => {
     expect(manifest.base).toBe("https://example.com/feeds/");
     expect(manifest.newest).toBe("2024-01-03T10:00:00Z");
     expect(manifest.feeds.map((f) => f.path)).toEqual(
-      ["", "ai/", "cloud-and-edge/", "quiet/"].flatMap((d) =>
-        ["rss.xml", "atom.xml", "feed.json"].map((n) => `${d}${n}`),
-      ),
+      ["", "ai/", "cloud-and-edge/"].flatMap((d) => ["rss.xml", "atom.xml", "feed.json"].map((n) => `${d}${n}`)),
     );
     expect(manifest.feeds.find((f) => f.path === "ai/atom.xml")).toMatchObject({
       topic: "AI",
@@ -123,11 +132,10 @@ describe("manifest feeds.json", () => {
       items: 2,
       newest: "2024-01-03T10:00:00Z",
     });
-    expect(manifest.feeds.find((f) => f.path === "quiet/feed.json")).toMatchObject({
-      topic: "Quiet",
+    expect(manifest.feeds.find((f) => f.path === "cloud-and-edge/feed.json")).toMatchObject({
+      topic: "Cloud & Edge",
       type: "application/feed+json",
-      items: 0,
-      newest: null,
+      items: 1,
     });
     expect(manifest.feeds.find((f) => f.path === "rss.xml")).toMatchObject({ topic: null, slug: "", items: 2 });
   });
@@ -148,7 +156,8 @@ describe("manifest feeds.json", () => {
       }),
     ]);
     const next = JSON.parse(file(buildFeeds(more, config).files, "feeds.json")) as FeedManifest;
-    const changed = next.feeds.filter((f, i) => f.hash !== manifest.feeds[i]?.hash).map((f) => f.path);
+    const before = new Map(manifest.feeds.map((f) => [f.path, f.hash]));
+    const changed = next.feeds.filter((f) => f.hash !== before.get(f.path)).map((f) => f.path);
     expect(changed).toEqual(["rss.xml", "atom.xml", "feed.json", "quiet/rss.xml", "quiet/atom.xml", "quiet/feed.json"]);
   });
 });
