@@ -48,7 +48,14 @@ export { renderOpml } from "./render/render-opml.js";
 export { renderPreviewHtml } from "./render/render-preview-html.js";
 export { renderRss } from "./render/render-rss.js";
 export { verifyOutput } from "./render/verify-output.js";
-export { type Filter, parseDuration, type ResolvedRules, resolveRules, validateRule } from "./select/resolve-rules.js";
+export {
+  type Filter,
+  type IsoDuration,
+  parseDuration,
+  type ResolvedRules,
+  resolveRules,
+  validateRule,
+} from "./select/resolve-rules.js";
 export { rules } from "./select/rules.js";
 export { type Selection, selectRecords } from "./select/select-records.js";
 export { type RunningServer, type ServeOptions, startServer } from "./serve/start-server.js";

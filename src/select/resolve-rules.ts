@@ -1,11 +1,25 @@
 import { createRequire } from "node:module";
 import type { UTCDate } from "@date-fns/utc";
-import type { Duration } from "date-fns";
 import type { sub } from "date-fns/sub";
 import { TopicfeedsError } from "../diagnostics/topicfeeds-error.js";
 import { parseDate } from "../records/parse-date.js";
 import { topicKey } from "../topics/slug.js";
 import type { ArticleRecord, Rule } from "../types.js";
+
+/**
+ * The parts of an ISO 8601 duration, as {@link parseDuration} returns them: whole numbers, each
+ * part present only when the text names it. Its shape is date-fns' `Duration`, declared here so
+ * that topicfeeds' public types never load another package's declarations.
+ */
+export interface IsoDuration {
+  years?: number;
+  months?: number;
+  weeks?: number;
+  days?: number;
+  hours?: number;
+  minutes?: number;
+  seconds?: number;
+}
 
 /** A record filter with the name the report uses for what it drops. */
 export interface Filter {
@@ -120,7 +134,7 @@ export function resolveRules(layers: (readonly Rule[] | undefined)[], now?: numb
             );
           }
           const d = dateFns();
-          cutoff = d.sub(new d.UTCDate(now), parseDuration(rule.maxAge) as Duration).getTime();
+          cutoff = d.sub(new d.UTCDate(now), parseDuration(rule.maxAge) as IsoDuration).getTime();
         }
         const from = Math.max(since ?? -Infinity, cutoff ?? -Infinity);
         filters.push({
@@ -240,16 +254,16 @@ export function validateRule(rule: unknown): string | undefined {
 }
 
 /**
- * Parses an ISO 8601 duration (`P1Y2M3W4DT5H6M7S`, any part optional) into a date-fns Duration.
+ * Parses an ISO 8601 duration (`P1Y2M3W4DT5H6M7S`, any part optional) into its parts.
  *
  * @example
  * parseDuration("P30D") // { days: 30 }
  */
-export function parseDuration(text: string): Duration | undefined {
+export function parseDuration(text: string): IsoDuration | undefined {
   const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(text.trim());
   if (m === null || text.trim() === "P" || text.trim().endsWith("T")) return undefined;
   const keys = ["years", "months", "weeks", "days", "hours", "minutes", "seconds"] as const;
-  const d: Duration = {};
+  const d: IsoDuration = {};
   keys.forEach((k, i) => {
     const v = m[i + 1];
     if (v !== undefined) d[k] = Number(v);
