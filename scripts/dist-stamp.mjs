@@ -78,6 +78,14 @@ if (mode === "write") {
 } else if (mode === "ensure") {
   const why = problem();
   if (why !== undefined) {
+    // A file: dependency is linked as it is: npm runs its prepare script without installing
+    // its devDependencies, so the build tools may be missing.
+    if (!existsSync(join(root, "node_modules", ".bin", "tsup"))) {
+      console.error(
+        `dist-stamp: ${why}, and the build tools are not installed in ${root}: run npm install there first`,
+      );
+      process.exit(1);
+    }
     console.error(`dist-stamp: ${why}; building`);
     const r = spawnSync("npm", ["run", "build"], { cwd: root, stdio: "inherit", shell: process.platform === "win32" });
     if (r.status !== 0) process.exit(r.status ?? 1);
