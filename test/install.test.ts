@@ -133,17 +133,10 @@ async function runProgram(kind: string, dir: string): Promise<Ran> {
     const tsc = await run(process.execPath, [TSC, "-p", "."], dir);
     if (tsc.code !== 0 || tsc.stdout !== "") return { ...tsc, stderr: `tsc: ${tsc.stdout}${tsc.stderr}` };
     if (kind === "ts-bundler") {
+      // esbuild's bin is its native binary once installed (a Node shim before): run it as is.
       const bundle = await run(
-        process.execPath,
-        [
-          ESBUILD,
-          "main.ts",
-          "--bundle",
-          "--platform=node",
-          "--format=esm",
-          "--outfile=build/main.js",
-          "--log-level=error",
-        ],
+        ESBUILD,
+        ["main.ts", "--bundle", "--platform=node", "--format=esm", "--outfile=build/main.js", "--log-level=error"],
         dir,
       );
       if (bundle.code !== 0) return bundle;
