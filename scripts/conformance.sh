@@ -88,6 +88,14 @@ printf '{"stylesheet":"/feed.xsl","topicUrl":"https://example.com/topics/{slug}/
 node dist/cli.js build "$work/corpus" --out "$work/styled" --base-url https://example.com/feeds/ --min-quality 50 --quiet -c "$work/styled.json"
 check_out "$work/styled"
 
+# The feeds every recipe in examples/recipes/ wrote in its last test run (test/recipes.test.ts
+# keeps them); run the recipe test first when there are none.
+recipes="node_modules/.cache/topicfeeds-recipes"
+if [ ! -d "$recipes" ]; then npx vitest run test/recipes.test.ts; fi
+for dir in "$recipes"/*/; do
+  "$feedcheck" -q "$dir"
+done
+
 # The same items, ids, links and dates in all three formats, as feedparser reads them.
 for dir in "$work/out" "$work/out/ai" "$work/out/cloud"; do
   cmp="$work/compare-$(basename "$dir")"

@@ -1,0 +1,7 @@
+import type { APIRoute, GetStaticPaths } from "astro";
+import { feedResponse, topicSlugs } from "../../../lib/feeds";
+
+export const getStaticPaths = (async () =>
+  (await topicSlugs()).map((topic) => ({ params: { topic } }))) satisfies GetStaticPaths;
+
+export const GET: APIRoute = ({ params }) => feedResponse(`${params.topic}/rss.xml`, "application/rss+xml");
