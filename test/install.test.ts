@@ -3,7 +3,8 @@
 // bundler resolution, all with skipLibCheck off), and installed from a git URL, which builds
 // dist/ in the clone through the `prepare` script. Each project runs the API and the bin.
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, readFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -225,9 +226,10 @@ beforeAll(async () => {
   await Promise.all(jobs);
 }, 600_000);
 
-afterAll(() => {
-  if (work !== undefined) rmSync(work, { recursive: true, force: true });
-});
+// The projects' node_modules hold tens of thousands of files: removing them takes a while.
+afterAll(async () => {
+  if (work !== undefined) await rm(work, { recursive: true, force: true });
+}, 600_000);
 
 describe("the packed package", () => {
   it("holds the built files and no build stamp, source or test", () => {

@@ -4,6 +4,7 @@
 // feed parser here, and kept in node_modules/.cache/topicfeeds-recipes/<recipe>/ for
 // scripts/conformance.sh, which runs ../shared/feedcheck over them.
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NPM_INSTALL, packTarball, type Ran, run, shown } from "./helpers/consumer.js";
@@ -57,9 +58,10 @@ beforeAll(async () => {
   );
 }, 900_000);
 
-afterAll(() => {
-  if (work !== undefined) rmSync(work, { recursive: true, force: true });
-});
+// The projects' node_modules hold tens of thousands of files: removing them takes a while.
+afterAll(async () => {
+  if (work !== undefined) await rm(work, { recursive: true, force: true });
+}, 600_000);
 
 async function feedsOf(dir: string) {
   const out: Record<string, string[]> = {};
