@@ -53,7 +53,8 @@ beforeAll(async () => {
       const r = await run(cmd, args, dir, { NO_COLOR: "1", ASTRO_TELEMETRY_DISABLED: "1" });
       built.set(name, r);
       const feeds = join(dir, RECIPE[name]?.feeds ?? "");
-      if (r.code === 0 && existsSync(feeds)) cpSync(feeds, join(KEPT, name), { recursive: true });
+      // The CLI publishes its output folder as a link to the build's folder: copy what it points to.
+      if (r.code === 0 && existsSync(feeds)) cpSync(feeds, join(KEPT, name), { recursive: true, dereference: true });
     }),
   );
 }, 900_000);
