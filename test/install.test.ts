@@ -240,7 +240,11 @@ describe("the packed package", () => {
     expect(names).toContain("package/dist/index.d.ts");
     expect(names).toContain("package/dist/index.d.cts");
     expect(names).toContain("package/dist/cli.js");
-    expect(names.filter((n) => !n.startsWith("package/dist/"))).toEqual(["package/README.md", "package/package.json"]);
+    expect(names.filter((n) => !n.startsWith("package/dist/"))).toEqual([
+      "package/README.md",
+      "package/config.schema.json",
+      "package/package.json",
+    ]);
     expect(names).not.toContain("package/dist/.build-stamp");
   });
 
