@@ -36,10 +36,13 @@ function tree(dir: string): Record<string, string> {
 
 const ESC = "\u001b[";
 
+// A user's shell: no colour overrides, and no CI variable (with CI set, Node's tty.hasColors() reports
+// two colours, so a terminal under CI is rightly plain).
 function withoutColorVars(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   delete env.FORCE_COLOR;
   delete env.NO_COLOR;
+  delete env.CI;
   return env;
 }
 
