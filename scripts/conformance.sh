@@ -92,8 +92,10 @@ check_out "$work/styled"
 # keeps them); run the recipe test first when there are none.
 recipes="node_modules/.cache/topicfeeds-recipes"
 if [ ! -d "$recipes" ]; then npx vitest run test/recipes.test.ts; fi
+# Every feed file (feeds.json is the manifest, not a JSON Feed).
 for dir in "$recipes"/*/; do
-  "$feedcheck" -q "$dir"
+  find "$dir" -type f \( -name '*.xml' -o -name '*.json' \) ! -name feeds.json -print0 | sort -z |
+    xargs -0 "$feedcheck" -q
 done
 
 # The same items, ids, links and dates in all three formats, as feedparser reads them.
