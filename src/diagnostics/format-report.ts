@@ -69,7 +69,7 @@ export interface ReportOptions {
  *
  * @param report - the build report
  * @param options - see {@link ReportOptions}
- * @returns lines of text
+ * @returns the summary as one string, a line per row
  *
  * @example
  * ```ts
