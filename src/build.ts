@@ -1,16 +1,18 @@
 import { buildReport } from "./diagnostics/build-report.js";
 import { TopicfeedsError } from "./diagnostics/topicfeeds-error.js";
 import { buildFeedContext } from "./model/build-feed-context.js";
+import type { FeedContext } from "./model/build-feed-model.js";
 import { hydrateFeeds } from "./model/hydrate-feeds.js";
 import { adoptRecordSet } from "./records/adopt-record-set.js";
 import { applyIdLock, updateIdLock } from "./records/apply-id-lock.js";
 import { type RenderMemo, renderFeedFiles } from "./render/render-feed-files.js";
 import { verifyOutput } from "./render/verify-output.js";
 import type { DroppedSummary } from "./select/prefilter.js";
-import { resolveBuildRules } from "./select/resolve-build-rules.js";
-import { selectRecords } from "./select/select-records.js";
-import { takeFeeds } from "./select/take-feeds.js";
+import { type BuildRules, resolveBuildRules } from "./select/resolve-build-rules.js";
+import { type Selection, selectRecords } from "./select/select-records.js";
+import { type OwnSelection, takeFeeds } from "./select/take-feeds.js";
 import { bucketByTopic } from "./topics/bucket-by-topic.js";
+import type { Topic } from "./topics/group-by-topic.js";
 import { groupFeedTopics } from "./topics/group-feed-topics.js";
 import type { ArticleRecord, BuildResult, Diagnostic, FeedsConfig, OutputFile, RecordInput } from "./types.js";
 import { validateConfig } from "./validate-config.js";
@@ -110,7 +112,53 @@ export function buildFeeds(
   const ctx = buildFeedContext(config, set, records, grouped.visible, grouped.nameOf);
 
   const byTopic = bucketByTopic(selection.kept);
-  const { feeds, chosen, diagnostics: empty } = takeFeeds(rules, selection, grouped.topics, byTopic, config);
+  return finishFeeds({
+    config,
+    options,
+    set,
+    records,
+    rules,
+    selection,
+    topics: grouped.topics,
+    byTopic,
+    ctx,
+    diagnostics,
+  });
+}
+
+/** What {@link finishFeeds} needs: the stages' results up to the topics and the shared context. */
+export interface FinishInput {
+  config: FeedsConfig & { strict?: boolean };
+  options: BuildOptions;
+  /** Counts and what a prefilter set aside (`records` is not read). */
+  set: RecordSet;
+  /** The build's records after the id lock. */
+  records: Iterable<ArticleRecord>;
+  rules: BuildRules;
+  selection: Selection;
+  topics: readonly Topic[];
+  byTopic: ReadonlyMap<string, ArticleRecord[]>;
+  ctx: FeedContext;
+  /** The diagnostics so far; the rest are added to it. */
+  diagnostics: Diagnostic[];
+  /** How topics with rules of their own are selected (see `takeFeeds`). */
+  own?: OwnSelection;
+}
+
+/**
+ * The stages of a build from take to report, shared by {@link buildFeeds} and the long-running
+ * driver (`createFeedState`): take, hydrate, render, verify, report; then the strict check, the
+ * fail-closed check of the rendered files and the id lock.
+ *
+ * @param input - see {@link FinishInput}
+ * @returns the files and the report
+ * @throws TopicfeedsError `strict-failed`, `render-failed` (see {@link buildFeeds})
+ * @example
+ * finishFeeds({ config, options: {}, set, records, rules, selection, topics, byTopic, ctx, diagnostics }).files
+ */
+export function finishFeeds(input: FinishInput): BuildResult {
+  const { config, options, set, records, rules, selection, topics, byTopic, ctx, diagnostics } = input;
+  const { feeds, chosen, diagnostics: empty } = takeFeeds(rules, selection, topics, byTopic, config, input.own);
   diagnostics.push(...empty);
   // Only the records chosen for a feed are completed (for lean loading) and modelled.
   const full = hydrateFeeds(chosen, options.hydrate);

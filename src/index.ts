@@ -1,5 +1,11 @@
 export { type BuildOptions, buildFeeds, type RecordSet } from "./build.js";
 export { type CliIo, runCli } from "./cli/run-cli.js";
+export {
+  createFeedState,
+  type FeedState,
+  type FeedStateOptions,
+  type RecordFileOutcome,
+} from "./create-feed-state.js";
 export { defineConfig } from "./define-config.js";
 export { DIAGNOSTIC_CODES, type DiagnosticCode } from "./diagnostics/diagnostic.js";
 export {

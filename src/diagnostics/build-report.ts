@@ -26,7 +26,7 @@ import { compareDiagnostics } from "./diagnostic.js";
  */
 export function buildReport(
   set: RecordSet,
-  records: readonly ArticleRecord[],
+  records: Iterable<ArticleRecord>,
   selection: Selection,
   published: ReadonlySet<ArticleRecord>,
   cutForBytes: ReadonlySet<ArticleRecord>,

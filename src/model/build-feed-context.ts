@@ -25,9 +25,6 @@ export function buildFeedContext(
   visible: readonly ArticleRecord[],
   nameOf: ReadonlyMap<string, string>,
 ): FeedContext {
-  const baseUrl = withSlash(new URL(config.baseUrl).href);
-  const siteUrl = config.siteUrl !== undefined ? new URL(config.siteUrl).href : `${new URL(baseUrl).origin}/`;
-  const siteTitle = config.title ?? new URL(siteUrl).hostname;
   const hidden = new Set<string>(set.dropped?.hiddenKeys);
   for (const k of set.hiddenKeys ?? []) hidden.add(k);
   for (const r of records) {
@@ -39,16 +36,44 @@ export function buildFeedContext(
   let newest = set.dropped?.newest ?? "1970-01-01T00:00:00Z";
   let newestMs = Date.parse(newest);
   for (const r of visible) {
-    const d =
-      r.updatedDateTime !== undefined && r.updatedDateTime > r.publishedDateTime
-        ? r.updatedDateTime
-        : r.publishedDateTime;
+    const d = newestDate(r);
     const ms = Date.parse(d);
     if (ms > newestMs) {
       newest = d;
       newestMs = ms;
     }
   }
+  return feedContext(config, hidden, newest, nameOf);
+}
+
+/** A record's newest date: `updated` when later than `published`, else `published`. */
+export function newestDate(r: ArticleRecord): string {
+  return r.updatedDateTime !== undefined && r.updatedDateTime > r.publishedDateTime
+    ? r.updatedDateTime
+    : r.publishedDateTime;
+}
+
+/**
+ * The second half of {@link buildFeedContext}: the context from the config and what the records
+ * came to (a long-running driver keeps those up to date and calls only this).
+ *
+ * @param config - a validated config
+ * @param hidden - same-article keys of unpublished records (related links to them are left out)
+ * @param newest - the newest date the public may see (the `updated` of an empty feed)
+ * @param nameOf - every topic's shown name by key
+ * @returns the shared feed context
+ * @example
+ * feedContext(config, new Set(), "2024-01-01T00:00:00Z", new Map()).siteTitle // "example.com"
+ */
+export function feedContext(
+  config: FeedsConfig,
+  hidden: ReadonlySet<string>,
+  newest: string,
+  nameOf: ReadonlyMap<string, string>,
+): FeedContext {
+  const baseUrl = withSlash(new URL(config.baseUrl).href);
+  const siteUrl = config.siteUrl !== undefined ? new URL(config.siteUrl).href : `${new URL(baseUrl).origin}/`;
+  const siteTitle = config.title ?? new URL(siteUrl).hostname;
   const ctx: FeedContext = {
     baseUrl,
     siteUrl,

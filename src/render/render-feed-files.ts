@@ -8,7 +8,7 @@ import { renderAtom } from "./render-atom.js";
 import { renderHeaders } from "./render-headers.js";
 import { renderIndexHtml } from "./render-index-html.js";
 import { renderJsonFeed } from "./render-json-feed.js";
-import { renderManifest } from "./render-manifest.js";
+import { type FileDigest, fileDigest, renderManifest } from "./render-manifest.js";
 import { renderOpml } from "./render-opml.js";
 import { renderPreviewHtml } from "./render-preview-html.js";
 import { renderRss } from "./render-rss.js";
@@ -65,6 +65,10 @@ export interface RenderedFeeds {
 export interface RenderMemo {
   feeds: Map<string, { key: string; items: ArticleRecord[]; names: string[]; outcome: FeedOutcome }>;
   ctx: { key: string; hidden: ReadonlySet<string> } | undefined;
+  /** Preview pages by topic slug, reused while the feed's model is the same object. */
+  pages: Map<string, { model: FeedModel; contents: string }>;
+  /** The manifest's hash of each subscription document, reused while its text is the same. */
+  digests: Map<string, { contents: string; digest: FileDigest }>;
 }
 
 /**
@@ -74,7 +78,7 @@ export interface RenderMemo {
  * const memo = createRenderMemo(); buildFeeds(set, config, { memo }); buildFeeds(set2, config, { memo });
  */
 export function createRenderMemo(): RenderMemo {
-  return { feeds: new Map(), ctx: undefined };
+  return { feeds: new Map(), ctx: undefined, pages: new Map(), digests: new Map() };
 }
 
 /**
@@ -140,19 +144,43 @@ export function renderFeedFiles(
   }
   if (memo !== undefined) for (const slug of [...memo.feeds.keys()]) if (!seen.has(slug)) memo.feeds.delete(slug);
   // A preview page per topic feed (the front page is the site-wide feed's), of its subscription document.
+  // With a memo, a page is rendered again only when its feed was (the context is part of the feed's key).
   for (const m of out.models) {
     if (m.slug === "") continue;
-    const language = m.language ?? settings.language;
-    const pageOptions = language === undefined ? { siteUrl: ctx.siteUrl } : { siteUrl: ctx.siteUrl, language };
-    out.files.push({ path: `${m.slug}/index.html`, contents: renderPreviewHtml(m, pageOptions) });
+    const before = sameCtx ? memo?.pages.get(m.slug) : undefined;
+    let contents: string;
+    if (before !== undefined && before.model === m) contents = before.contents;
+    else {
+      const language = m.language ?? settings.language;
+      const pageOptions = language === undefined ? { siteUrl: ctx.siteUrl } : { siteUrl: ctx.siteUrl, language };
+      contents = renderPreviewHtml(m, pageOptions);
+      memo?.pages.set(m.slug, { model: m, contents });
+    }
+    out.files.push({ path: `${m.slug}/index.html`, contents });
   }
+  if (memo !== undefined) for (const slug of [...memo.pages.keys()]) if (!seen.has(slug)) memo.pages.delete(slug);
+  const digest =
+    memo === undefined
+      ? fileDigest
+      : (path: string, contents: string): FileDigest => {
+          const before = memo.digests.get(path);
+          if (before !== undefined && before.contents === contents) return before.digest;
+          const d = fileDigest(path, contents);
+          memo.digests.set(path, { contents, digest: d });
+          return d;
+        };
   out.files.push(
     { path: "feeds.opml", contents: renderOpml(ctx.siteTitle, out.models) },
     { path: "index.html", contents: renderIndexHtml(ctx.siteTitle, out.models, settings.language, ctx.siteUrl) },
   );
   out.files.push({
     path: "feeds.json",
-    contents: renderManifest({ title: ctx.siteTitle, home: ctx.siteUrl, base: ctx.baseUrl }, out.models, out.files),
+    contents: renderManifest(
+      { title: ctx.siteTitle, home: ctx.siteUrl, base: ctx.baseUrl },
+      out.models,
+      out.files,
+      digest,
+    ),
   });
   out.files.push({ path: "_headers", contents: renderHeaders(ctx.baseUrl, out.files) });
   return out;
@@ -233,6 +261,8 @@ function reuseContext(memo: RenderMemo, ctx: FeedContext, settings: RenderSettin
   const before = memo.ctx;
   memo.ctx = { key, hidden: ctx.hiddenUrls };
   if (before === undefined || before.key !== key || before.hidden.size !== ctx.hiddenUrls.size) return false;
+  // The same set, unchanged (a driver that keeps the set hands over a new one when it changes).
+  if (before.hidden === ctx.hiddenUrls) return true;
   for (const k of ctx.hiddenUrls) if (!before.hidden.has(k)) return false;
   return true;
 }

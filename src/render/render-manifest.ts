@@ -48,6 +48,7 @@ export interface FeedManifest {
  * @param site - site title, home page and the output folder's public URL
  * @param feeds - the feed models
  * @param files - the rendered files (the hash and size are of these bytes)
+ * @param digest - hashes a file (a long-running driver passes one that remembers unchanged files)
  * @returns the JSON document
  * @example
  * renderManifest({ title: "Example", home: "https://example.com/", base: "https://example.com/feeds/" }, models, files)
@@ -56,6 +57,7 @@ export function renderManifest(
   site: { title: string; home: string; base: string },
   feeds: readonly FeedModel[],
   files: readonly OutputFile[],
+  digest: (path: string, contents: string) => FileDigest = fileDigest,
 ): string {
   const byPath = new Map(files.map((f) => [f.path, f.contents]));
   const entries: ManifestFeed[] = [];
@@ -68,7 +70,7 @@ export function renderManifest(
       const path = `${dir}${FEED_FILE_NAMES[format]}`;
       const contents = byPath.get(path);
       if (contents === undefined) continue;
-      const bytes = Buffer.from(contents, "utf8");
+      const { hash, bytes } = digest(path, contents);
       entries.push({
         topic: feed.topic ?? null,
         slug: feed.slug,
@@ -80,8 +82,8 @@ export function renderManifest(
         page: feed.id,
         items: feed.items.length,
         newest: latest,
-        hash: `sha256:${createHash("sha256").update(bytes).digest("hex")}`,
-        bytes: bytes.length,
+        hash,
+        bytes,
       });
     }
   }
@@ -94,4 +96,21 @@ export function renderManifest(
     feeds: entries,
   };
   return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+/** A file's `sha256:` hash and its length in bytes (UTF-8), as the manifest lists them. */
+export interface FileDigest {
+  hash: string;
+  bytes: number;
+}
+
+/**
+ * The {@link FileDigest} of a file's contents.
+ *
+ * @example
+ * fileDigest("rss.xml", "<rss/>").bytes // 6
+ */
+export function fileDigest(_path: string, contents: string): FileDigest {
+  const bytes = Buffer.from(contents, "utf8");
+  return { hash: `sha256:${createHash("sha256").update(bytes).digest("hex")}`, bytes: bytes.length };
 }

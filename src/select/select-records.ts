@@ -40,24 +40,68 @@ export function selectRecords(records: readonly ArticleRecord[], rules: Resolved
     else dropped.set(r, failed);
   }
   const diagnostics: Diagnostic[] = [];
-  const kept = rules.dedupe ? dedupe(passed, dropped, diagnostics) : uniqueIds(passed, dropped);
+  const { kept, copies } = dedupeCopies(passed, rules.dedupe);
+  for (const [copy, first] of copies) {
+    dropped.set(copy, rules.dedupe ? "dedupe" : "duplicate-id");
+    const note = copyDiagnostic(copy, first);
+    if (note !== undefined) diagnostics.push(note);
+  }
   sortRecords(kept, rules.sortBy);
   return { kept, dropped, diagnostics };
 }
 
-function dedupe(
-  records: ArticleRecord[],
-  dropped: Map<ArticleRecord, string>,
-  diagnostics: Diagnostic[],
+/**
+ * De-duplication of records that passed the filters: the earliest published copy of an article
+ * (same original URL, web URL or id) stays; each later copy is returned with the kept record it
+ * repeats. With `dedupe` false only records with one id are set apart (the newest stays). Two
+ * records interact only through a shared key, so running this on each group of records linked
+ * by keys gives what running it on all of them gives (the incremental selection relies on it).
+ *
+ * @param records - records that passed every filter
+ * @param dedupe - the rules' `dedupe`
+ * @returns the records kept (not yet in feed order) and the copies left out, in the order met
+ * @example
+ * dedupeCopies(passed, true).copies.map(([copy, first]) => copy.source)
+ */
+export function dedupeCopies(
+  records: readonly ArticleRecord[],
+  dedupe: boolean,
+): { kept: ArticleRecord[]; copies: [copy: ArticleRecord, first: ArticleRecord | undefined][] } {
+  const copies: [ArticleRecord, ArticleRecord | undefined][] = [];
+  const kept = dedupe ? sameArticle(records, copies) : uniqueIds(records, copies);
+  return { kept, copies };
+}
+
+/** The keys by which {@link dedupeCopies} finds copies of one article. */
+export function copyKeys(r: ArticleRecord, dedupe: boolean): string[] {
+  if (!dedupe) return [`id:${r.id}`];
+  const web = sameArticleKey(r.webUrl);
+  const original = r.originalUrl === r.webUrl ? web : sameArticleKey(r.originalUrl);
+  const id = r.id === r.webUrl ? web : `id:${r.id}`;
+  return [original, web, id];
+}
+
+/** The note of a copy left out by de-duplication (`first` undefined: the same id, without de-duplication). */
+export function copyDiagnostic(copy: ArticleRecord, first: ArticleRecord | undefined): Diagnostic | undefined {
+  if (first === undefined) return undefined;
+  const where: { file?: string } = copy.source === undefined ? {} : { file: copy.source };
+  return diagnostic(
+    "duplicate-record",
+    `same article as ${first.source ?? first.id} (same original or web URL); only the earliest copy is published`,
+    where,
+  );
+}
+
+function sameArticle(
+  records: readonly ArticleRecord[],
+  copies: [ArticleRecord, ArticleRecord | undefined][],
 ): ArticleRecord[] {
   // Oldest first, so the original article (published first) is the copy that stays.
   const ordered = sortOldestFirst([...records]);
   const owner = new Map<string, ArticleRecord>();
   const kept: ArticleRecord[] = [];
   for (const r of ordered) {
-    const web = sameArticleKey(r.webUrl);
-    const original = r.originalUrl === r.webUrl ? web : sameArticleKey(r.originalUrl);
-    const id = r.id === r.webUrl ? web : `id:${r.id}`;
+    const [original, web, id] = copyKeys(r, true) as [string, string, string];
     const first = owner.get(original) ?? owner.get(web) ?? owner.get(id);
     if (first === undefined) {
       kept.push(r);
@@ -69,25 +113,20 @@ function dedupe(
     if (!owner.has(original)) owner.set(original, first);
     if (!owner.has(web)) owner.set(web, first);
     if (!owner.has(id)) owner.set(id, first);
-    dropped.set(r, "dedupe");
-    const where: { file?: string } = r.source === undefined ? {} : { file: r.source };
-    diagnostics.push(
-      diagnostic(
-        "duplicate-record",
-        `same article as ${first.source ?? first.id} (same original or web URL); only the earliest copy is published`,
-        where,
-      ),
-    );
+    copies.push([r, first]);
   }
   return kept;
 }
 
-function uniqueIds(records: ArticleRecord[], dropped: Map<ArticleRecord, string>): ArticleRecord[] {
+function uniqueIds(
+  records: readonly ArticleRecord[],
+  copies: [ArticleRecord, ArticleRecord | undefined][],
+): ArticleRecord[] {
   // Even without de-duplication a feed cannot carry one id twice (JSON Feed 1.1, RFC 4287 §4.2.6).
   const seen = new Set<string>();
   return sortRecords([...records], "published").filter((r) => {
     if (seen.has(r.id)) {
-      dropped.set(r, "duplicate-id");
+      copies.push([r, undefined]);
       return false;
     }
     seen.add(r.id);

@@ -16,6 +16,12 @@ export interface FeedItems {
   pageSize?: number;
 }
 
+/** How {@link takeFeeds} gets the rules and the selection of a topic with rules of its own. */
+export interface OwnSelection {
+  rules: (topic: Topic) => ResolvedRules;
+  kept: (topic: Topic, rules: ResolvedRules) => ArticleRecord[];
+}
+
 /**
  * The take stage of a build: each feed's items. The site-wide feed (unless `siteFeeds: false`)
  * takes the site-wide selection; a topic takes its bucket, or, when it has rules of its own,
@@ -28,6 +34,8 @@ export interface FeedItems {
  * @param topics - topics with a feed
  * @param byTopic - the site-wide selection by topic key
  * @param config - the config (`siteFeeds`)
+ * @param own - for a long-running driver that keeps them: a topic's compiled rules, and its
+ *   selection under them (default: compiled and selected from `topic.records` here)
  * @returns the feeds, every record chosen for at least one, and an `empty-feed` warning per topic
  *   without items (it gets no feed) naming the rules its records all fail
  * @example
@@ -39,6 +47,10 @@ export function takeFeeds(
   topics: readonly Topic[],
   byTopic: ReadonlyMap<string, ArticleRecord[]>,
   config: FeedsConfig,
+  own: OwnSelection = {
+    rules: (topic) => resolveTopicRules(rules, topic.config.select ?? []),
+    kept: (topic, topicRules) => selectRecords(topic.records, topicRules).kept,
+  },
 ): { feeds: FeedItems[]; chosen: Set<ArticleRecord>; diagnostics: Diagnostic[] } {
   const chosen = new Set<ArticleRecord>();
   const diagnostics: Diagnostic[] = [];
@@ -53,11 +65,11 @@ export function takeFeeds(
   for (const topic of topics) {
     let kept: ArticleRecord[];
     let limit = rules.global.limit;
-    let own: ResolvedRules | undefined;
+    let topicRules: ResolvedRules | undefined;
     if (topic.config.select !== undefined && topic.config.select.length > 0) {
-      own = resolveTopicRules(rules, topic.config.select);
-      kept = selectRecords(topic.records, own).kept;
-      limit = own.limit;
+      topicRules = own.rules(topic);
+      kept = own.kept(topic, topicRules);
+      limit = topicRules.limit;
     } else {
       kept = byTopic.get(topic.key) ?? [];
     }
@@ -71,7 +83,7 @@ export function takeFeeds(
     take(kept, limit, topic.config.archive ?? config.archive, spec);
     const archived = (topic.config.archive ?? config.archive ?? false) !== false;
     if (kept.length === 0 || (limit === 0 && !archived))
-      diagnostics.push(emptyFeedDiagnostic(topic, own ?? rules.global));
+      diagnostics.push(emptyFeedDiagnostic(topic, topicRules ?? rules.global));
   }
   return { feeds, chosen, diagnostics };
 }

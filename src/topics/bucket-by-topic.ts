@@ -6,15 +6,18 @@ import { topicKey } from "./slug.js";
  * pass over the site-wide selection (topics without rules of their own take their feed from it).
  *
  * @param kept - selected records in feed order
+ * @param keysOf - a record's topic keys, one per topic it names (a driver that keeps them passes its own)
  * @returns records by topic key, each list in feed order
  * @example
  * bucketByTopic(selection.kept).get("ai")?.length
  */
-export function bucketByTopic(kept: readonly ArticleRecord[]): Map<string, ArticleRecord[]> {
+export function bucketByTopic(
+  kept: readonly ArticleRecord[],
+  keysOf: (record: ArticleRecord) => readonly string[] = (r) => r.topics.map(topicKey),
+): Map<string, ArticleRecord[]> {
   const byTopic = new Map<string, ArticleRecord[]>();
   for (const r of kept) {
-    for (const t of r.topics) {
-      const k = topicKey(t);
+    for (const k of keysOf(r)) {
       const list = byTopic.get(k);
       if (list === undefined) byTopic.set(k, [r]);
       // A record naming one topic in two spellings is listed once.

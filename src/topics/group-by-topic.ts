@@ -30,11 +30,7 @@ export function groupByTopic(
   configured: Readonly<Record<string, TopicConfig>> = {},
   extraSpellings: Readonly<Record<string, number>> = {},
 ): { topics: Topic[]; diagnostics: Diagnostic[] } {
-  const diagnostics: Diagnostic[] = [];
-  const byKey = new Map<
-    string,
-    { spellings: Map<string, number>; records: ArticleRecord[]; config?: TopicConfig; configName?: string }
-  >();
+  const byKey = new Map<string, TopicTally>();
   const entry = (key: string) => {
     let e = byKey.get(key);
     if (e === undefined) {
@@ -60,7 +56,30 @@ export function groupByTopic(
       e.records.push(r);
     }
   }
+  return nameTopics(byKey);
+}
 
+/** What {@link nameTopics} needs of one topic key: its spellings with counts, its records, its config. */
+export interface TopicTally {
+  spellings: Map<string, number>;
+  records: ArticleRecord[];
+  config?: TopicConfig;
+  /** The name the config gives it (then its shown name). */
+  configName?: string;
+}
+
+/**
+ * The second half of {@link groupByTopic}: from the tally of each topic key, the topics with
+ * their shown names and slugs (slug collisions resolved), sorted by slug. A long-running driver
+ * keeps the tally up to date and calls only this.
+ *
+ * @param byKey - per topic key, its tally
+ * @returns topics sorted by slug, and diagnostics
+ * @example
+ * nameTopics(new Map([["ai", { spellings: new Map([["AI", 3]]), records }]])).topics[0].name // "AI"
+ */
+export function nameTopics(byKey: ReadonlyMap<string, TopicTally>): { topics: Topic[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
   const candidates: Topic[] = [];
   for (const [key, e] of [...byKey].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const name = e.configName ?? mostFrequent(e.spellings) ?? key;

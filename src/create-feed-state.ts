@@ -1,0 +1,347 @@
+import { type BuildOptions, finishFeeds, type RecordSet } from "./build.js";
+import { TopicfeedsError } from "./diagnostics/topicfeeds-error.js";
+import { feedContext, newestDate } from "./model/build-feed-context.js";
+import { adoptRecords } from "./records/adopt-records.js";
+import { applyIdLock } from "./records/apply-id-lock.js";
+import { sameArticleKey } from "./records/canonical-url.js";
+import { createRenderMemo, type RenderMemo } from "./render/render-feed-files.js";
+import { resolveBuildRules, resolveTopicRules } from "./select/resolve-build-rules.js";
+import type { ResolvedRules } from "./select/resolve-rules.js";
+import { createSelectionIndex, type SelectionIndex } from "./select/selection-index.js";
+import { bucketByTopic } from "./topics/bucket-by-topic.js";
+import { nameTopics, type TopicTally } from "./topics/group-by-topic.js";
+import { topicKey } from "./topics/slug.js";
+import type { ArticleRecord, BuildResult, Diagnostic, FeedsConfig } from "./types.js";
+import { validateConfig } from "./validate-config.js";
+
+/**
+ * What one record file came to, as a scan reads it: its record (possibly lean), or the
+ * summary of a record a prefilter set aside, or neither (rejected), with its diagnostics.
+ */
+export interface RecordFileOutcome {
+  /** The record, when it is kept for selection. */
+  record?: ArticleRecord;
+  diagnostics: readonly Diagnostic[];
+  /**
+   * A record a prefilter set aside: the rule, its hidden same-article keys, the topic names it
+   * shows, its newest date if visible. With the rule `""`: a rejected record whose URLs are hidden.
+   */
+  drop?: readonly [rule: string, hiddenKeys: readonly string[], topics: readonly string[], newest: string | null];
+}
+
+/** Options of {@link createFeedState}. */
+export interface FeedStateOptions {
+  /** The outcomes come from a scan with a prefilter (`scanRecords`' `prefilter`): the report counts what it set aside. */
+  prefiltered?: boolean;
+}
+
+/**
+ * The build kept up to date, for a long-running driver (the watcher): record files are set
+ * one at a time as they change, and {@link FeedState.build} returns what `buildFeeds` returns
+ * for the files as they are now, byte for byte, at a cost that follows what changed.
+ */
+export interface FeedState {
+  /** Sets what a record file came to; `undefined` when the file is gone. */
+  set(file: string, outcome: RecordFileOutcome | undefined): void;
+  /** Sets the diagnostics of listing the input folders (unreadable folders, link loops). */
+  setListing(diagnostics: readonly Diagnostic[]): void;
+  /** How many record files are set. */
+  readonly size: number;
+  /**
+   * The files and report of a build of the records as set (see `buildFeeds`; `options.memo` is
+   * the state's own). Only the feeds whose items changed since the last call are rendered again.
+   *
+   * @throws TopicfeedsError `strict-failed`, `render-failed`, as `buildFeeds`
+   */
+  build(options?: Omit<BuildOptions, "memo">): BuildResult;
+}
+
+interface FileState {
+  outcome: RecordFileOutcome;
+  /** The record as selected (after adoption and the id lock). */
+  record: ArticleRecord | undefined;
+  /** Diagnostics of adoption and the id lock. */
+  extra: Diagnostic[];
+  /** Same-article keys of a record rejected by adoption (a draft: related links to it are left out). */
+  hiddenKeys: readonly string[];
+  rejected: boolean;
+  visible: boolean;
+  /** The record's topic keys, one per topic it names. */
+  keys: string[];
+  /** What counts for the `updated` of an empty feed: this file's newest visible date. */
+  newest: { ms: number; date: string; dropped: boolean } | undefined;
+}
+
+/**
+ * Creates an empty {@link FeedState} for a config: the long-running form of `buildFeeds`.
+ * It keeps per file what it came to, and up to date between changes: the site-wide selection
+ * and that of each topic with rules of its own (`createSelectionIndex`), the topic tally
+ * (`nameTopics`), the hidden same-article keys and the newest visible date (`feedContext`), and a
+ * render memo; each build then runs the remaining stages (`finishFeeds`), the same as `buildFeeds`.
+ *
+ * @param config - as for `buildFeeds` (the id lock, if any, is applied as given)
+ * @param options - see {@link FeedStateOptions}
+ * @returns the state
+ * @throws TopicfeedsError `invalid-config` for a bad config
+ * @example
+ * const state = createFeedState(config);
+ * state.set("a.md", { record, diagnostics: [] });
+ * const { files } = state.build();
+ */
+export function createFeedState(config: FeedsConfig & { strict?: boolean }, options: FeedStateOptions = {}): FeedState {
+  const problems = validateConfig(config);
+  if (problems.length > 0) {
+    throw new TopicfeedsError(
+      "invalid-config",
+      `invalid config: ${problems.map((p) => p.message).join("; ")}`,
+      problems,
+    );
+  }
+  const rules = resolveBuildRules(config);
+  const publishedFilter = rules.global.filters.find((f) => f.name === "published");
+  const site = createSelectionIndex(rules.global);
+  const own = new Map<string, { rules: ResolvedRules; index: SelectionIndex }>();
+  const tally = new Map<string, TopicTally>();
+  for (const [name, topic] of Object.entries(config.topics ?? {})) {
+    const key = topicKey(name);
+    tally.set(key, { spellings: new Map(), records: [], config: topic, configName: name.trim() });
+    if (topic.select !== undefined && topic.select.length > 0) {
+      const topicRules = resolveTopicRules(rules, topic.select);
+      own.set(key, { rules: topicRules, index: createSelectionIndex(topicRules) });
+    }
+  }
+  const files = new Map<string, FileState>();
+  const records = new Set<ArticleRecord>();
+  const keysOf = new Map<ArticleRecord, string[]>();
+  let listing: readonly Diagnostic[] = [];
+  let rejected = 0;
+  const byRule = new Map<string, number>();
+  // Hidden same-article keys, counted: the set handed to the context is replaced when it changes.
+  const hiddenCount = new Map<string, number>();
+  let hidden = new Set<string>();
+  let hiddenChanged = false;
+  let newest: { ms: number; date: string; dropped: boolean; file: string } | undefined;
+  let newestStale = false;
+  // Changes since the last build, applied to the selection indexes in one go (a record put in
+  // and taken out again before then is never seen by them).
+  const site$ = pending();
+  const own$ = new Map<string, ReturnType<typeof pending>>();
+  const memo: RenderMemo = createRenderMemo();
+
+  const hide = (key: string, by: number) => {
+    const n = (hiddenCount.get(key) ?? 0) + by;
+    if (n === 0) hiddenCount.delete(key);
+    else hiddenCount.set(key, n);
+    if (n === 0 || (n === 1 && by === 1)) hiddenChanged = true;
+  };
+  const spell = (spelling: string, key: string, by: number, record: ArticleRecord | undefined) => {
+    let e = tally.get(key);
+    if (e === undefined) {
+      e = { spellings: new Map(), records: [] };
+      tally.set(key, e);
+    }
+    const n = (e.spellings.get(spelling) ?? 0) + by;
+    if (n === 0) e.spellings.delete(spelling);
+    else e.spellings.set(spelling, n);
+    if (record !== undefined) {
+      if (by > 0) e.records.push(record);
+      else {
+        const i = e.records.lastIndexOf(record);
+        if (i !== -1) e.records.splice(i, 1);
+      }
+    }
+    if (e.spellings.size === 0 && e.config === undefined) tally.delete(key);
+  };
+  const ownPending = (key: string) => {
+    let p = own$.get(key);
+    if (p === undefined) {
+      p = pending();
+      own$.set(key, p);
+    }
+    return p;
+  };
+  // Adds (by 1) or takes away (by -1) everything a file contributes.
+  const count = (path: string, f: FileState, by: 1 | -1) => {
+    const { outcome, record } = f;
+    if (f.rejected) rejected += by;
+    for (const k of f.hiddenKeys) hide(k, by);
+    const drop = outcome.drop;
+    if (drop !== undefined) {
+      for (const k of drop[1]) hide(k, by);
+      if (record === undefined && drop[0] !== "") {
+        byRule.set(drop[0], (byRule.get(drop[0]) ?? 0) + by);
+        for (const t of drop[2]) spell(t, topicKey(t), by, undefined);
+      }
+    }
+    if (record !== undefined) {
+      if (by > 0) {
+        records.add(record);
+        keysOf.set(record, f.keys);
+      } else {
+        records.delete(record);
+        keysOf.delete(record);
+      }
+      site$.change(record, by);
+      if (!record.published) {
+        hide(sameArticleKey(record.webUrl), by);
+        hide(sameArticleKey(record.originalUrl), by);
+      }
+      if (f.visible) {
+        const seen = new Set<string>();
+        for (let i = 0; i < record.topics.length; i++) {
+          const key = f.keys[i] as string;
+          spell(record.topics[i] as string, key, by, record);
+          if (own.has(key) && !seen.has(key)) {
+            seen.add(key);
+            ownPending(key).change(record, by);
+          }
+        }
+      }
+    }
+    const n = f.newest;
+    if (n !== undefined) {
+      if (by < 0) {
+        if (newest !== undefined && newest.file === path && newest.dropped === n.dropped) newestStale = true;
+      } else if (!newestStale && (newest === undefined || newer({ ...n, file: path }, newest)))
+        newest = { ...n, file: path };
+    }
+  };
+
+  return {
+    get size() {
+      return files.size;
+    },
+    setListing(diagnostics) {
+      listing = diagnostics;
+    },
+    set(path, outcome) {
+      const before = files.get(path);
+      if (before !== undefined) {
+        count(path, before, -1);
+        files.delete(path);
+      }
+      if (outcome === undefined) return;
+      const f = fileState(outcome);
+      files.set(path, f);
+      count(path, f, 1);
+    },
+    build(buildOptions = {}) {
+      // The selection indexes take this update's changes (records out, then in).
+      site$.flush(site);
+      for (const [key, o] of own) own$.get(key)?.flush(o.index);
+      if (hiddenChanged) {
+        hidden = new Set(hiddenCount.keys());
+        hiddenChanged = false;
+      }
+      if (newestStale) {
+        newest = undefined;
+        for (const [path, f] of files) {
+          const n = f.newest;
+          if (n !== undefined && (newest === undefined || newer({ ...n, file: path }, newest)))
+            newest = { ...n, file: path };
+        }
+        newestStale = false;
+      }
+
+      const diagnostics: Diagnostic[] = [...listing];
+      for (const f of files.values()) {
+        for (const d of f.outcome.diagnostics) diagnostics.push(d);
+        for (const d of f.extra) diagnostics.push(d);
+      }
+      const selection = site.selection();
+      diagnostics.push(...selection.diagnostics);
+      const grouped = nameTopics(tally);
+      diagnostics.push(...grouped.diagnostics);
+      const topics = grouped.topics.filter(
+        (t) =>
+          !rules.global.excludeTopics?.has(t.key) &&
+          (rules.global.includeTopics === undefined || rules.global.includeTopics.has(t.key)),
+      );
+      const nameOf = new Map(grouped.topics.map((t) => [t.key, t.name]));
+      const ctx = feedContext(config, hidden, newest?.date ?? "1970-01-01T00:00:00Z", nameOf);
+      const byTopic = bucketByTopic(selection.kept, (r) => keysOf.get(r) ?? r.topics.map(topicKey));
+      const set: RecordSet = { records: [], diagnostics: [], read: files.size, rejected };
+      if (options.prefiltered === true) {
+        set.dropped = {
+          byRule: Object.fromEntries([...byRule].filter(([, n]) => n > 0)),
+          hiddenKeys: [],
+          topicSpellings: {},
+        };
+      }
+      return finishFeeds({
+        config,
+        options: { ...buildOptions, memo },
+        set,
+        records,
+        rules,
+        selection,
+        topics,
+        byTopic,
+        ctx,
+        diagnostics,
+        own: {
+          rules: (topic) => (own.get(topic.key) as { rules: ResolvedRules }).rules,
+          kept: (topic) => (own.get(topic.key) as { index: SelectionIndex }).index.selection().kept,
+        },
+      });
+    },
+  };
+
+  function fileState(outcome: RecordFileOutcome): FileState {
+    let record: ArticleRecord | undefined;
+    const extra: Diagnostic[] = [];
+    let rejected = false;
+    let hiddenKeys: readonly string[] = [];
+    if (outcome.record !== undefined) {
+      const adopted = adoptRecords([outcome.record]);
+      hiddenKeys = adopted.hiddenKeys;
+      for (const d of adopted.diagnostics) extra.push(d);
+      record = adopted.records[0];
+      if (record !== undefined && config.idLock !== undefined) {
+        const locked = applyIdLock([record], config.idLock);
+        record = locked.records[0];
+        for (const d of locked.diagnostics) extra.push(d);
+      }
+      rejected = record === undefined;
+    } else rejected = outcome.drop === undefined || outcome.drop[0] === "";
+    const visible = record !== undefined && (publishedFilter === undefined || publishedFilter.keep(record));
+    const keys = record === undefined ? [] : record.topics.map(topicKey);
+    let newestOf: FileState["newest"];
+    if (visible && record !== undefined) {
+      const date = newestDate(record);
+      newestOf = { ms: Date.parse(date), date, dropped: false };
+    } else if (record === undefined && outcome.drop !== undefined && outcome.drop[0] !== "" && outcome.drop[3] !== null)
+      newestOf = { ms: Date.parse(outcome.drop[3]), date: outcome.drop[3], dropped: true };
+    return { outcome, record, extra, hiddenKeys, rejected, visible, keys, newest: newestOf };
+  }
+}
+
+// Records put in and taken out since a selection index last saw them.
+function pending() {
+  const out = new Set<ArticleRecord>();
+  const into = new Set<ArticleRecord>();
+  return {
+    change(r: ArticleRecord, by: 1 | -1) {
+      if (by > 0) {
+        if (!out.delete(r)) into.add(r);
+      } else if (!into.delete(r)) out.add(r);
+    },
+    flush(index: SelectionIndex) {
+      if (out.size === 0 && into.size === 0) return;
+      index.update(out, into);
+      out.clear();
+      into.clear();
+    },
+  };
+}
+
+// Which date stands for "newest" when two have the same instant, as a full build meets them: the
+// records a prefilter set aside first, then the others, each in file order.
+function newer(
+  a: { ms: number; dropped: boolean; file: string },
+  b: { ms: number; dropped: boolean; file: string },
+): boolean {
+  if (a.ms !== b.ms) return a.ms > b.ms;
+  if (a.dropped !== b.dropped) return a.dropped;
+  return a.file < b.file;
+}
