@@ -116,7 +116,7 @@ export function buildFeeds(
     config,
     options,
     set,
-    records,
+    recordCount: records.length,
     rules,
     selection,
     topics: grouped.topics,
@@ -132,8 +132,8 @@ export interface FinishInput {
   options: BuildOptions;
   /** Counts and what a prefilter set aside (`records` is not read). */
   set: RecordSet;
-  /** The build's records after the id lock. */
-  records: Iterable<ArticleRecord>;
+  /** How many records the build selects from (after adoption and the id lock). */
+  recordCount: number;
   rules: BuildRules;
   selection: Selection;
   topics: readonly Topic[];
@@ -157,7 +157,7 @@ export interface FinishInput {
  * finishFeeds({ config, options: {}, set, records, rules, selection, topics, byTopic, ctx, diagnostics }).files
  */
 export function finishFeeds(input: FinishInput): BuildResult {
-  const { config, options, set, records, rules, selection, topics, byTopic, ctx, diagnostics } = input;
+  const { config, options, set, recordCount, rules, selection, topics, byTopic, ctx, diagnostics } = input;
   const { feeds, chosen, diagnostics: empty } = takeFeeds(rules, selection, topics, byTopic, config, input.own);
   diagnostics.push(...empty);
   // Only the records chosen for a feed are completed (for lean loading) and modelled.
@@ -187,7 +187,7 @@ export function finishFeeds(input: FinishInput): BuildResult {
 
   const report = buildReport(
     set,
-    records,
+    recordCount,
     selection,
     published,
     rendered.cutForBytes,

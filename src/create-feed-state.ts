@@ -8,7 +8,6 @@ import { createRenderMemo, type RenderMemo } from "./render/render-feed-files.js
 import { resolveBuildRules, resolveTopicRules } from "./select/resolve-build-rules.js";
 import type { ResolvedRules } from "./select/resolve-rules.js";
 import { createSelectionIndex, type SelectionIndex } from "./select/selection-index.js";
-import { bucketByTopic } from "./topics/bucket-by-topic.js";
 import { nameTopics, type TopicTally } from "./topics/group-by-topic.js";
 import { topicKey } from "./topics/slug.js";
 import type { ArticleRecord, BuildResult, Diagnostic, FeedsConfig } from "./types.js";
@@ -99,7 +98,8 @@ export function createFeedState(config: FeedsConfig & { strict?: boolean }, opti
   }
   const rules = resolveBuildRules(config);
   const publishedFilter = rules.global.filters.find((f) => f.name === "published");
-  const site = createSelectionIndex(rules.global);
+  // The site-wide selection keeps each topic's records too (the bucket stage).
+  const site = createSelectionIndex(rules.global, (r) => keysOf.get(r) ?? r.topics.map(topicKey));
   const own = new Map<string, { rules: ResolvedRules; index: SelectionIndex }>();
   const tally = new Map<string, TopicTally>();
   for (const [name, topic] of Object.entries(config.topics ?? {})) {
@@ -111,6 +111,8 @@ export function createFeedState(config: FeedsConfig & { strict?: boolean }, opti
     }
   }
   const files = new Map<string, FileState>();
+  // The files with diagnostics (most have none).
+  const noted = new Map<string, FileState>();
   const records = new Set<ArticleRecord>();
   const keysOf = new Map<ArticleRecord, string[]>();
   let listing: readonly Diagnostic[] = [];
@@ -219,10 +221,12 @@ export function createFeedState(config: FeedsConfig & { strict?: boolean }, opti
       if (before !== undefined) {
         count(path, before, -1);
         files.delete(path);
+        noted.delete(path);
       }
       if (outcome === undefined) return;
       const f = fileState(outcome);
       files.set(path, f);
+      if (f.outcome.diagnostics.length > 0 || f.extra.length > 0) noted.set(path, f);
       count(path, f, 1);
     },
     build(buildOptions = {}) {
@@ -244,7 +248,7 @@ export function createFeedState(config: FeedsConfig & { strict?: boolean }, opti
       }
 
       const diagnostics: Diagnostic[] = [...listing];
-      for (const f of files.values()) {
+      for (const f of noted.values()) {
         for (const d of f.outcome.diagnostics) diagnostics.push(d);
         for (const d of f.extra) diagnostics.push(d);
       }
@@ -259,7 +263,7 @@ export function createFeedState(config: FeedsConfig & { strict?: boolean }, opti
       );
       const nameOf = new Map(grouped.topics.map((t) => [t.key, t.name]));
       const ctx = feedContext(config, hidden, newest?.date ?? "1970-01-01T00:00:00Z", nameOf);
-      const byTopic = bucketByTopic(selection.kept, (r) => keysOf.get(r) ?? r.topics.map(topicKey));
+      const byTopic = site.groups();
       const set: RecordSet = { records: [], diagnostics: [], read: files.size, rejected };
       if (options.prefiltered === true) {
         set.dropped = {
@@ -272,7 +276,7 @@ export function createFeedState(config: FeedsConfig & { strict?: boolean }, opti
         config,
         options: { ...buildOptions, memo },
         set,
-        records,
+        recordCount: records.size,
         rules,
         selection,
         topics,

@@ -11,7 +11,7 @@ import { compareDiagnostics } from "./diagnostic.js";
  * the diagnostics, sorted (the list is sorted in place).
  *
  * @param set - the record set (counts, what a prefilter set aside)
- * @param records - the build's records
+ * @param records - how many records the build selected from (after adoption)
  * @param selection - the site-wide selection
  * @param published - every record that reaches a feed
  * @param cutForBytes - records moved out of every feed to fit `maxBytes`
@@ -22,11 +22,11 @@ import { compareDiagnostics } from "./diagnostic.js";
  * @param diagnostics - every diagnostic of the build
  * @returns the build report
  * @example
- * buildReport(set, records, selection, rendered.published, rendered.cutForBytes, rendered.models, rendered.notes, [], files.length, diagnostics).records.published
+ * buildReport(set, records.length, selection, rendered.published, rendered.cutForBytes, rendered.models, rendered.notes, [], files.length, diagnostics).records.published
  */
 export function buildReport(
   set: RecordSet,
-  records: Iterable<ArticleRecord>,
+  records: number,
   selection: Selection,
   published: ReadonlySet<ArticleRecord>,
   cutForBytes: ReadonlySet<ArticleRecord>,
@@ -38,11 +38,21 @@ export function buildReport(
 ): BuildReport {
   const droppedBy: Record<string, number> = { ...set.dropped?.byRule };
   let dropped = Object.values(droppedBy).reduce((a, b) => a + b, 0);
-  for (const r of records) {
-    if (published.has(r)) continue;
-    dropped++;
-    const why = selection.dropped.get(r) ?? (cutForBytes.has(r) ? "maxBytes" : "limit");
+  // Every record not published is dropped: by the rule that dropped it from the site-wide
+  // selection, else for the byte budget, else by the limit. Counted from the (few) records
+  // dropped, cut and published, so a long-running driver does not walk every record.
+  const add = (why: string) => {
     droppedBy[why] = (droppedBy[why] ?? 0) + 1;
+    dropped++;
+  };
+  for (const [r, why] of selection.dropped) if (!published.has(r)) add(why);
+  for (const r of cutForBytes) if (!published.has(r) && !selection.dropped.has(r)) add("maxBytes");
+  let placed = published.size;
+  for (const r of selection.dropped.keys()) if (!published.has(r)) placed++;
+  for (const r of cutForBytes) if (!published.has(r) && !selection.dropped.has(r)) placed++;
+  if (records > placed) {
+    droppedBy.limit = (droppedBy.limit ?? 0) + (records - placed);
+    dropped += records - placed;
   }
   diagnostics.sort(compareDiagnostics);
   const report: BuildReport = {

@@ -16,6 +16,11 @@ export interface SelectionIndex {
   update(removed: Iterable<ArticleRecord>, added: Iterable<ArticleRecord>): void;
   /** The selection {@link selectRecords} would return for the records in the index. */
   selection(): Selection;
+  /**
+   * The kept records of each group (see `groupsOf`), in feed order: what `bucketByTopic` gives for
+   * the selection's kept records. Empty without `groupsOf`.
+   */
+  groups(): Map<string, ArticleRecord[]>;
   /** How many records the index holds. */
   readonly size: number;
 }
@@ -32,8 +37,12 @@ const PATCH_LIMIT = 256;
  * const index = createSelectionIndex(resolveRules([[rules.minQuality(60)]]));
  * index.update([], records); index.update([old], [edited]); index.selection().kept
  */
-export function createSelectionIndex(rules: ResolvedRules): SelectionIndex {
+export function createSelectionIndex(
+  rules: ResolvedRules,
+  groupsOf?: (record: ArticleRecord) => readonly string[],
+): SelectionIndex {
   const by = compareRecords(rules.sortBy);
+  const groups = new Map<string, ArticleRecord[]>();
   const member = new Set<ArticleRecord>();
   // Records that failed a filter or are copies left out by de-duplication, with the rule's name;
   // and the copies' notes.
@@ -49,15 +58,33 @@ export function createSelectionIndex(rules: ResolvedRules): SelectionIndex {
     for (const f of rules.filters) if (!f.keep(r)) return f.name;
     return undefined;
   };
-  const indexOf = (r: ArticleRecord): number => {
+  const indexOf = (list: ArticleRecord[], r: ArticleRecord): number => {
     let lo = 0;
-    let hi = kept.length;
+    let hi = list.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (by(kept[mid] as ArticleRecord, r) < 0) lo = mid + 1;
+      if (by(list[mid] as ArticleRecord, r) < 0) lo = mid + 1;
       else hi = mid;
     }
     return lo;
+  };
+  const remove = (list: ArticleRecord[], r: ArticleRecord) => {
+    const at = indexOf(list, r);
+    // Ties in the order are broken down to identical records: the found place holds `r` unless
+    // an identical twin sits there; then look for it by identity.
+    const i = list[at] === r ? at : list.indexOf(r);
+    if (i !== -1) list.splice(i, 1);
+  };
+  const regroup = () => {
+    groups.clear();
+    if (groupsOf === undefined) return;
+    for (const r of kept) {
+      for (const g of groupsOf(r)) {
+        const list = groups.get(g);
+        if (list === undefined) groups.set(g, [r]);
+        else if (list[list.length - 1] !== r) list.push(r);
+      }
+    }
   };
   return {
     get size() {
@@ -125,16 +152,30 @@ export function createSelectionIndex(rules: ResolvedRules): SelectionIndex {
       }
       if (leaving.length + entering.length > PATCH_LIMIT) {
         kept = sortRecords([...keptSet], rules.sortBy);
+        regroup();
         return;
       }
       for (const r of leaving) {
-        const at = indexOf(r);
-        // Ties in the order are broken down to identical records: the found place holds `r`
-        // unless an identical twin sits there; then look for it by identity.
-        const i = kept[at] === r ? at : kept.indexOf(r);
-        if (i !== -1) kept.splice(i, 1);
+        remove(kept, r);
+        for (const g of new Set(groupsOf?.(r))) {
+          const list = groups.get(g);
+          if (list === undefined) continue;
+          remove(list, r);
+          if (list.length === 0) groups.delete(g);
+        }
       }
-      for (const r of entering) kept.splice(indexOf(r), 0, r);
+      for (const r of entering) {
+        kept.splice(indexOf(kept, r), 0, r);
+        for (const g of new Set(groupsOf?.(r))) {
+          const list = groups.get(g);
+          if (list === undefined) groups.set(g, [r]);
+          else list.splice(indexOf(list, r), 0, r);
+        }
+      }
+    },
+    groups() {
+      // Copies, as for the selection.
+      return new Map([...groups].map(([g, list]) => [g, list.slice()]));
     },
     selection() {
       const diagnostics: Diagnostic[] = [];
