@@ -2,7 +2,7 @@ import { type BuildOptions, finishFeeds, type RecordSet } from "./build.js";
 import { TopicfeedsError } from "./diagnostics/topicfeeds-error.js";
 import { feedContext, newestDate } from "./model/build-feed-context.js";
 import { adoptRecords } from "./records/adopt-records.js";
-import { applyIdLock } from "./records/apply-id-lock.js";
+import { applyIdLock, lockKeys } from "./records/apply-id-lock.js";
 import { sameArticleKey } from "./records/canonical-url.js";
 import { createRenderMemo, type RenderMemo } from "./render/render-feed-files.js";
 import { resolveBuildRules, resolveTopicRules } from "./select/resolve-build-rules.js";
@@ -10,7 +10,7 @@ import type { ResolvedRules } from "./select/resolve-rules.js";
 import { createSelectionIndex, type SelectionIndex } from "./select/selection-index.js";
 import { nameTopics, type TopicTally } from "./topics/group-by-topic.js";
 import { topicKey } from "./topics/slug.js";
-import type { ArticleRecord, BuildResult, Diagnostic, FeedsConfig } from "./types.js";
+import type { ArticleRecord, BuildResult, Diagnostic, FeedsConfig, IdLock } from "./types.js";
 import { validateConfig } from "./validate-config.js";
 
 /**
@@ -47,6 +47,11 @@ export interface FeedState {
   /** How many record files are set. */
   readonly size: number;
   /**
+   * Replaces the id lock (after a build wrote an updated one): records whose lock keys it
+   * changes take their new ids at the next build, as `buildFeeds` with the new lock would give.
+   */
+  setIdLock(lock: IdLock): void;
+  /**
    * The files and report of a build of the records as set (see `buildFeeds`; `options.memo` is
    * the state's own). Only the feeds whose items changed since the last call are rendered again.
    *
@@ -67,6 +72,8 @@ interface FileState {
   visible: boolean;
   /** The record's topic keys, one per topic it names. */
   keys: string[];
+  /** With an id lock: the lock keys of the record as read. */
+  lockKeys: string[];
   /** What counts for the `updated` of an empty feed: this file's newest visible date. */
   newest: { ms: number; date: string; dropped: boolean } | undefined;
 }
@@ -96,6 +103,10 @@ export function createFeedState(config: FeedsConfig & { strict?: boolean }, opti
       problems,
     );
   }
+  // The config as built with: its id lock is replaced by setIdLock.
+  let current = config;
+  // With an id lock: the files whose record has each lock key (a new lock key re-reads only them).
+  const byLockKey = new Map<string, Set<string>>();
   const rules = resolveBuildRules(config);
   const publishedFilter = rules.global.filters.find((f) => f.name === "published");
   // The site-wide selection keeps each topic's records too (the bucket stage).
@@ -209,12 +220,22 @@ export function createFeedState(config: FeedsConfig & { strict?: boolean }, opti
     }
   };
 
-  return {
+  const state: FeedState = {
     get size() {
       return files.size;
     },
     setListing(diagnostics) {
       listing = diagnostics;
+    },
+    setIdLock(lock) {
+      const before = current.idLock?.ids ?? {};
+      current = { ...current, idLock: lock };
+      const again = new Set<string>();
+      for (const [k, id] of Object.entries(lock.ids))
+        if (before[k] !== id) for (const p of byLockKey.get(k) ?? []) again.add(p);
+      for (const k of Object.keys(before))
+        if (lock.ids[k] === undefined) for (const p of byLockKey.get(k) ?? []) again.add(p);
+      for (const p of again) state.set(p, (files.get(p) as FileState).outcome);
     },
     set(path, outcome) {
       const before = files.get(path);
@@ -222,10 +243,20 @@ export function createFeedState(config: FeedsConfig & { strict?: boolean }, opti
         count(path, before, -1);
         files.delete(path);
         noted.delete(path);
+        for (const k of before.lockKeys) {
+          const paths = byLockKey.get(k);
+          paths?.delete(path);
+          if (paths?.size === 0) byLockKey.delete(k);
+        }
       }
       if (outcome === undefined) return;
       const f = fileState(outcome);
       files.set(path, f);
+      for (const k of f.lockKeys) {
+        const paths = byLockKey.get(k);
+        if (paths === undefined) byLockKey.set(k, new Set([path]));
+        else paths.add(path);
+      }
       if (f.outcome.diagnostics.length > 0 || f.extra.length > 0) noted.set(path, f);
       count(path, f, 1);
     },
@@ -262,7 +293,7 @@ export function createFeedState(config: FeedsConfig & { strict?: boolean }, opti
           (rules.global.includeTopics === undefined || rules.global.includeTopics.has(t.key)),
       );
       const nameOf = new Map(grouped.topics.map((t) => [t.key, t.name]));
-      const ctx = feedContext(config, hidden, newest?.date ?? "1970-01-01T00:00:00Z", nameOf);
+      const ctx = feedContext(current, hidden, newest?.date ?? "1970-01-01T00:00:00Z", nameOf);
       const byTopic = site.groups();
       const set: RecordSet = { records: [], diagnostics: [], read: files.size, rejected };
       if (options.prefiltered === true) {
@@ -273,7 +304,7 @@ export function createFeedState(config: FeedsConfig & { strict?: boolean }, opti
         };
       }
       return finishFeeds({
-        config,
+        config: current,
         options: { ...buildOptions, memo },
         set,
         recordCount: records.size,
@@ -290,33 +321,36 @@ export function createFeedState(config: FeedsConfig & { strict?: boolean }, opti
       });
     },
   };
+  return state;
 
   function fileState(outcome: RecordFileOutcome): FileState {
     let record: ArticleRecord | undefined;
     const extra: Diagnostic[] = [];
     let rejected = false;
     let hiddenKeys: readonly string[] = [];
+    let keys: string[] = [];
     if (outcome.record !== undefined) {
       const adopted = adoptRecords([outcome.record]);
       hiddenKeys = adopted.hiddenKeys;
       for (const d of adopted.diagnostics) extra.push(d);
       record = adopted.records[0];
-      if (record !== undefined && config.idLock !== undefined) {
-        const locked = applyIdLock([record], config.idLock);
+      if (record !== undefined && current.idLock !== undefined) {
+        keys = lockKeys(record);
+        const locked = applyIdLock([record], current.idLock);
         record = locked.records[0];
         for (const d of locked.diagnostics) extra.push(d);
       }
       rejected = record === undefined;
     } else rejected = outcome.drop === undefined || outcome.drop[0] === "";
     const visible = record !== undefined && (publishedFilter === undefined || publishedFilter.keep(record));
-    const keys = record === undefined ? [] : record.topics.map(topicKey);
+    const topicKeys = record === undefined ? [] : record.topics.map(topicKey);
     let newestOf: FileState["newest"];
     if (visible && record !== undefined) {
       const date = newestDate(record);
       newestOf = { ms: Date.parse(date), date, dropped: false };
     } else if (record === undefined && outcome.drop !== undefined && outcome.drop[0] !== "" && outcome.drop[3] !== null)
       newestOf = { ms: Date.parse(outcome.drop[3]), date: outcome.drop[3], dropped: true };
-    return { outcome, record, extra, hiddenKeys, rejected, visible, keys, newest: newestOf };
+    return { outcome, record, extra, hiddenKeys, rejected, visible, keys: topicKeys, lockKeys: keys, newest: newestOf };
   }
 }
 

@@ -49,7 +49,12 @@ const content = fc.oneof(
 const path = fc.constantFrom(...Array.from({ length: 14 }, (_, i) => `content/r${String(i).padStart(2, "0")}.md`));
 const edit = fc.record({ path, content: fc.option(content, { nil: undefined }) });
 
-const configs: { name: string; config: FeedsConfig }[] = [
+const configs: { name: string; config: FeedsConfig; locked?: boolean }[] = [
+  {
+    name: "an id lock that grows with each build",
+    config: { baseUrl: "https://example.com/feeds/", limit: 3 },
+    locked: true,
+  },
   { name: "defaults", config: { baseUrl: "https://example.com/feeds/", limit: 3 } },
   {
     name: "quality, own topic rules, no dedupe in one",
@@ -147,7 +152,7 @@ function comparable(r: BuildResult | string) {
 }
 
 describe("createFeedState", () => {
-  for (const { name, config } of configs) {
+  for (const { name, config, locked } of configs) {
     for (const prefiltered of [false, true]) {
       it(`equals a full build after every edit (${name}${prefiltered ? ", prefiltered" : ""})`, () => {
         fc.assert(
@@ -155,7 +160,8 @@ describe("createFeedState", () => {
             fc.array(edit, { minLength: 1, maxLength: 25 }),
             fc.integer({ min: 1, max: 4 }),
             (edits, batch) => {
-              const cfg = { ...config, now: "2024-03-10T00:00:00Z" };
+              let cfg: FeedsConfig = { ...config, now: "2024-03-10T00:00:00Z" };
+              if (locked === true) cfg.idLock = { version: 1, ids: {} };
               const state = createFeedState(cfg, { prefiltered });
               const files = new Map<string, Record<string, unknown>>();
               for (let i = 0; i < edits.length; i++) {
@@ -169,6 +175,11 @@ describe("createFeedState", () => {
                 const expected = attempt(() => buildFeeds(recordSet(now, prefiltered), cfg));
                 const actual = attempt(() => state.build());
                 expect(comparable(actual)).toEqual(comparable(expected));
+                // As a driver does after writing the updated lock.
+                if (locked && typeof expected !== "string" && expected.idLock !== undefined) {
+                  cfg = { ...cfg, idLock: expected.idLock };
+                  state.setIdLock(expected.idLock);
+                }
               }
             },
           ),
