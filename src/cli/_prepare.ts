@@ -6,7 +6,8 @@ import { readIdLock } from "../io/id-lock-file.js";
 import { loadConfig } from "../io/load-config.js";
 import type { ScanOptions } from "../io/scan-records.js";
 import { parseDate } from "../records/parse-date.js";
-import type { FeedsConfig, Rule } from "../types.js";
+import { prefilterConfig } from "../select/prefilter.js";
+import type { FeedsConfig } from "../types.js";
 import { urlProblem } from "../validate-config.js";
 import { VERSION } from "../version.js";
 import type { OptionSpec } from "./_args.js";
@@ -173,30 +174,6 @@ function numeric(name: string, v: string | undefined, min: number, max: number):
   const n = /^[0-9]+(?:\.[0-9]+)?$/.test(v) ? Number(v) : Number.NaN;
   if (Number.isFinite(n) && n >= min && n <= max) return n;
   throw new UsageError(`--${name} takes a number ${min}–${max}, got ${JSON.stringify(v)}`);
-}
-
-// The config the scan sets records aside by: without the id lock (large, and not a rule) and
-// without maxAge windows, so the cache does not depend on the clock (maxAge is applied in the build).
-function prefilterConfig(config: FeedsConfig): FeedsConfig {
-  const strip = (rules: Rule[] | undefined) =>
-    rules?.map((r) => {
-      if (r.rule !== "dateWindow" || r.maxAge === undefined) return r;
-      const { maxAge: _m, ...rest } = r;
-      return rest;
-    });
-  const { idLock: _l, now: _n, ...rest } = config;
-  const out: FeedsConfig = { ...rest };
-  const select = strip(config.select);
-  if (select !== undefined) out.select = select;
-  if (config.topics !== undefined) {
-    out.topics = Object.fromEntries(
-      Object.entries(config.topics).map(([name, t]) => {
-        const sel = strip(t.select);
-        return [name, sel === undefined ? t : { ...t, select: sel }];
-      }),
-    );
-  }
-  return out;
 }
 
 /** A path as the user sees it: relative to the working directory when inside it. */

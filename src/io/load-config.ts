@@ -78,7 +78,9 @@ export async function loadConfig(path: string | undefined, cwd: string): Promise
       if (file.endsWith(".ts") || file.endsWith(".mts") || file.endsWith(".cts")) {
         raw = await importWithJiti(file);
       } else {
-        const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+        // The file's mtime in the URL: a watcher that loads the config again gets the new module.
+        const url = `${pathToFileURL(file).href}?mtime=${statSync(file).mtimeMs}`;
+        const mod = (await import(url)) as { default?: unknown };
         raw = mod.default ?? mod;
       }
     } catch (e) {

@@ -54,12 +54,17 @@ export interface ScanOptions {
    * as it was (a `--strict` build that will fail writes nothing). Default: always write.
    */
   writeCacheIf?: (diagnostics: readonly Diagnostic[]) => boolean;
+  /**
+   * Called for every file, in file order, with what it came to and its record when one is kept
+   * (the object the result's `records` holds): what a watcher keeps to update a build file by file.
+   */
+  onFile?: (path: string, outcome: FileOutcome, record: ArticleRecord | undefined) => void;
 }
 
 /** A {@link RecordSet} plus what a build needs to complete lean records, and what the scan did. */
 export interface ScanResult extends RecordSet {
   hydrate: (records: ArticleRecord[]) => ArticleRecord[];
-  stats: { files: number; parsed: number; fromCache: number; workers: number; cache: string };
+  stats: { files: number; parsed: number; fromCache: number; workers: number; cache: string; lean: boolean };
 }
 
 const DEFAULT_MAX = 10 * 1024 * 1024;
@@ -175,11 +180,13 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
         const r = decodeRecord(row);
         records.push(r);
         pathOf.set(r, [path, identity]);
+        options.onFile?.(path, outcome, r);
       } else if (drop !== 0 && drop[0] !== "") addDropRow(dropped, drop);
       else {
         rejected++;
         if (drop !== 0) for (const k of drop[1]) hiddenKeys.push(k);
       }
+      if (row === 0) options.onFile?.(path, outcome, undefined);
     }
     if (writer !== undefined) {
       try {
@@ -324,7 +331,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     read: paths.length,
     rejected,
     hydrate,
-    stats: { files: paths.length, parsed, fromCache: paths.length - parsed, workers, cache: cacheNote },
+    stats: { files: paths.length, parsed, fromCache: paths.length - parsed, workers, cache: cacheNote, lean },
   };
   if (prefilter !== undefined) result.dropped = dropped;
   if (hiddenKeys.length > 0) result.hiddenKeys = hiddenKeys;

@@ -101,3 +101,33 @@ export function mergeSummaries(parts: Iterable<DroppedSummary>): DroppedSummary 
   }
   return out;
 }
+
+/**
+ * The config a scan sets records aside by: without the id lock (large, and not a rule) and
+ * without maxAge windows, so the record cache does not depend on the clock (maxAge is applied in
+ * the build).
+ *
+ * @example
+ * scanRecords(["content"], { prefilter: prefilterConfig(config) })
+ */
+export function prefilterConfig(config: FeedsConfig): FeedsConfig {
+  const strip = (rules: Rule[] | undefined) =>
+    rules?.map((r) => {
+      if (r.rule !== "dateWindow" || r.maxAge === undefined) return r;
+      const { maxAge: _m, ...rest } = r;
+      return rest;
+    });
+  const { idLock: _l, now: _n, ...rest } = config;
+  const out: FeedsConfig = { ...rest };
+  const select = strip(config.select);
+  if (select !== undefined) out.select = select;
+  if (config.topics !== undefined) {
+    out.topics = Object.fromEntries(
+      Object.entries(config.topics).map(([name, t]) => {
+        const sel = strip(t.select);
+        return [name, sel === undefined ? t : { ...t, select: sel }];
+      }),
+    );
+  }
+  return out;
+}
