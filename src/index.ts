@@ -70,3 +70,4 @@ export { slugify, topicKey } from "./topics/slug.js";
 export type * from "./types.js";
 export { validateConfig } from "./validate-config.js";
 export { VERSION } from "./version.js";
+export { type WatchHandle, type WatchOptions, type WatchUpdate, watchFeeds } from "./watch/watch-feeds.js";

@@ -1,16 +1,18 @@
 import { constants } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { buildFeeds } from "../build.js";
 import { count, formatDiagnostic, formatReport, type ReportStyle } from "../diagnostics/format-report.js";
 import { isTopicfeedsError, TopicfeedsError } from "../diagnostics/topicfeeds-error.js";
 import { acquireLock, describeHolder, type HeldLock } from "../io/_build-lock.js";
 import { writeIdLock } from "../io/id-lock-file.js";
+import { CONFIG_NAMES } from "../io/load-config.js";
 import { planFiles } from "../io/plan-files.js";
 import { scanRecords } from "../io/scan-records.js";
 import { openVerifiedFiles } from "../io/verified-files.js";
 import { outputPaths, writeFiles } from "../io/write-files.js";
 import { parseCommandArgs, UsageError } from "./_args.js";
 import { display, type Prepared, prepare, SHARED_OPTIONS } from "./_prepare.js";
+import { type WatchCommandOptions, watchCommand } from "./_watch.js";
 import { runPing } from "./ping.js";
 import type { CliIo } from "./run-cli.js";
 
@@ -18,7 +20,8 @@ import type { CliIo } from "./run-cli.js";
  * `topicfeeds build [INPUT...]`: reads the records, builds every feed and writes the changed
  * files atomically; with `--dry-run`, reports which files would be new or changed and writes
  * nothing (no feeds, no cache, no id lock). With `--ping`, notifies the WebSub hubs of the feeds
- * that changed once they are written.
+ * that changed once they are written. With `--watch`, keeps watching the records and the config
+ * file after the build and rewrites the files whose bytes change, until stopped.
  *
  * @returns the exit code
  */
@@ -29,8 +32,15 @@ export async function runBuild(argv: string[], io: CliIo, style: ReportStyle): P
     ping: { type: "boolean" },
     wait: { type: "boolean" },
     fsync: { type: "boolean" },
+    watch: { type: "boolean", short: "w" },
   });
   const dryRun = values["dry-run"] === true;
+  const watch = values.watch === true;
+  if (watch) {
+    const other = ["dry-run", "ping", "report"].find((k) => values[k] !== undefined);
+    if (other !== undefined)
+      throw new UsageError(`--watch prints one line per update; it cannot be combined with --${other}`);
+  }
   const p = await prepare(values, positionals, io, { requireBaseUrl: true });
   if (values.ping === true && (p.buildConfig.hub === undefined || p.buildConfig.hub.length === 0))
     throw new UsageError("--ping needs a WebSub hub: set hub in the config or add --hub URL");
@@ -52,11 +62,15 @@ export async function runBuild(argv: string[], io: CliIo, style: ReportStyle): P
         locks.push(acquireLock(join(cacheDir, "build.lock"), { what, wait, onWait: onWait(what), tidy: true }));
       }
     }
+    // The watcher holds both locks until it stops.
+    if (watch) return await watchCommand(p.buildConfig, watchOptions(values, positionals, p, io), io, style);
     return await buildAndWrite(values, p, cacheDir, dryRun, io, style);
   } finally {
     for (const l of locks.reverse()) l.release();
   }
 }
+
+type Values = Parameters<typeof prepare>[0];
 
 async function buildAndWrite(
   values: Record<string, unknown>,
@@ -153,6 +167,37 @@ async function buildAndWrite(
   }
   if (values.ping === true) return await runPing(p.out, out, io);
   return 0;
+}
+
+// What the watcher needs from the command line: reloading the config reads it as a build does.
+function watchOptions(values: Values, positionals: string[], p: Prepared, io: CliIo): WatchCommandOptions {
+  return {
+    input: p.input,
+    out: p.out,
+    quiet: p.quiet,
+    configFile: p.configFile,
+    reload: async () => {
+      const next = await prepare(values, positionals, io, { requireBaseUrl: true });
+      // The folders and the cache are the watcher's own while it runs.
+      const moved = (["input", "out", "cacheDir"] as const).filter(
+        (k) => JSON.stringify(next[k]) !== JSON.stringify(p[k]),
+      );
+      if (moved.length > 0)
+        io.stderr(`topicfeeds: the config's ${moved.join(", ")} changed; restart the watcher to use the new value\n`);
+      return next.buildConfig;
+    },
+    // The config file in use, or every name one would be found by (one may appear).
+    configFiles:
+      values["no-config"] === true
+        ? []
+        : typeof values.config === "string"
+          ? [resolve(io.cwd, values.config)]
+          : CONFIG_NAMES.map((n) => resolve(io.cwd, n)),
+    lockFile: p.lockFile,
+    cacheDir: p.cacheDir,
+    workers: p.scanOptions.workers,
+    fsync: values.fsync === true,
+  };
 }
 
 function printErrors(diagnostics: { severity: string }[], io: CliIo, style: ReportStyle): void {

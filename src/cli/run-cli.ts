@@ -68,6 +68,8 @@ Builds RSS 2.0, Atom 1.0 and JSON Feed 1.1 feeds per topic from article records.
   --no-cache          neither read nor write the cache
   --workers N         parser threads (default: 2 for 4,000+ files on a multi-core machine)
   --timings           print the time of each phase on stderr
+  -w, --watch         build: then keep watching the records and the config file, rewrite the
+                      files whose bytes change, one line per update; Ctrl-C stops (exit 0)
   --strict            any error diagnostic fails the build: exit 1, nothing written
   --wait              when another build is using the output or cache folder, wait for it
                       (default: fail at once, naming that build)

@@ -1,0 +1,114 @@
+// What a watcher keeps of every record file between updates: what the file came to when it was
+// last read (a record, a record the prefilter set aside, or a rejection), in file order.
+import type { RecordSet } from "../build.js";
+import type { FileIdentity, FileOutcome } from "../io/record-rows.js";
+import { addDropRow, type DropRow } from "../io/record-rows.js";
+import { emptySummary } from "../select/prefilter.js";
+import type { ArticleRecord, Diagnostic } from "../types.js";
+
+/** One record file as last read. */
+export interface FileEntry {
+  identity: FileIdentity;
+  diagnostics: Diagnostic[];
+  record: ArticleRecord | undefined;
+  drop: DropRow | undefined;
+}
+
+/** Whether an outcome is a rejection (no record, and not set aside by a rule). */
+export function isRejected(outcome: FileOutcome): boolean {
+  return outcome[2] === 0 && (outcome[3] === 0 || outcome[3][0] === "");
+}
+
+export class RecordIndex {
+  readonly entries = new Map<string, FileEntry>();
+  /** The paths in code-point order, as a scan lists them. */
+  private paths: string[] = [];
+  private listing: Diagnostic[] = [];
+  readonly pathOf = new WeakMap<ArticleRecord, string>();
+  private usePrefilter: boolean;
+
+  constructor(usePrefilter: boolean) {
+    this.usePrefilter = usePrefilter;
+  }
+
+  get size(): number {
+    return this.paths.length;
+  }
+
+  /** Sets the diagnostics of listing the folders (unreadable folders, link loops). */
+  setListing(diagnostics: Diagnostic[]): void {
+    this.listing = diagnostics;
+  }
+
+  /** Sets what a file came to; `record` is its decoded record when one is kept. */
+  set(path: string, outcome: FileOutcome, record: ArticleRecord | undefined): void {
+    const [identity, diags, , drop] = outcome;
+    if (!this.entries.has(path)) {
+      const at = this.insertionPoint(path);
+      this.paths.splice(at, 0, path);
+    }
+    if (record !== undefined) this.pathOf.set(record, path);
+    this.entries.set(path, {
+      identity,
+      diagnostics: diags === 0 ? [] : diags,
+      record,
+      drop: drop === 0 ? undefined : drop,
+    });
+  }
+
+  /** Appends a file known to sort after every file set so far (the files of a scan, in order). */
+  append(path: string, outcome: FileOutcome, record: ArticleRecord | undefined): void {
+    this.paths.push(path);
+    this.entries.set(path, { identity: outcome[0], diagnostics: [], record: undefined, drop: undefined });
+    this.set(path, outcome, record);
+  }
+
+  delete(path: string): boolean {
+    if (!this.entries.delete(path)) return false;
+    const at = this.insertionPoint(path);
+    if (this.paths[at] === path) this.paths.splice(at, 1);
+    return true;
+  }
+
+  has(path: string): boolean {
+    return this.entries.has(path);
+  }
+
+  all(): readonly string[] {
+    return this.paths;
+  }
+
+  /** The record set a scan of the same files would give. */
+  recordSet(): RecordSet {
+    const records: ArticleRecord[] = [];
+    const diagnostics: Diagnostic[] = [...this.listing];
+    const hiddenKeys: string[] = [];
+    const dropped = emptySummary();
+    let rejected = 0;
+    for (const path of this.paths) {
+      const e = this.entries.get(path) as FileEntry;
+      for (const d of e.diagnostics) diagnostics.push(d);
+      if (e.record !== undefined) records.push(e.record);
+      else if (e.drop !== undefined && e.drop[0] !== "") addDropRow(dropped, e.drop);
+      else {
+        rejected++;
+        if (e.drop !== undefined) for (const k of e.drop[1]) hiddenKeys.push(k);
+      }
+    }
+    const set: RecordSet = { records, diagnostics, read: this.paths.length, rejected };
+    if (this.usePrefilter) set.dropped = dropped;
+    if (hiddenKeys.length > 0) set.hiddenKeys = hiddenKeys;
+    return set;
+  }
+
+  private insertionPoint(path: string): number {
+    let lo = 0;
+    let hi = this.paths.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.paths[mid] as string) < path) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
