@@ -13,6 +13,9 @@ import {
   rules,
   type TopicfeedsConfig,
   TopicfeedsError,
+  type WatchHandle,
+  type WatchUpdate,
+  watchFeeds,
 } from "../../src/index.js";
 
 declare const records: ArticleRecord[];
@@ -104,6 +107,27 @@ describe("buildFeeds", () => {
   it("rejects options that are not build options", () => {
     // @ts-expect-error verify is a function of the rendered files
     buildFeeds(records, { baseUrl: "https://example.com/feeds/" }, { verify: true });
+  });
+});
+
+describe("watchFeeds", () => {
+  it("takes paths, the build config and an output folder, and gives a handle to close", () => {
+    const watching = watchFeeds(
+      ["content"],
+      { baseUrl: "https://example.com/feeds/" },
+      {
+        out: "public/feeds",
+        onBuild: (u) => expectTypeOf(u).toEqualTypeOf<WatchUpdate>(),
+      },
+    );
+    expectTypeOf(watching).resolves.toEqualTypeOf<WatchHandle>();
+    expectTypeOf<WatchHandle["close"]>().returns.resolves.toBeVoid();
+    expectTypeOf<WatchUpdate["cause"]>().toEqualTypeOf<"initial" | "config" | "records">();
+  });
+
+  it("requires the output folder", () => {
+    // @ts-expect-error out is required
+    void watchFeeds(["content"], { baseUrl: "https://example.com/feeds/" }, {});
   });
 });
 
