@@ -15,6 +15,7 @@
 //   --only a,b         contenders: read-files, stat-files, handwritten, cold, warm, no-cache (or their full
 //                      names, e.g. "topicfeeds-cold"); "topicfeeds" selects all three
 //   --json FILE        also write the raw numbers as JSON
+//   --no-watch         skip bench/watch.mjs (the watcher: latency, idle CPU, memory over edits)
 //
 // Every run is a whole process (spawn to exit, high-resolution clock) with its peak RSS; the
 // contenders run round-robin, run by run, so machine noise spreads over all of them.
@@ -144,6 +145,15 @@ async function main() {
     workDir = undefined;
     summarize(size);
     printSize(n, size);
+    if (!opts.noWatch && !cliError()) {
+      // The watcher at this size: bench/watch.mjs, its table printed as it is.
+      console.error(`${fmtInt(n)} records: watch …`);
+      const w = spawnSync(process.execPath, [join(here, "watch.mjs"), "--corpus", corpus], {
+        stdio: ["ignore", "inherit", "inherit"],
+      });
+      if (w.status !== 0) out(`watch: failed (exit ${w.status})`);
+      out();
+    }
   }
   printRatios();
   if (opts.json) {
@@ -151,6 +161,8 @@ async function main() {
     console.error(`raw numbers written to ${opts.json}`);
   }
 }
+
+const cliError = () => !existsSync(cli);
 
 // ---- contenders ---------------------------------------------------------------------------------
 function makeContenders(corpus, work) {
@@ -499,11 +511,14 @@ function parseOptions(argv) {
       case "json":
         o.json = take();
         break;
+      case "no-watch":
+        o.noWatch = true;
+        break;
       case "help":
         process.stdout.write(
           `${readFileSync(fileURLToPath(import.meta.url), "utf8")
             .split("\n")
-            .slice(1, 20)
+            .slice(1, 21)
             .map((l) => l.replace(/^\/\/ ?/, ""))
             .join("\n")}\n`,
         );
