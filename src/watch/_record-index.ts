@@ -19,11 +19,18 @@ export function isRejected(outcome: FileOutcome): boolean {
   return outcome[2] === 0 && (outcome[3] === 0 || outcome[3][0] === "");
 }
 
+/**
+ * Every record file's outcome, keyed by absolute path and kept in file order (code-unit order of
+ * the paths, as `listRecordFiles` sorts them): what an update builds from. `recordSet()` gives the
+ * record set a scan of the same files would give; `pathOf` finds the file of a record it holds.
+ */
 export class RecordIndex {
+  /** Each file's entry, by absolute path. */
   readonly entries = new Map<string, FileEntry>();
   /** The paths in code-point order, as a scan lists them. */
   private paths: string[] = [];
   private listing: Diagnostic[] = [];
+  /** The file of each record the index holds (the same objects `recordSet()` returns). */
   readonly pathOf = new WeakMap<ArticleRecord, string>();
   private usePrefilter: boolean;
 
@@ -31,6 +38,7 @@ export class RecordIndex {
     this.usePrefilter = usePrefilter;
   }
 
+  /** How many files the index holds. */
   get size(): number {
     return this.paths.length;
   }
@@ -63,6 +71,7 @@ export class RecordIndex {
     this.set(path, outcome, record);
   }
 
+  /** Removes a file; false when it was not there. */
   delete(path: string): boolean {
     if (!this.entries.delete(path)) return false;
     const at = this.insertionPoint(path);
@@ -70,10 +79,12 @@ export class RecordIndex {
     return true;
   }
 
+  /** Whether the index holds a file. */
   has(path: string): boolean {
     return this.entries.has(path);
   }
 
+  /** Every path, in file order. */
   all(): readonly string[] {
     return this.paths;
   }
