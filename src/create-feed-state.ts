@@ -228,6 +228,7 @@ export function createFeedState(config: FeedsConfig & { strict?: boolean }, opti
       listing = diagnostics;
     },
     setIdLock(lock) {
+      if (lock === current.idLock) return;
       const before = current.idLock?.ids ?? {};
       current = { ...current, idLock: lock };
       const again = new Set<string>();

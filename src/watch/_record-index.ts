@@ -1,10 +1,11 @@
 // What a watcher keeps of every record file between updates: what the file came to when it was
 // last read (a record, a record the prefilter set aside, or a rejection), in file order.
 import type { RecordSet } from "../build.js";
+import { createFeedState, type FeedState, type RecordFileOutcome } from "../create-feed-state.js";
 import type { FileIdentity, FileOutcome } from "../io/record-rows.js";
 import { addDropRow, type DropRow } from "../io/record-rows.js";
 import { emptySummary } from "../select/prefilter.js";
-import type { ArticleRecord, Diagnostic } from "../types.js";
+import type { ArticleRecord, Diagnostic, FeedsConfig } from "../types.js";
 
 /** One record file as last read. */
 export interface FileEntry {
@@ -33,9 +34,12 @@ export class RecordIndex {
   /** The file of each record the index holds (the same objects `recordSet()` returns). */
   readonly pathOf = new WeakMap<ArticleRecord, string>();
   private usePrefilter: boolean;
+  /** The build kept up to date with every entry set or deleted here. */
+  readonly feeds: FeedState;
 
-  constructor(usePrefilter: boolean) {
+  constructor(usePrefilter: boolean, config: FeedsConfig & { strict?: boolean }) {
     this.usePrefilter = usePrefilter;
+    this.feeds = createFeedState(config, { prefiltered: usePrefilter });
   }
 
   /** How many files the index holds. */
@@ -46,6 +50,7 @@ export class RecordIndex {
   /** Sets the diagnostics of listing the folders (unreadable folders, link loops). */
   setListing(diagnostics: Diagnostic[]): void {
     this.listing = diagnostics;
+    this.feeds.setListing(diagnostics);
   }
 
   /** Sets what a file came to; `record` is its decoded record when one is kept. */
@@ -56,12 +61,17 @@ export class RecordIndex {
       this.paths.splice(at, 0, path);
     }
     if (record !== undefined) this.pathOf.set(record, path);
-    this.entries.set(path, {
+    const entry: FileEntry = {
       identity,
       diagnostics: diags === 0 ? [] : diags,
       record,
       drop: drop === 0 ? undefined : drop,
-    });
+    };
+    this.entries.set(path, entry);
+    const given: RecordFileOutcome = { diagnostics: entry.diagnostics };
+    if (entry.record !== undefined) given.record = entry.record;
+    if (entry.drop !== undefined) given.drop = entry.drop;
+    this.feeds.set(path, given);
   }
 
   /** Appends a file known to sort after every file set so far (the files of a scan, in order). */
@@ -74,6 +84,7 @@ export class RecordIndex {
   /** Removes a file; false when it was not there. */
   delete(path: string): boolean {
     if (!this.entries.delete(path)) return false;
+    this.feeds.set(path, undefined);
     const at = this.insertionPoint(path);
     if (this.paths[at] === path) this.paths.splice(at, 1);
     return true;

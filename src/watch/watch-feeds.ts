@@ -1,6 +1,6 @@
 import { statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { type BuildOptions, buildFeeds } from "../build.js";
+import type { BuildOptions } from "../build.js";
 import { isTopicfeedsError, TopicfeedsError } from "../diagnostics/topicfeeds-error.js";
 import { acquireLock, type HeldLock } from "../io/_build-lock.js";
 import { writeIdLock } from "../io/id-lock-file.js";
@@ -10,7 +10,6 @@ import { decodeRecord, encodeRecord, type FileIdentity, type FileOutcome, sameId
 import { scanRecords } from "../io/scan-records.js";
 import { outputPaths, writeFiles } from "../io/write-files.js";
 import { makeRecord } from "../records/normalize-record.js";
-import { createRenderMemo, type RenderMemo } from "../render/render-feed-files.js";
 import { verifyOutput } from "../render/verify-output.js";
 import { compilePrefilter, prefilterConfig } from "../select/prefilter.js";
 import type { ArticleRecord, BuildReport, BuildResult, Diagnostic, FeedsConfig, OutputFile } from "../types.js";
@@ -241,14 +240,13 @@ export async function watchFeeds(
     held: Map<string, Diagnostic[]>;
     /** Complete records of feed items, by file, while the file keeps its identity (the same objects, so that the memo sees unchanged feeds). */
     full: Map<string, [FileIdentity, ArticleRecord, ArticleRecord]>;
-    memo: RenderMemo;
     diagnostics: Diagnostic[];
   }
 
   async function load(cfg: FeedsConfig): Promise<State> {
     const pre = prefilterConfig(cfg);
     const compiled = compilePrefilter(pre);
-    const index = new RecordIndex(compiled !== undefined);
+    const index = new RecordIndex(compiled !== undefined, cfg);
     const scan = await scanRecords(roots, {
       cwd,
       cacheKey: VERSION,
@@ -264,7 +262,6 @@ export async function watchFeeds(
       lean: scan.stats.lean,
       held: new Map(),
       full: new Map(),
-      memo: createRenderMemo(),
       diagnostics: scan.diagnostics,
     };
   }
@@ -388,7 +385,7 @@ export async function watchFeeds(
     let report: BuildReport;
     let idLock: FeedsConfig["idLock"];
     try {
-      const stages: IndexStages = { hydrate: (chosen) => hydrate(s, chosen), verify, memo: s.memo };
+      const stages: IndexStages = { hydrate: (chosen) => hydrate(s, chosen), verify };
       if (paths !== undefined) stages.changed = paths;
       const built = buildFromIndex(s.index, current, stages);
       files = built.files;
@@ -420,7 +417,7 @@ export async function watchFeeds(
 }
 
 /** What {@link buildFromIndex} is given besides the index and the config. */
-export interface IndexStages extends Required<Pick<BuildOptions, "hydrate" | "verify" | "memo">> {
+export interface IndexStages extends Required<Pick<BuildOptions, "hydrate" | "verify">> {
   /**
    * The paths whose entries were set or deleted in the index since the previous call; undefined
    * when the index was filled from scratch (the first build, a config change).
@@ -432,19 +429,23 @@ export interface IndexStages extends Required<Pick<BuildOptions, "hydrate" | "ve
  * The seam between the watcher and the build stages: the output files and report of the records
  * the index holds now. This is the only place an update turns the index into files; everything
  * around it (events, reading files, writing, printing) stays the same whatever builds here.
- * Today it runs the whole pipeline over the index's record set, and the render memo skips the
- * feeds whose items did not change.
+ * The index keeps the build up to date as entries change (`createFeedState`), so an update runs
+ * only what the change touches: the selection of the changed records, and the rendering of the
+ * feeds whose items changed.
  *
  * @param index - every record file's outcome, in file order
  * @param config - the build config
- * @param stages - hydrate (complete lean records), verify (check only new bytes), the render memo, and what changed
+ * @param stages - hydrate (complete lean records), verify (check only new bytes), and what changed
  * @returns what `buildFeeds` returns
  * @throws TopicfeedsError as `buildFeeds` does (`strict-failed`, `invalid-config`)
  */
 export function buildFromIndex(
   index: RecordIndex,
   config: FeedsConfig & { strict?: boolean },
-  { changed: _changed, ...stages }: IndexStages,
+  { hydrate, verify }: IndexStages,
 ): BuildResult {
-  return buildFeeds(index.recordSet(), config, stages);
+  // The index keeps the build up to date entry by entry (createFeedState): this runs only the
+  // stages a change needs. An id lock written after the previous update is taken in first.
+  if (config.idLock !== undefined) index.feeds.setIdLock(config.idLock);
+  return index.feeds.build({ hydrate, verify });
 }
