@@ -143,50 +143,59 @@ function recovers(dir: string, extra: string[]): void {
 describe.skipIf(!hasStrace)("a build killed with SIGKILL at the n-th system call", () => {
   const extraFor = (dir: string) => ["--cache-dir", join(dir, "cache"), "--lock-file", join(dir, "ids.json")];
 
-  it("leaves the old build or the new one, whole, at every rename, link, symlink and unlink of its write phase", () => {
-    // How many renames a build of B over A makes (cache files, the publish, the id lock).
-    const count = tempDir("topicfeeds-faults-");
-    expect(build(A, join(count, "out"), extraFor(count)).status).toBe(0);
-    const traced = join(count, "trace");
-    expect(
-      spawnSync("strace", [
-        "-f",
-        "-qq",
-        "-o",
-        traced,
-        "-e",
-        "trace=rename,renameat,renameat2",
-        process.execPath,
-        ...cliArgs(B, join(count, "out"), extraFor(count)),
-      ]).status,
-    ).toBe(0);
-    const renames = readFileSync(traced, "utf8")
-      .split("\n")
-      .filter((l) => /rename/.test(l)).length;
-    expect(renames).toBeGreaterThanOrEqual(3);
-    const points = [
-      ...Array.from({ length: renames }, (_, i) => `rename:when=${i + 1}`),
-      "symlink:when=1",
-      "link:when=1",
-      "unlink:when=1",
-    ];
-    // Each fault starts from the same state: A built, with its cache and id lock.
-    const start = tempDir("topicfeeds-faults-");
-    expect(build(A, join(start, "out"), extraFor(start)).status).toBe(0);
-    const seen = new Set<string>();
-    for (const point of points) {
-      const dir = tempDir("topicfeeds-faults-");
-      cpSync(start, dir, { recursive: true, verbatimSymlinks: true });
-      const out = join(dir, "out");
-      const [call, when] = point.split(":") as [string, string];
-      const r = build(B, out, extraFor(dir), inject(call, `signal=SIGKILL:${when}`));
-      expect(r.signal, `${point}: ${r.stderr}`).toBe("SIGKILL");
-      seen.add(whole(out));
-      recovers(dir, extraFor(dir));
-    }
-    // Killed before the publish: the old build; after it: the new one.
-    expect([...seen].sort()).toEqual(["new", "old"]);
-  });
+  // With one earlier build the new one is filled from scratch; with two, the build before the live
+  // one is renamed and brought level with it (the path every later build and a watcher take).
+  it.each([
+    [1, "one earlier build: filled from scratch"],
+    [2, "two earlier builds: the build before last made into the new one"],
+  ])(
+    "leaves the old build or the new one, whole, at every rename, link, symlink and unlink of its write phase (%s)",
+    (earlier) => {
+      // How many renames a build of B over A makes (cache files, the publish, the id lock).
+      const count = tempDir("topicfeeds-faults-");
+      for (let i = 0; i < earlier; i++) expect(build(A, join(count, "out"), extraFor(count)).status).toBe(0);
+      const traced = join(count, "trace");
+      expect(
+        spawnSync("strace", [
+          "-f",
+          "-qq",
+          "-o",
+          traced,
+          "-e",
+          "trace=rename,renameat,renameat2",
+          process.execPath,
+          ...cliArgs(B, join(count, "out"), extraFor(count)),
+        ]).status,
+      ).toBe(0);
+      const renames = readFileSync(traced, "utf8")
+        .split("\n")
+        .filter((l) => /rename/.test(l)).length;
+      expect(renames).toBeGreaterThanOrEqual(3);
+      const points = [
+        ...Array.from({ length: renames }, (_, i) => `rename:when=${i + 1}`),
+        "symlink:when=1",
+        "link:when=1",
+        "unlink:when=1",
+      ];
+      // Each fault starts from the same state: A built, with its cache and id lock.
+      const start = tempDir("topicfeeds-faults-");
+      for (let i = 0; i < earlier; i++) expect(build(A, join(start, "out"), extraFor(start)).status).toBe(0);
+      expect(readdirSync(join(start, ".out.builds")).filter((n) => /^\d+$/.test(n))).toHaveLength(earlier);
+      const seen = new Set<string>();
+      for (const point of points) {
+        const dir = tempDir("topicfeeds-faults-");
+        cpSync(start, dir, { recursive: true, verbatimSymlinks: true });
+        const out = join(dir, "out");
+        const [call, when] = point.split(":") as [string, string];
+        const r = build(B, out, extraFor(dir), inject(call, `signal=SIGKILL:${when}`));
+        expect(r.signal, `${point}: ${r.stderr}`).toBe("SIGKILL");
+        seen.add(whole(out));
+        recovers(dir, extraFor(dir));
+      }
+      // Killed before the publish: the old build; after it: the new one.
+      expect([...seen].sort()).toEqual(["new", "old"]);
+    },
+  );
 
   it("moves a plain output folder into the first build; killed at any of its renames, the next build completes it", () => {
     for (let n = 1; n <= 3; n++) {
