@@ -19,13 +19,15 @@ import { validateConfig } from "./validate-config.js";
  */
 export interface RecordFileOutcome {
   /** The record, when it is kept for selection. */
-  record?: ArticleRecord;
+  record?: ArticleRecord | undefined;
   diagnostics: readonly Diagnostic[];
   /**
    * A record a prefilter set aside: the rule, its hidden same-article keys, the topic names it
    * shows, its newest date if visible. With the rule `""`: a rejected record whose URLs are hidden.
    */
-  drop?: readonly [rule: string, hiddenKeys: readonly string[], topics: readonly string[], newest: string | null];
+  drop?:
+    | readonly [rule: string, hiddenKeys: readonly string[], topics: readonly string[], newest: string | null]
+    | undefined;
 }
 
 /** Options of {@link createFeedState}. */
@@ -74,8 +76,11 @@ interface FileState {
   keys: string[];
   /** With an id lock: the lock keys of the record as read. */
   lockKeys: string[];
-  /** What counts for the `updated` of an empty feed: this file's newest visible date. */
-  newest: { ms: number; date: string; dropped: boolean } | undefined;
+  /**
+   * What counts for the `updated` of an empty feed: this file's newest visible date in
+   * milliseconds (NaN for none); the date itself is its record's or its drop row's.
+   */
+  newestMs: number;
 }
 
 /**
@@ -211,12 +216,13 @@ export function createFeedState(config: FeedsConfig & { strict?: boolean }, opti
         }
       }
     }
-    const n = f.newest;
-    if (n !== undefined) {
+    if (!Number.isNaN(f.newestMs)) {
       if (by < 0) {
-        if (newest !== undefined && newest.file === path && newest.dropped === n.dropped) newestStale = true;
-      } else if (!newestStale && (newest === undefined || newer({ ...n, file: path }, newest)))
-        newest = { ...n, file: path };
+        if (newest !== undefined && newest.file === path) newestStale = true;
+      } else if (!newestStale) {
+        const n = newestOf(path, f);
+        if (newest === undefined || newer(n, newest)) newest = n;
+      }
     }
   };
 
@@ -272,9 +278,9 @@ export function createFeedState(config: FeedsConfig & { strict?: boolean }, opti
       if (newestStale) {
         newest = undefined;
         for (const [path, f] of files) {
-          const n = f.newest;
-          if (n !== undefined && (newest === undefined || newer({ ...n, file: path }, newest)))
-            newest = { ...n, file: path };
+          if (Number.isNaN(f.newestMs)) continue;
+          const n = newestOf(path, f);
+          if (newest === undefined || newer(n, newest)) newest = n;
         }
         newestStale = false;
       }
@@ -326,32 +332,28 @@ export function createFeedState(config: FeedsConfig & { strict?: boolean }, opti
 
   function fileState(outcome: RecordFileOutcome): FileState {
     let record: ArticleRecord | undefined;
-    const extra: Diagnostic[] = [];
+    let extra: Diagnostic[] = NONE;
     let rejected = false;
-    let hiddenKeys: readonly string[] = [];
-    let keys: string[] = [];
+    let hiddenKeys: readonly string[] = NONE;
+    let keys: string[] = NONE;
     if (outcome.record !== undefined) {
       const adopted = adoptRecords([outcome.record]);
-      hiddenKeys = adopted.hiddenKeys;
-      for (const d of adopted.diagnostics) extra.push(d);
+      if (adopted.hiddenKeys.length > 0) hiddenKeys = adopted.hiddenKeys;
+      if (adopted.diagnostics.length > 0) extra = [...adopted.diagnostics];
       record = adopted.records[0];
       if (record !== undefined && current.idLock !== undefined) {
         keys = lockKeys(record);
         const locked = applyIdLock([record], current.idLock);
         record = locked.records[0];
-        for (const d of locked.diagnostics) extra.push(d);
+        if (locked.diagnostics.length > 0) extra = [...extra, ...locked.diagnostics];
       }
       rejected = record === undefined;
     } else rejected = outcome.drop === undefined || outcome.drop[0] === "";
     const visible = record !== undefined && (publishedFilter === undefined || publishedFilter.keep(record));
-    const topicKeys = record === undefined ? [] : record.topics.map(topicKey);
-    let newestOf: FileState["newest"];
-    if (visible && record !== undefined) {
-      const date = newestDate(record);
-      newestOf = { ms: Date.parse(date), date, dropped: false };
-    } else if (record === undefined && outcome.drop !== undefined && outcome.drop[0] !== "" && outcome.drop[3] !== null)
-      newestOf = { ms: Date.parse(outcome.drop[3]), date: outcome.drop[3], dropped: true };
-    return { outcome, record, extra, hiddenKeys, rejected, visible, keys: topicKeys, lockKeys: keys, newest: newestOf };
+    const topicKeys = record === undefined || record.topics.length === 0 ? NONE : record.topics.map(topicKey);
+    const date = newestDateOf({ outcome, record, visible });
+    const newestMs = date === undefined ? Number.NaN : Date.parse(date);
+    return { outcome, record, extra, hiddenKeys, rejected, visible, keys: topicKeys, lockKeys: keys, newestMs };
   }
 }
 
@@ -372,6 +374,20 @@ function pending() {
       into.clear();
     },
   };
+}
+
+// One shared empty list for the many files without diagnostics, hidden keys or topics (frozen: never added to).
+const NONE = Object.freeze([]) as unknown as never[];
+
+// A file's newest visible date: its visible record's, or that of the record a prefilter set aside.
+function newestDateOf(f: Pick<FileState, "outcome" | "record" | "visible">): string | undefined {
+  if (f.record !== undefined) return f.visible ? newestDate(f.record) : undefined;
+  const drop = f.outcome.drop;
+  return drop !== undefined && drop[0] !== "" && drop[3] !== null ? drop[3] : undefined;
+}
+
+function newestOf(file: string, f: FileState): { ms: number; date: string; dropped: boolean; file: string } {
+  return { ms: f.newestMs, date: newestDateOf(f) as string, dropped: f.record === undefined, file };
 }
 
 // Which date stands for "newest" when two have the same instant, as a full build meets them: the

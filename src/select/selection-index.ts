@@ -49,7 +49,12 @@ export function createSelectionIndex(
   const dropped = new Map<ArticleRecord, string>();
   const copies = new Map<ArticleRecord, Diagnostic | undefined>();
   const keysOf = new Map<ArticleRecord, string[]>();
-  const byKey = new Map<string, Set<ArticleRecord>>();
+  // Records by key: one record (most keys), or a set of them.
+  const byKey = new Map<string, ArticleRecord | Set<ArticleRecord>>();
+  const sharing = (k: string): Iterable<ArticleRecord> => {
+    const v = byKey.get(k);
+    return v === undefined ? [] : v instanceof Set ? v : [v];
+  };
   const keptSet = new Set<ArticleRecord>();
   let kept: ArticleRecord[] = [];
   const copyRule = rules.dedupe ? "dedupe" : "duplicate-id";
@@ -103,9 +108,13 @@ export function createSelectionIndex(
         for (const k of keysOf.get(r) ?? []) {
           const group = byKey.get(k);
           if (group === undefined) continue;
+          if (!(group instanceof Set)) {
+            if (group === r) byKey.delete(k);
+            continue;
+          }
           group.delete(r);
-          if (group.size === 0) byKey.delete(k);
-          else for (const other of group) seeds.push(other);
+          if (group.size === 1) byKey.set(k, group.values().next().value as ArticleRecord);
+          for (const other of group) seeds.push(other);
         }
         keysOf.delete(r);
       }
@@ -121,8 +130,9 @@ export function createSelectionIndex(
         keysOf.set(r, keys);
         for (const k of keys) {
           const group = byKey.get(k);
-          if (group === undefined) byKey.set(k, new Set([r]));
-          else group.add(r);
+          if (group === undefined) byKey.set(k, r);
+          else if (group instanceof Set) group.add(r);
+          else if (group !== r) byKey.set(k, new Set([group, r]));
         }
         seeds.push(r);
       }
@@ -133,7 +143,7 @@ export function createSelectionIndex(
         const r = stack.pop() as ArticleRecord;
         if (linked.has(r) || !keysOf.has(r)) continue;
         linked.add(r);
-        for (const k of keysOf.get(r) as string[]) for (const other of byKey.get(k) ?? []) stack.push(other);
+        for (const k of keysOf.get(r) as string[]) for (const other of sharing(k)) stack.push(other);
       }
       const entering: ArticleRecord[] = [];
       for (const r of linked) {

@@ -1,7 +1,7 @@
 // What a watcher keeps of every record file between updates: what the file came to when it was
 // last read (a record, a record the prefilter set aside, or a rejection), in file order.
 import type { RecordSet } from "../build.js";
-import { createFeedState, type FeedState, type RecordFileOutcome } from "../create-feed-state.js";
+import { createFeedState, type FeedState } from "../create-feed-state.js";
 import type { FileIdentity, FileOutcome } from "../io/record-rows.js";
 import { addDropRow, type DropRow } from "../io/record-rows.js";
 import { emptySummary } from "../select/prefilter.js";
@@ -25,6 +25,9 @@ export function isRejected(outcome: FileOutcome): boolean {
  * the paths, as `listRecordFiles` sorts them): what an update builds from. `recordSet()` gives the
  * record set a scan of the same files would give; `pathOf` finds the file of a record it holds.
  */
+// Most files have no diagnostics: one shared empty list.
+const NO_DIAGNOSTICS = Object.freeze([]) as unknown as Diagnostic[];
+
 export class RecordIndex {
   /** Each file's entry, by absolute path. */
   readonly entries = new Map<string, FileEntry>();
@@ -63,15 +66,12 @@ export class RecordIndex {
     if (record !== undefined) this.pathOf.set(record, path);
     const entry: FileEntry = {
       identity,
-      diagnostics: diags === 0 ? [] : diags,
+      diagnostics: diags === 0 ? NO_DIAGNOSTICS : diags,
       record,
       drop: drop === 0 ? undefined : drop,
     };
     this.entries.set(path, entry);
-    const given: RecordFileOutcome = { diagnostics: entry.diagnostics };
-    if (entry.record !== undefined) given.record = entry.record;
-    if (entry.drop !== undefined) given.drop = entry.drop;
-    this.feeds.set(path, given);
+    this.feeds.set(path, entry);
   }
 
   /** Appends a file known to sort after every file set so far (the files of a scan, in order). */
