@@ -1,3 +1,5 @@
+import { getHeapStatistics, setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { formatDiagnostic, formatReport, type ReportStyle } from "../diagnostics/format-report.js";
 import type { TopicfeedsError } from "../diagnostics/topicfeeds-error.js";
 import type { FeedsConfig } from "../types.js";
@@ -35,7 +37,10 @@ export async function watchCommand(
   io: CliIo,
   style: ReportStyle,
 ): Promise<number> {
+  const memory = memoryKeeper();
   const onBuild = (u: WatchUpdate) => {
+    // After the update's line is out (the line is what a user waits for).
+    setImmediate(memory.afterUpdate);
     // The first build's summary lists its diagnostics; with --quiet, its errors are all there is.
     const summary = u.cause === "initial" && !options.quiet && u.report !== undefined;
     if (!summary)
@@ -84,6 +89,7 @@ export async function watchCommand(
       signal: controller.signal,
       fsync: options.fsync,
     };
+    watchOptions.onIdle = memory.idle;
     if (options.lockFile !== undefined) watchOptions.lockFile = options.lockFile;
     if (options.cacheDir !== undefined) watchOptions.cacheDir = options.cacheDir;
     if (options.workers !== undefined) watchOptions.workers = options.workers;
@@ -124,4 +130,35 @@ function printError(e: TopicfeedsError, io: CliIo, style: ReportStyle): void {
   for (const d of e.diagnostics.slice(0, 50)) io.stderr(`${formatDiagnostic(d, style)}\n`);
   if (e.diagnostics.length > 50) io.stderr(`… and ${(e.diagnostics.length - 50).toLocaleString("en-US")} more\n`);
   io.stderr(`topicfeeds: ${e.message}\n`);
+}
+
+// Full garbage collections that keep the resident size flat: V8 collects its old generation
+// late, so without them it climbs across edits (at 100,000 records from about 260 MiB to over
+// 500 MiB in 200 edits) although the live data stays the same. One runs when the watcher has been
+// quiet for half a second after an update, and one after an update that left the heap 64 MiB
+// above what the last collection kept (edits in quick succession). `gc` is not exposed without a
+// flag: the flag is set for this process only and the function taken from a new context.
+function memoryKeeper(): { afterUpdate: () => void; idle: () => void } {
+  let gc: (() => void) | undefined;
+  try {
+    setFlagsFromString("--expose-gc");
+    const found = runInNewContext("gc") as unknown;
+    if (typeof found === "function") gc = found as () => void;
+  } catch {
+    gc = undefined;
+  }
+  let kept = 0;
+  const collect = () => {
+    if (gc === undefined) return;
+    gc();
+    kept = getHeapStatistics().used_heap_size;
+  };
+  return {
+    afterUpdate: () => {
+      if (gc !== undefined && getHeapStatistics().used_heap_size > kept + 64 * 1024 * 1024) collect();
+    },
+    idle: () => {
+      if (gc !== undefined && getHeapStatistics().used_heap_size > kept + 8 * 1024 * 1024) collect();
+    },
+  };
 }
