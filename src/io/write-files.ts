@@ -46,6 +46,13 @@ export interface WriteOptions {
    * file on a virtual disk; default false.
    */
   fsync?: boolean;
+  /**
+   * The files (relative paths) the build that is live now wrote, when the caller made that build
+   * with `writeFiles` and nothing else has changed the output folder since (a watcher, which holds
+   * the lock): the build before it differs from it in exactly these, so only they are brought
+   * level, not the whole tree.
+   */
+  liveWrote?: readonly string[];
 }
 
 /** Where an output folder's builds and lock live. */
@@ -149,7 +156,8 @@ export function writeFiles(outDir: string, files: readonly OutputFile[], options
     // empty folder: a watcher's update rewrites a few files of a hundred or more.
     if (live !== undefined && spare !== undefined) {
       renameSync(spare, fresh);
-      level(live, fresh);
+      if (options.liveWrote === undefined) level(live, fresh);
+      else levelFiles(live, fresh, options.liveWrote);
     } else {
       mkdirSync(fresh);
       if (live !== undefined) carryOver(live, fresh, targets);
@@ -303,6 +311,17 @@ function level(from: string, to: string, rel = ""): void {
   }
   for (const name of readdirSync(join(to, rel)))
     if (!kept.has(name)) rmSync(join(to, rel, name), { recursive: true, force: true });
+}
+
+/** {@link level} for the files that differ, when they are known. */
+function levelFiles(from: string, to: string, rels: readonly string[]): void {
+  for (const rel of rels) {
+    const src = join(from, rel);
+    const dest = join(to, rel);
+    if (sameFile(src, dest)) continue;
+    rmSync(dest, { force: true });
+    if (lstatIfAny(src)?.isFile() === true) linkOrCopy(src, dest);
+  }
 }
 
 function lstatIfAny(path: string): Stats | undefined {

@@ -8,7 +8,7 @@ import { type ParseSettings, parseJob } from "../io/parse-job.js";
 import { listRecordFiles } from "../io/read-records.js";
 import { decodeRecord, encodeRecord, type FileIdentity, type FileOutcome, sameIdentities } from "../io/record-rows.js";
 import { scanRecords } from "../io/scan-records.js";
-import { outputPaths, writeFiles } from "../io/write-files.js";
+import { outputPaths, type WriteOptions, writeFiles } from "../io/write-files.js";
 import { makeRecord } from "../records/normalize-record.js";
 import { verifyOutput } from "../render/verify-output.js";
 import { compilePrefilter, prefilterConfig } from "../select/prefilter.js";
@@ -117,6 +117,8 @@ export async function watchFeeds(
   const out = resolve(cwd, options.out);
   const maxFileSize = 10 * 1024 * 1024;
   let current = config;
+  /** What the last write wrote (the live build's own files), once this watcher has written. */
+  let lastWrote: string[] | undefined;
   /** The bytes last written (or found in place) per output file, which were verified. */
   const published = new Map<string, string>();
 
@@ -419,7 +421,12 @@ export async function watchFeeds(
     const changedFiles = cause === "records" ? files.filter((f) => published.get(f.path) !== f.contents) : files;
     let written: string[];
     try {
-      written = writeFiles(out, changedFiles, { fsync: options.fsync === true }).written;
+      // The build before the live one differs from it in what the last write wrote (this watcher
+      // holds the output folder's lock): only those files are brought level.
+      const writeOptions: WriteOptions = { fsync: options.fsync === true };
+      if (lastWrote !== undefined) writeOptions.liveWrote = lastWrote;
+      written = writeFiles(out, changedFiles, writeOptions).written;
+      lastWrote = written;
       if (options.lockFile !== undefined && idLock !== undefined) {
         writeIdLock(options.lockFile, idLock);
         current = { ...current, idLock };
