@@ -6,6 +6,8 @@ import {
   type BuildResult,
   buildFeeds,
   type CustomRule,
+  createFeedState,
+  createRenderMemo,
   defineConfig,
   isTopicfeedsError,
   type RecordSet,
@@ -128,6 +130,20 @@ describe("watchFeeds", () => {
   it("requires the output folder", () => {
     // @ts-expect-error out is required
     void watchFeeds(["content"], { baseUrl: "https://example.com/feeds/" }, {});
+  });
+});
+
+describe("createFeedState", () => {
+  it("is set one record file at a time and builds what buildFeeds builds", () => {
+    const state = createFeedState({ baseUrl: "https://example.com/feeds/" }, { prefiltered: false });
+    state.set("a.md", { record: records[0] as ArticleRecord, diagnostics: [] });
+    state.set("a.md", undefined);
+    expectTypeOf(state.build()).toEqualTypeOf<BuildResult>();
+    expectTypeOf(state.build({ verify: () => [] })).toEqualTypeOf<BuildResult>();
+    // @ts-expect-error the state keeps its own render memo
+    state.build({ memo: createRenderMemo() });
+    // @ts-expect-error an outcome lists its diagnostics
+    state.set("b.md", { record: records[0] as ArticleRecord });
   });
 });
 
