@@ -5,6 +5,7 @@ import type { FeedContext } from "./model/build-feed-model.js";
 import { hydrateFeeds } from "./model/hydrate-feeds.js";
 import { adoptRecordSet } from "./records/adopt-record-set.js";
 import { applyIdLock, updateIdLock } from "./records/apply-id-lock.js";
+import { makeRecord } from "./records/normalize-record.js";
 import { type RenderMemo, renderFeedFiles } from "./render/render-feed-files.js";
 import { verifyOutput } from "./render/verify-output.js";
 import type { DroppedSummary } from "./select/prefilter.js";
@@ -101,6 +102,9 @@ export function buildFeeds(
   const { set, diagnostics } = adoptRecordSet(input);
   const locked = applyIdLock(set.records, config.idLock);
   const records = locked.records;
+  const lockedFrom = new Map<ArticleRecord, ArticleRecord>();
+  for (let i = 0; i < records.length; i++)
+    if (records[i] !== set.records[i]) lockedFrom.set(records[i] as ArticleRecord, set.records[i] as ArticleRecord);
   diagnostics.push(...locked.diagnostics);
 
   const rules = resolveBuildRules(config);
@@ -117,6 +121,7 @@ export function buildFeeds(
     options,
     set,
     recordCount: records.length,
+    ...(lockedFrom.size === 0 ? {} : { asRead: (r: ArticleRecord) => lockedFrom.get(r) }),
     rules,
     selection,
     topics: grouped.topics,
@@ -143,6 +148,8 @@ export interface FinishInput {
   diagnostics: Diagnostic[];
   /** How topics with rules of their own are selected (see `takeFeeds`). */
   own?: OwnSelection;
+  /** The record as read, for a record the id lock replaced (`options.hydrate` knows that one). */
+  asRead?: (record: ArticleRecord) => ArticleRecord | undefined;
 }
 
 /**
@@ -160,8 +167,22 @@ export function finishFeeds(input: FinishInput): BuildResult {
   const { config, options, set, recordCount, rules, selection, topics, byTopic, ctx, diagnostics } = input;
   const { feeds, chosen, diagnostics: empty } = takeFeeds(rules, selection, topics, byTopic, config, input.own);
   diagnostics.push(...empty);
-  // Only the records chosen for a feed are completed (for lean loading) and modelled.
-  const full = hydrateFeeds(chosen, options.hydrate);
+  // Only the records chosen for a feed are completed (for lean loading) and modelled. A record
+  // whose id came from the id lock is a new object: it is completed as it was read, then given
+  // its locked id again.
+  const hydrate = options.hydrate;
+  const asRead = input.asRead;
+  const complete =
+    hydrate === undefined || asRead === undefined
+      ? hydrate
+      : (list: ArticleRecord[]) => {
+          const read = list.map((r) => asRead(r) ?? r);
+          return hydrate(read).map((f, i) => {
+            const r = list[i] as ArticleRecord;
+            return f === read[i] ? r : f.id === r.id ? f : makeRecord({ ...f, id: r.id });
+          });
+        };
+  const full = hydrateFeeds(chosen, complete);
   chosen.clear();
   const rendered = renderFeedFiles(
     feeds,

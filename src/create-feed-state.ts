@@ -130,7 +130,9 @@ export function createFeedState(config: FeedsConfig & { strict?: boolean }, opti
   // The files with diagnostics (most have none).
   const noted = new Map<string, FileState>();
   const records = new Set<ArticleRecord>();
-  const keysOf = new Map<ArticleRecord, string[]>();
+  const keysOf = new Map<ArticleRecord, readonly string[]>();
+  // Records the id lock replaced, with the record as read (what `hydrate` completes).
+  const lockedFrom = new Map<ArticleRecord, ArticleRecord>();
   let listing: readonly Diagnostic[] = [];
   let rejected = 0;
   const byRule = new Map<string, number>();
@@ -195,9 +197,11 @@ export function createFeedState(config: FeedsConfig & { strict?: boolean }, opti
       if (by > 0) {
         records.add(record);
         keysOf.set(record, f.keys);
+        if (outcome.record !== undefined && outcome.record !== record) lockedFrom.set(record, outcome.record);
       } else {
         records.delete(record);
         keysOf.delete(record);
+        lockedFrom.delete(record);
       }
       site$.change(record, by);
       if (!record.published) {
@@ -321,6 +325,7 @@ export function createFeedState(config: FeedsConfig & { strict?: boolean }, opti
         byTopic,
         ctx,
         diagnostics,
+        asRead: (r) => lockedFrom.get(r),
         own: {
           rules: (topic) => (own.get(topic.key) as { rules: ResolvedRules }).rules,
           kept: (topic) => (own.get(topic.key) as { index: SelectionIndex }).index.selection().kept,

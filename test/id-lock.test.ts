@@ -69,3 +69,29 @@ describe("id lock", () => {
     expect(existsSync(join(dir, "out"))).toBe(true);
   });
 });
+
+describe("the id lock with records read lean", () => {
+  // Lean records (large builds, the watcher) are completed after selection from their files; a
+  // record whose id comes from the lock is a new object, and must still be completed.
+  it("publishes a locked record whole: summary and all", async () => {
+    const { scanRecords } = await import("../src/io/scan-records.js");
+    const { createFeedState } = await import("../src/create-feed-state.js");
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, "a.md"),
+      `---\ntitle: "Moved story"\nexcerpt: "The whole summary."\npublishedDateTime: 2024-05-01T10:00:00Z\nwebUrl: "https://example.com/story"\npublished: true\ntopics: [AI]\n---\n`,
+    );
+    const idLock = { version: 1 as const, ids: { "u:example.com/story": "https://example.com/old-story" } };
+    const scan = await scanRecords([dir], { lean: true, workers: 1 });
+    expect(scan.records[0]?.excerpt).toBeUndefined();
+    const summary = (files: { path: string; contents: string }[]) =>
+      JSON.parse(files.find((f) => f.path === "feed.json")?.contents ?? "{}").items.map(
+        (i: { id: string; summary?: string }) => [i.id, i.summary],
+      );
+    const expected = [["https://example.com/old-story", "The whole summary."]];
+    expect(summary(buildFeeds(scan, { ...base, idLock }, { hydrate: scan.hydrate }).files)).toEqual(expected);
+    const state = createFeedState({ ...base, idLock });
+    state.set(join(dir, "a.md"), { record: scan.records[0], diagnostics: [] });
+    expect(summary(state.build({ hydrate: scan.hydrate }).files)).toEqual(expected);
+  });
+});
