@@ -165,9 +165,9 @@ export interface FinishInput {
  */
 export function finishFeeds(input: FinishInput): BuildResult {
   const { config, options, set, recordCount, rules, selection, topics, byTopic, ctx, diagnostics } = input;
-  const { feeds, chosen, diagnostics: empty } = takeFeeds(rules, selection, topics, byTopic, config, input.own);
+  const { feeds, diagnostics: empty } = takeFeeds(rules, selection, topics, byTopic, config, input.own);
   diagnostics.push(...empty);
-  // Only the records chosen for a feed are completed (for lean loading) and modelled. A record
+  // Only the items of feeds that are rendered are completed (for lean loading) and modelled. A record
   // whose id came from the id lock is a new object: it is completed as it was read, then given
   // its locked id again.
   const hydrate = options.hydrate;
@@ -182,11 +182,9 @@ export function finishFeeds(input: FinishInput): BuildResult {
             return f === read[i] ? r : f.id === r.id ? f : makeRecord({ ...f, id: r.id });
           });
         };
-  const full = hydrateFeeds(chosen, complete);
-  chosen.clear();
   const rendered = renderFeedFiles(
     feeds,
-    full,
+    (items) => hydrateFeeds(items, complete),
     ctx,
     {
       ...(config.language === undefined ? {} : { language: config.language }),

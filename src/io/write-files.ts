@@ -14,6 +14,7 @@ import {
   rmSync,
   type Stats,
   symlinkSync,
+  unlinkSync,
   utimesSync,
   writeSync,
 } from "node:fs";
@@ -316,10 +317,13 @@ function level(from: string, to: string, rel = ""): void {
 /** {@link level} for the files that differ, when they are known. */
 function levelFiles(from: string, to: string, rels: readonly string[]): void {
   for (const rel of rels) {
-    const src = join(from, rel);
     const dest = join(to, rel);
-    if (sameFile(src, dest)) continue;
-    rmSync(dest, { force: true });
+    try {
+      unlinkSync(dest);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+    }
+    const src = join(from, rel);
     if (lstatIfAny(src)?.isFile() === true) linkOrCopy(src, dest);
   }
 }

@@ -88,17 +88,18 @@ export function createRenderMemo(): RenderMemo {
  * feed whose inputs are unchanged since the last call is not modelled or rendered again.
  *
  * @param feeds - the feeds with their items
- * @param full - the complete record of an item (see the hydrate stage)
+ * @param complete - given the items of the feeds that are rendered (not those the memo keeps),
+ *   returns the complete record of each (see the hydrate stage)
  * @param ctx - the shared feed context
  * @param settings - language, hubs, byte budget
  * @param memo - what the previous call rendered, updated in place
  * @returns models, files, which records were published, notes and diagnostics
  * @example
- * renderFeedFiles(feeds, (r) => r, ctx, { hubs: [] }).files.map((f) => f.path) // ["rss.xml", "atom.xml", "feed.json", "ai/rss.xml", …, "index.html"]
+ * renderFeedFiles(feeds, () => (r) => r, ctx, { hubs: [] }).files.map((f) => f.path) // ["rss.xml", "atom.xml", "feed.json", "ai/rss.xml", …, "index.html"]
  */
 export function renderFeedFiles(
   feeds: readonly FeedItems[],
-  full: (record: ArticleRecord) => ArticleRecord,
+  complete: (items: ArticleRecord[]) => (record: ArticleRecord) => ArticleRecord,
   ctx: FeedContext,
   settings: RenderSettings,
   memo?: RenderMemo,
@@ -113,6 +114,9 @@ export function renderFeedFiles(
     diagnostics: [],
   };
   const seen = new Set<string>();
+  // Which feeds are rendered (the others are the memo's), so that only their items are completed.
+  const plan: { f: FeedItems; key: string; names: string[]; reuse: FeedOutcome | undefined }[] = [];
+  const needed = new Set<ArticleRecord>();
   for (const f of feeds) {
     // A topic without items gets no feed (the site-wide feeds are always written).
     if (f.spec.slug !== "" && f.items.length === 0) continue;
@@ -121,17 +125,23 @@ export function renderFeedFiles(
     const names = memo === undefined ? [] : f.items.flatMap((r) => r.topics.map(ctx.topicName));
     const before = memo?.feeds.get(f.spec.slug);
     seen.add(f.spec.slug);
-    let outcome: FeedOutcome;
-    if (
+    const reuse =
       sameCtx &&
       before !== undefined &&
       before.key === key &&
       sameList(before.items, f.items) &&
       sameList(before.names, names) &&
       (f.items.length > 0 || before.outcome.model.updated === ctx.emptyUpdated)
-    ) {
-      outcome = before.outcome;
-    } else {
+        ? before.outcome
+        : undefined;
+    if (reuse === undefined) for (const r of f.items) needed.add(r);
+    plan.push({ f, key, names, reuse });
+  }
+  const full = complete([...needed]);
+  for (const { f, key, names, reuse } of plan) {
+    let outcome: FeedOutcome;
+    if (reuse !== undefined) outcome = reuse;
+    else {
       outcome = renderFeed(f, full, ctx, settings);
       memo?.feeds.set(f.spec.slug, { key, items: f.items, names, outcome });
     }

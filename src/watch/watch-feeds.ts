@@ -363,16 +363,16 @@ export async function watchFeeds(
   // Completes the lean records that reach a feed, reading only files not read in full before.
   function hydrate(s: State, chosen: ArticleRecord[]): ArticleRecord[] {
     if (!s.lean) return chosen;
-    const keep = new Map<string, [FileIdentity, ArticleRecord, ArticleRecord]>();
+    // Only the items of feeds rendered again are asked for: the complete records of the others
+    // stay, while their files keep the identity they were read with (checked when asked).
+    const keep = s.full;
     const result = chosen.map((r) => {
       const path = s.index.pathOf.get(r);
       const entry = path === undefined ? undefined : s.index.entries.get(path);
       if (path === undefined || entry === undefined) return r;
-      const hit = s.full.get(path);
-      if (hit !== undefined && hit[1] === r && sameIdentities(hit[0], entry.identity)) {
-        keep.set(path, hit);
-        return hit[2];
-      }
+      const hit = keep.get(path);
+      if (hit !== undefined && hit[1] === r && sameIdentities(hit[0], entry.identity)) return hit[2];
+      keep.delete(path);
       const outcome = parseJob({ path, shown: r.source ?? path }, { lean: false, maxFileSize, cwd });
       if (outcome === 0 || outcome[2] === 0) return r;
       const rec = decodeRecord(outcome[2]);
@@ -382,7 +382,8 @@ export async function watchFeeds(
       if (sameIdentities(outcome[0], entry.identity)) keep.set(path, [outcome[0], r, full]);
       return full;
     });
-    s.full = keep;
+    // Files gone from the index take their complete records with them.
+    if (keep.size > 2 * Math.max(chosen.length, 1000)) for (const p of keep.keys()) if (!s.index.has(p)) keep.delete(p);
     return result;
   }
 
