@@ -82,7 +82,7 @@ async function buildAndWrite(
 ): Promise<number> {
   const timer = phases();
   const progress = io.progress === true && !p.quiet ? progressLine(io) : undefined;
-  const scanOptions = { ...p.scanOptions };
+  const scanOptions = { ...p.scanOptions, build: p.buildConfig };
   if (cacheDir !== undefined) scanOptions.cacheDir = cacheDir;
   if (progress !== undefined) scanOptions.onProgress = progress.update;
   // A strict build with errors fails: it leaves the cache as it was, like the output.
@@ -93,13 +93,13 @@ async function buildAndWrite(
   let built: ReturnType<typeof buildFeeds> | undefined;
   let verified: ReturnType<typeof openVerifiedFiles> | undefined;
   for (let attempt = 1; built === undefined; attempt++) {
-    const scan = await scanRecords(p.input, scanOptions);
-    progress?.done();
-    timer.mark(
-      `read ${count(scan.stats.files, "record")} (${scan.stats.parsed.toLocaleString("en-US")} parsed, ${scan.stats.fromCache.toLocaleString("en-US")} from cache; ${count(scan.stats.workers, "thread")}; ${scan.stats.cache})`,
-    );
-    verified = cacheDir === undefined ? undefined : openVerifiedFiles(cacheDir);
     try {
+      const scan = await scanRecords(p.input, scanOptions);
+      progress?.done();
+      timer.mark(
+        `read ${count(scan.stats.files, "record")} (${scan.stats.parsed.toLocaleString("en-US")} parsed, ${scan.stats.fromCache.toLocaleString("en-US")} from cache; ${count(scan.stats.workers, "thread")}; ${scan.stats.cache})`,
+      );
+      verified = cacheDir === undefined ? undefined : openVerifiedFiles(cacheDir);
       built = buildFeeds(
         scan,
         p.buildConfig,

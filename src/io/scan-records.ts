@@ -6,6 +6,7 @@ import { TopicfeedsError } from "../diagnostics/topicfeeds-error.js";
 import { makeRecord } from "../records/normalize-record.js";
 import { compilePrefilter, emptySummary } from "../select/prefilter.js";
 import type { ArticleRecord, Diagnostic, FeedsConfig } from "../types.js";
+import { beyondLimitRules, createBeyondLimit } from "./_beyond-limit.js";
 import { type HydratedEntry, readHydrateCache, writeHydrateCache } from "./hydrate-cache.js";
 import { type ParseJob, type ParseSettings, parseJob } from "./parse-job.js";
 import { display, listRecordFiles } from "./read-records.js";
@@ -43,6 +44,14 @@ export interface ScanOptions {
    * `compilePrefilter`), which keeps memory flat. Pass the same config to `buildFeeds`.
    */
   prefilter?: FeedsConfig;
+  /**
+   * The whole build config (with `now`), for lean scans with a `prefilter`: records that pass its
+   * rules but can be in no feed's newest `limit` items are then counted as `limit` drops and kept
+   * only as a compact entry, so memory follows the feeds, not the corpus (see `_beyond-limit.ts`;
+   * not for archives, topics with rules of their own, an id lock, `maxAge` or custom rules).
+   * Pass the same config to `buildFeeds`.
+   */
+  build?: FeedsConfig;
   /** Called after each batch with the files done so far. */
   onProgress?: (done: number, total: number) => void;
   /** Files per batch handed to a thread (and per cache line); default 100. */
@@ -131,6 +140,13 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   const dropped = emptySummary();
   // Where each kept record came from, and the identity its file had when it was read.
   const pathOf = new Map<ArticleRecord, [string, FileIdentity]>();
+  // Records that pass every rule are entries here until the newest of each feed are known.
+  const beyondRules =
+    lean && prefilter !== undefined && options.build !== undefined ? beyondLimitRules(options.build) : undefined;
+  const beyond =
+    beyondRules === undefined ? undefined : createBeyondLimit(beyondRules, options.build?.siteFeeds !== false);
+  // The file of each record kept whole, when some are entries: the records are put back in file order.
+  const wholeAt: number[] = [];
   const hiddenKeys: string[] = [];
   let rejected = 0;
   let parsed = 0;
@@ -160,7 +176,8 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     const batchPaths: string[] = [];
     let fresh = true;
     for (const res of outcomes) {
-      const path = paths[i++] as string;
+      const at = i++;
+      const path = paths[at] as string;
       let outcome: FileOutcome | undefined;
       if (res === 0) {
         fresh = false;
@@ -178,9 +195,12 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
       if (diags !== 0) for (const d of diags) diagnostics.push(d);
       if (row !== 0) {
         const r = decodeRecord(row);
-        records.push(r);
-        pathOf.set(r, [path, identity]);
         options.onFile?.(path, outcome, r);
+        if (beyond === undefined || !beyond.add(r, at, identity)) {
+          records.push(r);
+          pathOf.set(r, [path, identity]);
+          if (beyond !== undefined) wholeAt.push(at);
+        }
       } else if (drop !== 0 && drop[0] !== "") addDropRow(dropped, drop);
       else {
         rejected++;
@@ -269,6 +289,34 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   cached = undefined;
   forCache.length = 0;
 
+  if (beyond !== undefined) {
+    const again = beyond.keep();
+    const changed: Diagnostic[] = [];
+    const back: ArticleRecord[] = [];
+    for (const { file, identity } of again) {
+      const path = paths[file] as string;
+      const outcome = parseJob({ path }, settings) as FileOutcome;
+      if (!sameIdentities(outcome[0], identity) || outcome[2] === 0) {
+        changed.push(changedDiagnostic(outcome[0][3] === 0, display(path, cwd)));
+        continue;
+      }
+      const r = decodeRecord(outcome[2]);
+      back.push(r);
+      pathOf.set(r, [path, identity]);
+    }
+    if (changed.length > 0) throw changedError(changed);
+    beyond.summarize(back, dropped);
+    // File order, as without entries.
+    const whole = records.splice(0, records.length);
+    let w = 0;
+    for (let k = 0; k < again.length; k++) {
+      const f = (again[k] as { file: number }).file;
+      while (w < whole.length && (wholeAt[w] as number) < f) records.push(whole[w++] as ArticleRecord);
+      records.push(back[k] as ArticleRecord);
+    }
+    while (w < whole.length) records.push(whole[w++] as ArticleRecord);
+  }
+
   // The few thousand records that reach a feed are read again in full; a rebuild takes those whose
   // files kept their identity from the hydrate cache (0.1 s of 100,000 records' build).
   // Each chosen record is completed from its file as the scan saw it: the same identity (size,
@@ -295,14 +343,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
         const shown = r.source ?? display(path, cwd);
         const outcome = parseJob({ path, shown }, full) as FileOutcome;
         if (!sameIdentities(outcome[0], identity) || outcome[2] === 0 || outcome[2][5] !== r.webUrl) {
-          const what = outcome[0][3] === 0 ? "was removed" : "changed";
-          changed.push(
-            diagnostic(
-              "record-changed",
-              `the file ${what} while the build ran, after it was read and selected; build again`,
-              { file: shown },
-            ),
-          );
+          changed.push(changedDiagnostic(outcome[0][3] === 0, shown));
           return r;
         }
         row = outcome[2];
@@ -310,13 +351,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
       entries.push([path, identity, row]);
       return makeRecord({ ...decodeRecord(row), id: r.id });
     });
-    if (changed.length > 0) {
-      throw new TopicfeedsError(
-        "records-changed",
-        `${changed.length} record file${changed.length === 1 ? "" : "s"} changed or ${changed.length === 1 ? "was" : "were"} removed while the build ran; nothing was written`,
-        changed,
-      );
-    }
+    if (changed.length > 0) throw changedError(changed);
     if (
       options.cacheDir !== undefined &&
       (misses > 0 || saved === undefined || saved.size !== entries.length) &&
@@ -336,6 +371,22 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   if (prefilter !== undefined) result.dropped = dropped;
   if (hiddenKeys.length > 0) result.hiddenKeys = hiddenKeys;
   return result;
+}
+
+function changedDiagnostic(removed: boolean, shown: string): Diagnostic {
+  return diagnostic(
+    "record-changed",
+    `the file ${removed ? "was removed" : "changed"} while the build ran, after it was read and selected; build again`,
+    { file: shown },
+  );
+}
+
+function changedError(changed: Diagnostic[]): TopicfeedsError {
+  return new TopicfeedsError(
+    "records-changed",
+    `${changed.length} record file${changed.length === 1 ? "" : "s"} changed or ${changed.length === 1 ? "was" : "were"} removed while the build ran; nothing was written`,
+    changed,
+  );
 }
 
 // Each batch of outcomes travels as JSON, from a worker and in this thread too: the copy also lets

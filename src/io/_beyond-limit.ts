@@ -1,0 +1,222 @@
+import { newestDate } from "../model/build-feed-context.js";
+import { sameArticleKey } from "../records/canonical-url.js";
+import type { DroppedSummary } from "../select/prefilter.js";
+import { resolveBuildRules } from "../select/resolve-build-rules.js";
+import type { ResolvedRules } from "../select/resolve-rules.js";
+import { copyKeys } from "../select/select-records.js";
+import { topicKey } from "../topics/slug.js";
+import type { ArticleRecord, FeedsConfig } from "../types.js";
+import type { FileIdentity } from "./record-rows.js";
+
+/**
+ * Sets aside, while a scan reads, the records that pass every rule but can be in no feed's newest
+ * `limit` items: each is kept as a compact entry (its file, identity, sort time, topics and a
+ * hash of its same-article keys: about 100 bytes, not a lean record's 800), counted as a `limit`
+ * drop at the end, and never read again.
+ *
+ * At the end, {@link BeyondLimit.keep} names the entries a build still needs in full, read again
+ * from their files: per feed (site-wide and per topic) the newest `limit` of the records that share
+ * no key hash with another (ties at the cut included); every record that shares a key hash with
+ * another (syndicated copies: de-duplication runs on them in the build, exactly; a hash
+ * collision only keeps a record more); and per topic the record with the first file name (topic
+ * diagnostics name it). A build over those plus the summary gives the same files and report as a
+ * build over every record.
+ *
+ * Only for configs where that holds without seeing the records again: no archives (they keep every
+ * selected item), no topic with rules of its own, no id lock, no `maxAge` or custom rule.
+ */
+export interface BeyondLimit {
+  /** Takes one record that the scan would keep (lean), read from `file` with `identity`; returns false when it must be kept as it is. */
+  add(record: ArticleRecord, file: number, identity: FileIdentity): boolean;
+  /** Entries to read again, in file order: their files and identities. */
+  keep(): { file: number; identity: FileIdentity }[];
+  /**
+   * Adds what the set-aside records leave to a summary: their count (`limit`), topic spellings,
+   * newest date and hidden keys. `kept` are the records read again (from {@link keep}).
+   */
+  summarize(kept: readonly ArticleRecord[], summary: DroppedSummary): void;
+  /** How many records it holds as entries. */
+  readonly size: number;
+}
+
+/** The site-wide rules when {@link createBeyondLimit} applies to the config, else undefined. */
+export function beyondLimitRules(config: FeedsConfig): ResolvedRules | undefined {
+  const off = (a: unknown) => a !== undefined && a !== false;
+  if (config.idLock !== undefined || off(config.archive)) return undefined;
+  for (const t of Object.values(config.topics ?? {}))
+    if ((t.select !== undefined && t.select.length > 0) || off(t.archive)) return undefined;
+  if ((config.select ?? []).some((r) => r.rule === "custom" || (r.rule === "dateWindow" && r.maxAge !== undefined)))
+    return undefined;
+  return resolveBuildRules(config).global;
+}
+
+// Growable typed arrays: a few bytes per record instead of an object.
+class F64 {
+  a = new Float64Array(1024);
+  n = 0;
+  push(v: number) {
+    if (this.n === this.a.length) {
+      const b = new Float64Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.n++] = v;
+  }
+}
+class U32 {
+  a = new Uint32Array(1024);
+  n = 0;
+  push(v: number) {
+    if (this.n === this.a.length) {
+      const b = new Uint32Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.n++] = v;
+  }
+}
+
+// 30 bits of FNV-1a: a small integer, which a Map keeps unboxed. Collisions only link records
+// that are not copies of each other; they are then read again and de-duplicated exactly.
+function keyHash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h & 0x3fffffff;
+}
+
+/**
+ * Starts setting records aside under compiled site-wide rules (from {@link beyondLimitRules}).
+ *
+ * @param rules - the site-wide rules
+ * @param siteFeeds - whether the site-wide feeds are written
+ */
+export function createBeyondLimit(rules: ResolvedRules, siteFeeds: boolean): BeyondLimit {
+  const file = new U32();
+  const time = new F64();
+  const ident = new F64();
+  const topicStart = new U32();
+  const topicIds = new U32();
+  const linked: number[] = [];
+  const owner = new Map<number, number>();
+  const topicId = new Map<string, number>();
+  // Per topic key: the first file name among its records, and that record's entry.
+  const firstOf: { source: string | undefined; entry: number }[] = [];
+  const spellings = new Map<string, number>();
+  const hidden = new Set<string>();
+  const publishedFilter = rules.filters.some((f) => f.name === "published");
+  let newest: string | undefined;
+  let newestMs = Number.NEGATIVE_INFINITY;
+  const failure = (r: ArticleRecord) => rules.filters.some((f) => !f.keep(r));
+  return {
+    get size() {
+      return file.n;
+    },
+    add(r, f, identity) {
+      // The scan's prefilter passes exactly these; a record it passed for other rules stays whole.
+      if (failure(r)) return false;
+      const i = file.n;
+      file.push(f);
+      time.push(
+        Date.parse(rules.sortBy === "updated" ? (r.updatedDateTime ?? r.publishedDateTime) : r.publishedDateTime),
+      );
+      for (const v of identity) ident.push(v);
+      for (const k of new Set(copyKeys(r, rules.dedupe))) {
+        const h = keyHash(k);
+        const o = owner.get(h);
+        if (o === undefined) owner.set(h, i);
+        else {
+          if (o >= 0) linked.push(o);
+          owner.set(h, -1);
+          linked.push(i);
+        }
+      }
+      topicStart.push(topicIds.n);
+      const keys = new Set<string>();
+      for (const t of r.topics) {
+        spellings.set(t, (spellings.get(t) ?? 0) + 1);
+        const key = topicKey(t);
+        if (keys.has(key)) continue;
+        keys.add(key);
+        let id = topicId.get(key);
+        if (id === undefined) {
+          id = firstOf.length;
+          topicId.set(key, id);
+          firstOf.push({ source: r.source, entry: i });
+        } else {
+          const first = firstOf[id] as { source: string | undefined; entry: number };
+          if (r.source !== undefined && (first.source === undefined || r.source < first.source))
+            firstOf[id] = { source: r.source, entry: i };
+        }
+        topicIds.push(id);
+      }
+      // Passed every rule: the public sees it (with a published rule), or its URLs are hidden.
+      if (!publishedFilter && !r.published) {
+        hidden.add(sameArticleKey(r.webUrl));
+        hidden.add(sameArticleKey(r.originalUrl));
+      }
+      const d = newestDate(r);
+      const ms = Date.parse(d);
+      if (ms > newestMs) {
+        newest = d;
+        newestMs = ms;
+      }
+      return true;
+    },
+    keep() {
+      const n = file.n;
+      const want = new Uint8Array(n);
+      const isLinked = new Uint8Array(n);
+      for (const i of linked) {
+        want[i] = 1;
+        isLinked[i] = 1;
+      }
+      for (const f of firstOf) want[f.entry] = 1;
+      topicStart.push(topicIds.n);
+      // Per feed, the newest `limit` of the unlinked records (the linked ones are all kept).
+      const feeds: number[][] = firstOf.map(() => []);
+      const site: number[] = [];
+      for (let i = 0; i < n; i++) {
+        if (isLinked[i] === 1) continue;
+        if (siteFeeds) site.push(i);
+        for (let j = topicStart.a[i] as number; j < (topicStart.a[i + 1] as number); j++)
+          (feeds[topicIds.a[j] as number] as number[]).push(i);
+      }
+      const t = time.a;
+      for (const members of [site, ...feeds]) {
+        if (rules.limit === 0 || members.length === 0) continue;
+        if (members.length <= rules.limit) {
+          for (const i of members) want[i] = 1;
+          continue;
+        }
+        const times = Float64Array.from(members, (i) => t[i] as number).sort();
+        const cut = times[times.length - rules.limit] as number;
+        for (const i of members) if ((t[i] as number) >= cut) want[i] = 1;
+      }
+      const out: { file: number; identity: FileIdentity }[] = [];
+      for (let i = 0; i < n; i++)
+        if (want[i] === 1)
+          out.push({
+            file: file.a[i] as number,
+            identity: [
+              ident.a[4 * i] as number,
+              ident.a[4 * i + 1] as number,
+              ident.a[4 * i + 2] as number,
+              ident.a[4 * i + 3] as number,
+            ],
+          });
+      return out;
+    },
+    summarize(kept, summary) {
+      let count = file.n;
+      for (const r of kept) {
+        count--;
+        for (const t of r.topics) spellings.set(t, (spellings.get(t) ?? 0) - 1);
+      }
+      if (count > 0) summary.byRule.limit = (summary.byRule.limit ?? 0) + count;
+      for (const [t, c] of spellings) if (c > 0) summary.topicSpellings[t] = (summary.topicSpellings[t] ?? 0) + c;
+      for (const k of hidden) summary.hiddenKeys.push(k);
+      if (newest !== undefined && (summary.newest === undefined || Date.parse(newest) > Date.parse(summary.newest)))
+        summary.newest = newest;
+    },
+  };
+}
