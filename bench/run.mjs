@@ -8,6 +8,10 @@
 // Options:
 //   --sizes A,B        record counts (default 1000,10000)
 //   --full             add 100000
+//   --huge             200000 and 1000000 records, topicfeeds cold and warm only, 1 run each
+//                      (unless --sizes, --only or --runs say otherwise); prints time and peak RSS
+//                      per record, so linearity shows. Needs --corpus-dir with {N} (generate the
+//                      corpora once, outside the repository: 1,000,000 records are ~1.9 GB)
 //   --runs K           timed runs per contender (default 5 up to 10k records, 3 above)
 //   --corpus-dir DIR   corpus folder (default node_modules/.cache/topicfeeds-bench/corpus-<N>);
 //                      "<N>" or "{N}" in DIR is replaced by the size; with several sizes and no
@@ -156,6 +160,7 @@ async function main() {
     }
   }
   printRatios();
+  if (opts.huge) printPerRecord();
   if (opts.json) {
     writeFileSync(resolve(opts.json), `${JSON.stringify(raw, null, 2)}\n`);
     console.error(`raw numbers written to ${opts.json}`);
@@ -436,6 +441,42 @@ function printRatios() {
   }
 }
 
+// Per record, so linearity shows: flat columns mean time and memory grow with the records at the
+// same rate (memory also holds Node itself, ~55 MiB, so its ratio falls as N grows).
+function printPerRecord() {
+  const ns = Object.keys(raw.sizes).map(Number);
+  out("## Per record");
+  out();
+  out("| contender | records | median s | µs per record | peak RSS MiB | KiB per record |");
+  out("| --- | ---: | ---: | ---: | ---: | ---: |");
+  raw.perRecord = {};
+  for (const name of CONTENDERS) {
+    for (const n of ns) {
+      const c = raw.sizes[n]?.contenders[name];
+      if (!c || c.error || c.median === undefined) continue;
+      const us = (c.median / n) * 1e6;
+      const kib = (c.rssMiB * 1024) / n;
+      raw.perRecord[`${name} ${n}`] = { usPerRecord: us, kibPerRecord: kib, rssMiB: c.rssMiB };
+      out(
+        `| ${name} | ${fmtInt(n)} | ${c.median.toFixed(2)} | ${us.toFixed(1)} | ${c.rssMiB.toFixed(0)} | ${kib.toFixed(2)} |`,
+      );
+    }
+  }
+  out();
+  const [lo, hi] = [ns[0], ns.at(-1)];
+  if (lo !== undefined && hi !== undefined && hi > lo) {
+    for (const name of CONTENDERS) {
+      const a = raw.sizes[lo]?.contenders[name];
+      const b = raw.sizes[hi]?.contenders[name];
+      if (!a?.median || !b?.median || a.error || b.error) continue;
+      out(
+        `${name}: ${(hi / lo).toFixed(1)}× the records took ${(b.median / a.median).toFixed(2)}× the time and ${(b.rssMiB / a.rssMiB).toFixed(2)}× the peak RSS`,
+      );
+    }
+    out();
+  }
+}
+
 // ---- helpers ------------------------------------------------------------------------------------
 function median(xs) {
   const s = xs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
@@ -481,6 +522,9 @@ function parseOptions(argv) {
       case "full":
         full = true;
         break;
+      case "huge":
+        o.huge = true;
+        break;
       case "runs":
         o.runs = Number(take());
         if (!Number.isInteger(o.runs) || o.runs < 1) usage("--runs takes a positive integer");
@@ -518,7 +562,8 @@ function parseOptions(argv) {
         process.stdout.write(
           `${readFileSync(fileURLToPath(import.meta.url), "utf8")
             .split("\n")
-            .slice(1, 21)
+            .slice(1)
+            .filter((l, i, all) => all.slice(0, i + 1).every((x) => x.startsWith("//")))
             .map((l) => l.replace(/^\/\/ ?/, ""))
             .join("\n")}\n`,
         );
@@ -529,6 +574,13 @@ function parseOptions(argv) {
     }
   }
   if (full && !o.sizes.includes(100000)) o.sizes.push(100000);
+  if (o.huge) {
+    if (!argv.some((a) => a.startsWith("--sizes"))) o.sizes = [200000, 1000000];
+    o.only ??= new Set(["topicfeeds cold", "topicfeeds warm"]);
+    o.runs ??= 1;
+    if (o.corpusDir === undefined || !/<N>|\{N\}/.test(o.corpusDir))
+      usage("--huge needs --corpus-dir with {N}, e.g. --corpus-dir /tmp/tf-corpus-{N} (generated there when empty)");
+  }
   o.sizes = [...new Set(o.sizes)].sort((a, b) => a - b);
   return o;
 }
