@@ -7,6 +7,7 @@ import { makeRecord } from "../records/normalize-record.js";
 import { compilePrefilter, emptySummary } from "../select/prefilter.js";
 import type { ArticleRecord, Diagnostic, FeedsConfig } from "../types.js";
 import { beyondLimitRules, createBeyondLimit } from "./_beyond-limit.js";
+import { PathList } from "./_path-list.js";
 import { type HydratedEntry, readHydrateCache, writeHydrateCache } from "./hydrate-cache.js";
 import { type ParseJob, type ParseSettings, parseJob } from "./parse-job.js";
 import { display, listRecordFiles } from "./read-records.js";
@@ -101,8 +102,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   const cwd = options.cwd ?? process.cwd();
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX;
   const prefilter = options.prefilter === undefined ? undefined : compilePrefilter(options.prefilter);
-  const listed = listRecordFiles(inputs, cwd);
-  const paths = listed.files;
+  const { paths, listDiagnostics } = listCompact(inputs, cwd);
   // Lean records keep a large build's memory flat; below 30,000 files, reading the chosen ones
   // again costs more than keeping them whole (cold, whole records: 1,000 files 45 ms of 450 faster;
   // 10,000 and 20,000 files 15–20 % faster and 6–9 MB smaller; 50,000 even, and its rebuilds 5 %
@@ -136,7 +136,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   const settings: ParseSettings = { lean, maxFileSize, prefilter, cwd };
 
   const records: ArticleRecord[] = [];
-  const diagnostics: Diagnostic[] = [...listed.diagnostics];
+  const diagnostics: Diagnostic[] = listDiagnostics;
   const dropped = emptySummary();
   // Where each kept record came from, and the identity its file had when it was read.
   const pathOf = new Map<ArticleRecord, [string, FileIdentity]>();
@@ -162,7 +162,8 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     }
   }
   // Per batch: its line when every file was parsed, else its outcomes with 0 for "as in the cache".
-  const forCache: { paths: string[]; line: string[] | undefined; merged: (FileOutcome | 0)[] | undefined }[] = [];
+  // (A batch's paths are taken from the list again when written: holding them would be a second copy.)
+  const forCache: { start: number; line: string[] | undefined; merged: (FileOutcome | 0)[] | undefined }[] = [];
   const lineOf = (batchPaths: string[], outcomes: FileOutcome[], json?: string): string[] => [
     JSON.stringify([batchPaths, outcomes.map((o) => o[0])]),
     "\t",
@@ -177,7 +178,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     let fresh = true;
     for (const res of outcomes) {
       const at = i++;
-      const path = paths[at] as string;
+      const path = paths.get(at);
       let outcome: FileOutcome | undefined;
       if (res === 0) {
         fresh = false;
@@ -221,8 +222,8 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     } else if (options.cacheDir !== undefined && cached !== undefined) {
       forCache.push(
         fresh
-          ? { paths: batchPaths, line: lineOf(batchPaths, outcomes as FileOutcome[], json), merged: undefined }
-          : { paths: batchPaths, line: undefined, merged },
+          ? { start: i - outcomes.length, line: lineOf(batchPaths, outcomes as FileOutcome[], json), merged: undefined }
+          : { start: i - outcomes.length, line: undefined, merged },
       );
     }
   };
@@ -269,14 +270,18 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
           options.cacheDir,
           key,
           (function* () {
-            for (const b of forCache)
-              yield b.line ??
-                lineOf(
-                  b.paths,
-                  (b.merged as (FileOutcome | 0)[]).map((o, j) =>
-                    o === 0 ? (from.outcome(b.paths[j] as string) as FileOutcome) : o,
-                  ),
-                );
+            for (const b of forCache) {
+              if (b.line !== undefined) {
+                yield b.line;
+                continue;
+              }
+              const merged = b.merged as (FileOutcome | 0)[];
+              const batchPaths = paths.slice(b.start, b.start + merged.length);
+              yield lineOf(
+                batchPaths,
+                merged.map((o, j) => (o === 0 ? (from.outcome(batchPaths[j] as string) as FileOutcome) : o)),
+              );
+            }
           })(),
         );
       } catch {
@@ -294,7 +299,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     const changed: Diagnostic[] = [];
     const back: ArticleRecord[] = [];
     for (const { file, identity } of again) {
-      const path = paths[file] as string;
+      const path = paths.get(file);
       const outcome = parseJob({ path }, settings) as FileOutcome;
       if (!sameIdentities(outcome[0], identity) || outcome[2] === 0) {
         changed.push(changedDiagnostic(outcome[0][3] === 0, display(path, cwd)));
@@ -371,6 +376,12 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   if (prefilter !== undefined) result.dropped = dropped;
   if (hiddenKeys.length > 0) result.hiddenKeys = hiddenKeys;
   return result;
+}
+
+// The listing as a compact list (the array of strings is let go here, before the scan holds anything).
+function listCompact(inputs: readonly string[], cwd: string): { paths: PathList; listDiagnostics: Diagnostic[] } {
+  const listed = listRecordFiles(inputs, cwd);
+  return { paths: new PathList(listed.files), listDiagnostics: [...listed.diagnostics] };
 }
 
 function changedDiagnostic(removed: boolean, shown: string): Diagnostic {
