@@ -563,7 +563,7 @@ function parseOptions(argv) {
           `${readFileSync(fileURLToPath(import.meta.url), "utf8")
             .split("\n")
             .slice(1)
-            .filter((l, i, all) => all.slice(0, i + 1).every((x) => x.startsWith("//")))
+            .filter((_, i, all) => all.slice(0, i + 1).every((x) => x.startsWith("//")))
             .map((l) => l.replace(/^\/\/ ?/, ""))
             .join("\n")}\n`,
         );
