@@ -578,6 +578,8 @@ function parseOptions(argv) {
     if (!argv.some((a) => a.startsWith("--sizes"))) o.sizes = [200000, 1000000];
     o.only ??= new Set(["topicfeeds cold", "topicfeeds warm"]);
     o.runs ??= 1;
+    // The watcher is measured at the ordinary sizes (bench/watch.mjs), not here.
+    o.noWatch = true;
     if (o.corpusDir === undefined || !/<N>|\{N\}/.test(o.corpusDir))
       usage("--huge needs --corpus-dir with {N}, e.g. --corpus-dir /tmp/tf-corpus-{N} (generated there when empty)");
   }
