@@ -1,0 +1,168 @@
+import { readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../src/cli/run-cli.js";
+import { tempDir } from "./helpers/fixtures.js";
+
+// One-shot rebuilds (with the record cache, the hydrate cache and records read lean or kept as
+// compact entries beyond each feed's limit) against a cold build: after every step of a random
+// sequence of edits (title, quality, date, topics, published; add, delete, rename; break and fix),
+// the output folder and the report of `build` with a cache must equal those of `build --no-cache`.
+
+async function cli(argv: string[], cwd: string) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(argv, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    cwd,
+    env: {},
+    now: () => Date.parse("2024-06-01T00:00:00Z"),
+  });
+  return { code, stdout, stderr };
+}
+
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (!e.name.startsWith(".")) out[relative(dir, p)] = readFileSync(p, "utf8");
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+interface Rec {
+  title: string;
+  quality: number;
+  day: number;
+  topics: string[];
+  published: boolean;
+  slug: string;
+  broken: boolean;
+}
+
+function text(r: Rec): string {
+  return [
+    "---",
+    `title: "${r.title}"`,
+    `publishedDateTime: ${r.broken ? "yesterday" : `2024-03-${String(r.day + 1).padStart(2, "0")}T10:00:00Z`}`,
+    `webUrl: "https://a.com/${r.slug}"`,
+    `quality: ${r.quality}`,
+    `published: ${r.published}`,
+    `topics: [${r.topics.join(", ")}]`,
+    "---",
+    "Body.",
+    "",
+  ].join("\n");
+}
+
+const rec = fc.record({
+  title: fc.constantFrom("One", "Two", "Three"),
+  quality: fc.integer({ min: 20, max: 100 }),
+  day: fc.integer({ min: 0, max: 20 }),
+  topics: fc.subarray(["AI", "Cloud", "Go"]),
+  published: fc.constantFrom(true, true, true, false),
+  slug: fc.integer({ min: 0, max: 59 }).map((n) => `s${n}`),
+  broken: fc.constant(false),
+});
+const file = fc.integer({ min: 0, max: 44 });
+const edit = fc.oneof(
+  fc.record({ kind: fc.constant("title" as const), file, value: fc.constantFrom("One", "Two", "Five") }),
+  fc.record({ kind: fc.constant("quality" as const), file, value: fc.integer({ min: 0, max: 100 }) }),
+  fc.record({ kind: fc.constant("day" as const), file, value: fc.integer({ min: 0, max: 20 }) }),
+  fc.record({ kind: fc.constant("topics" as const), file, value: fc.subarray(["AI", "Cloud", "Go", "Rust"]) }),
+  fc.record({ kind: fc.constant("published" as const), file, value: fc.boolean() }),
+  fc.record({ kind: fc.constant("add" as const), file, value: rec }),
+  fc.record({ kind: fc.constant("delete" as const), file, value: fc.constant(0) }),
+  fc.record({ kind: fc.constant("rename" as const), file, value: file }),
+  fc.record({ kind: fc.constant("broken" as const), file, value: fc.boolean() }),
+);
+
+describe("one-shot rebuilds", () => {
+  it("give the bytes and report of a cold build after every edit", async () => {
+    let fromCache = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(rec, { minLength: 30, maxLength: 40 }),
+        fc.array(edit, { maxLength: 16 }),
+        async (initial, edits) => {
+          const dir = tempDir();
+          try {
+            const content = join(dir, "content");
+            const files = new Map<number, Rec>();
+            let clock = 1_700_000_000;
+            const put = (i: number, r: Rec) => {
+              files.set(i, r);
+              const p = join(content, `r${String(i).padStart(2, "0")}.md`);
+              writeFileSync(p, text(r));
+              clock += 10;
+              utimesSync(p, clock, clock);
+            };
+            const { mkdirSync } = await import("node:fs");
+            mkdirSync(content);
+            for (const [i, r] of initial.entries()) put(i, r);
+            const args = [
+              "--base-url",
+              "https://example.com/feeds/",
+              "--min-quality",
+              "30",
+              "--limit",
+              "2",
+              "--workers",
+              "1",
+              "--report",
+              "json",
+            ];
+            const step = async () => {
+              const warm = await cli(
+                ["build", "content", "--out", "warm", "--cache-dir", "cache", "--timings", ...args],
+                dir,
+              );
+              const cold = await cli(["build", "content", "--out", "cold", "--no-cache", ...args], dir);
+              expect(warm.code).toBe(cold.code);
+              expect(warm.stdout).toBe(cold.stdout);
+              expect(tree(join(dir, "warm"))).toEqual(tree(join(dir, "cold")));
+              if (/from cache; .*cache used/.test(warm.stderr)) fromCache++;
+            };
+            await step();
+            for (const e of edits) {
+              const cur = files.get(e.file);
+              const path = join(content, `r${String(e.file).padStart(2, "0")}.md`);
+              if (e.kind === "add") put(e.file, { ...e.value });
+              else if (cur === undefined) continue;
+              else if (e.kind === "delete") {
+                rmSync(path);
+                files.delete(e.file);
+              } else if (e.kind === "rename") {
+                if (files.has(e.value)) continue;
+                renameSync(path, join(content, `r${String(e.value).padStart(2, "0")}.md`));
+                files.delete(e.file);
+                files.set(e.value, cur);
+              } else if (e.kind === "title") put(e.file, { ...cur, title: e.value });
+              else if (e.kind === "quality") put(e.file, { ...cur, quality: e.value });
+              else if (e.kind === "day") put(e.file, { ...cur, day: e.value });
+              else if (e.kind === "topics") put(e.file, { ...cur, topics: e.value });
+              else if (e.kind === "published") put(e.file, { ...cur, published: e.value });
+              else put(e.file, { ...cur, broken: e.value });
+              await step();
+            }
+          } finally {
+            rmSync(dir, { recursive: true, force: true });
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+    // The property is about rebuilds: most must have read from the cache.
+    expect(fromCache).toBeGreaterThan(100);
+  }, 240_000);
+});
