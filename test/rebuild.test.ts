@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -107,7 +107,6 @@ describe("one-shot rebuilds", () => {
               clock += 10;
               utimesSync(p, clock, clock);
             };
-            const { mkdirSync } = await import("node:fs");
             mkdirSync(content);
             for (const [i, r] of initial.entries()) put(i, r);
             const args = [
