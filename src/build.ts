@@ -16,7 +16,7 @@ import { bucketByTopic } from "./topics/bucket-by-topic.js";
 import type { Topic } from "./topics/group-by-topic.js";
 import { groupFeedTopics } from "./topics/group-feed-topics.js";
 import type { ArticleRecord, BuildResult, Diagnostic, FeedsConfig, OutputFile, RecordInput } from "./types.js";
-import { validateConfig } from "./validate-config.js";
+import { assertValidConfig } from "./validate-config.js";
 
 /** Options of {@link buildFeeds} that are not config. */
 export interface BuildOptions {
@@ -81,14 +81,7 @@ export function buildFeeds(
   config: FeedsConfig & { strict?: boolean },
   options: BuildOptions = {},
 ): BuildResult {
-  const problems = validateConfig(config);
-  if (problems.length > 0) {
-    throw new TopicfeedsError(
-      "invalid-config",
-      `invalid config: ${problems.map((p) => p.message).join("; ")}`,
-      problems,
-    );
-  }
+  assertValidConfig(config);
   if (
     !Array.isArray(input) &&
     !(typeof input === "object" && input !== null && Array.isArray((input as Partial<RecordSet>).records))

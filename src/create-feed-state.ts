@@ -1,5 +1,4 @@
 import { type BuildOptions, finishFeeds, type RecordSet } from "./build.js";
-import { TopicfeedsError } from "./diagnostics/topicfeeds-error.js";
 import { feedContext, newestDate } from "./model/build-feed-context.js";
 import { adoptRecords } from "./records/adopt-records.js";
 import { applyIdLock, lockKeys } from "./records/apply-id-lock.js";
@@ -11,7 +10,7 @@ import { createSelectionIndex, type SelectionIndex } from "./select/selection-in
 import { nameTopics, type TopicTally } from "./topics/group-by-topic.js";
 import { topicKey } from "./topics/slug.js";
 import type { ArticleRecord, BuildResult, Diagnostic, FeedsConfig, IdLock } from "./types.js";
-import { validateConfig } from "./validate-config.js";
+import { assertValidConfig } from "./validate-config.js";
 
 /**
  * What one record file came to, as a scan reads it: its record (possibly lean), or the
@@ -100,14 +99,7 @@ interface FileState {
  * const { files } = state.build();
  */
 export function createFeedState(config: FeedsConfig & { strict?: boolean }, options: FeedStateOptions = {}): FeedState {
-  const problems = validateConfig(config);
-  if (problems.length > 0) {
-    throw new TopicfeedsError(
-      "invalid-config",
-      `invalid config: ${problems.map((p) => p.message).join("; ")}`,
-      problems,
-    );
-  }
+  assertValidConfig(config);
   // The config as built with: its id lock is replaced by setIdLock.
   let current = config;
   // With an id lock: the files whose record has each lock key (a new lock key re-reads only them).

@@ -1,8 +1,9 @@
 import { closest } from "./diagnostics/_closest.js";
 import { diagnostic } from "./diagnostics/diagnostic.js";
+import { TopicfeedsError } from "./diagnostics/topicfeeds-error.js";
 import { parseDate } from "./records/parse-date.js";
 import { validateRule } from "./select/resolve-rules.js";
-import type { Diagnostic } from "./types.js";
+import type { Diagnostic, FeedsConfig } from "./types.js";
 
 const FEED_KEYS = [
   "baseUrl",
@@ -245,4 +246,22 @@ export function urlProblem(v: unknown, kind: "base" | "site"): string | undefine
   }
   if (kind === "base" && /[?#]/.test(v)) return "must not have a query or fragment (feed paths are joined onto it)";
   return undefined;
+}
+
+/**
+ * Throws for a config {@link validateConfig} finds problems in (what `buildFeeds` and
+ * `createFeedState` do first).
+ *
+ * @throws TopicfeedsError `invalid-config`, with the problems as its diagnostics
+ * @example
+ * assertValidConfig({ baseUrl: "https://example.com/feeds/" }) // returns; a bad config throws
+ */
+export function assertValidConfig(config: FeedsConfig): void {
+  const problems = validateConfig(config);
+  if (problems.length > 0)
+    throw new TopicfeedsError(
+      "invalid-config",
+      `invalid config: ${problems.map((p) => p.message).join("; ")}`,
+      problems,
+    );
 }

@@ -2,8 +2,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../src/cli/run-cli.js";
-import { BROKEN, CLI, tempDir, VALID } from "./helpers/fixtures.js";
+import { BROKEN, CLI, inProcessCli, tempDir, VALID } from "./helpers/fixtures.js";
 
 function run(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}) {
   const r = spawnSync(process.execPath, [CLI, ...args], {
@@ -25,22 +24,6 @@ function tree(dir: string): Record<string, string> {
   };
   walk(dir);
   return out;
-}
-
-async function inProcess(argv: string[], cwd = tempDir()) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    cwd,
-    now: () => Date.parse("2024-06-01T00:00:00Z"),
-  });
-  return { code, stdout, stderr };
 }
 
 beforeAll(() => {
@@ -145,10 +128,10 @@ describe("runCli (in process)", () => {
       join(dir, "topicfeeds.config.json"),
       JSON.stringify({ input: "content", out: "public", baseUrl: "https://e.com/f/", limit: 5 }),
     );
-    expect((await inProcess(["build"], dir)).code).toBe(0);
+    expect((await inProcessCli(["build"], dir)).code).toBe(0);
     expect(existsSync(join(dir, "public", "ai", "atom.xml"))).toBe(true);
     writeFileSync(join(dir, "topicfeeds.config.json"), JSON.stringify({ baseUrl: "https://e.com/f/", minQualty: 5 }));
-    const bad = await inProcess(["build"], dir);
+    const bad = await inProcessCli(["build"], dir);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/minQualty is not a config key/);
   });
@@ -162,7 +145,7 @@ describe("runCli (in process)", () => {
       join(dir, "topicfeeds.config.ts"),
       `const config: { baseUrl: string; out: string; select: { rule: "minQuality"; value: number }[] } = { baseUrl: "https://e.com/f/", out: "o", select: [{ rule: "minQuality", value: 90 }] };\nexport default config;\n`,
     );
-    const r = await inProcess(["build", "--report", "json"], dir);
+    const r = await inProcessCli(["build", "--report", "json"], dir);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).records.droppedBy).toEqual({ minQuality: 1 });
   });
@@ -170,9 +153,9 @@ describe("runCli (in process)", () => {
   it("refuses a missing input with exit 1 and leaves the published feeds alone", async () => {
     const dir = tempDir();
     cpSync(VALID, join(dir, "content"), { recursive: true });
-    expect((await inProcess(["build", "content", "-o", "out", "--base-url", "https://e.com/f/"], dir)).code).toBe(0);
+    expect((await inProcessCli(["build", "content", "-o", "out", "--base-url", "https://e.com/f/"], dir)).code).toBe(0);
     const before = tree(join(dir, "out"));
-    const r = await inProcess(
+    const r = await inProcessCli(
       ["build", "contnet", "-o", "out", "--base-url", "https://e.com/f/", "--report", "json"],
       dir,
     );
@@ -183,10 +166,19 @@ describe("runCli (in process)", () => {
   });
 
   it("rejects a --base-url or --site-url that feed paths cannot be joined onto (exit 2)", async () => {
-    const a = await inProcess(["build", VALID, "-o", "out", "--base-url", "https://e.com/f/?a=1"]);
+    const a = await inProcessCli(["build", VALID, "-o", "out", "--base-url", "https://e.com/f/?a=1"]);
     expect(a.code).toBe(2);
     expect(a.stderr).toMatch(/--base-url must not have a query or fragment/);
-    const b = await inProcess(["build", VALID, "-o", "out", "--base-url", "https://e.com/f/", "--site-url", "e.com"]);
+    const b = await inProcessCli([
+      "build",
+      VALID,
+      "-o",
+      "out",
+      "--base-url",
+      "https://e.com/f/",
+      "--site-url",
+      "e.com",
+    ]);
     expect(b.code).toBe(2);
     expect(b.stderr).toMatch(/--site-url must be an absolute http\(s\) URL/);
   });
@@ -197,7 +189,7 @@ describe("runCli (in process)", () => {
     const count = (text: string) => text.split("records/quality-high.md:9").length - 1;
     const base = ["build", "records", "-o", "out", "--base-url", "https://e.com/f/", "--no-cache"];
     for (const extra of [[], ["--timings"], ["-q"], ["-q", "--timings"]]) {
-      const r = await inProcess([...base, ...extra], dir);
+      const r = await inProcessCli([...base, ...extra], dir);
       expect(r.code).toBe(0);
       expect(count(r.stderr), extra.join(" ")).toBe(1);
     }
@@ -211,11 +203,20 @@ describe("runCli (in process)", () => {
       ["--limit", "2."],
       ["--min-quality", "+5"],
     ] as const) {
-      const r = await inProcess(["build", VALID, "--base-url", "https://e.com/", flag, v, "-o", join(tempDir(), "o")]);
+      const r = await inProcessCli([
+        "build",
+        VALID,
+        "--base-url",
+        "https://e.com/",
+        flag,
+        v,
+        "-o",
+        join(tempDir(), "o"),
+      ]);
       expect(r.code, `${flag} ${v}`).toBe(2);
       expect(r.stderr).toMatch(/takes a number/);
     }
-    const ok = await inProcess([
+    const ok = await inProcessCli([
       "build",
       VALID,
       "--base-url",
@@ -231,7 +232,7 @@ describe("runCli (in process)", () => {
     ]);
     expect(ok.code).toBe(0);
     expect((JSON.parse(ok.stdout) as { site: { items: number } }).site.items).toBe(3);
-    const help = await inProcess(["help"]);
+    const help = await inProcessCli(["help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("topicfeeds build [INPUT...] [options]");
   });
@@ -243,17 +244,21 @@ describe("runCli (in process)", () => {
       join(dir, "bom.json"),
       `\uFEFF${JSON.stringify({ baseUrl: "https://e.com/f/", input: "content", out: "public", limit: 2 })}`,
     );
-    const bom = await inProcess(["build", "-c", "bom.json", "--report", "json"], dir);
+    const bom = await inProcessCli(["build", "-c", "bom.json", "--report", "json"], dir);
     expect(bom.code).toBe(0);
     expect((JSON.parse(bom.stdout) as { site: { items: number } }).site.items).toBe(2);
-    const folder = await inProcess(["build", "-c", "content", "--base-url", "https://e.com/"], dir);
+    const folder = await inProcessCli(["build", "-c", "content", "--base-url", "https://e.com/"], dir);
     expect(folder.code).toBe(1);
     expect(folder.stderr).toMatch(/^content {2}error {2}is a folder, not a config file {2}\[invalid-config\]$/m);
     expect(folder.stderr).not.toContain(dir);
     writeFileSync(join(dir, "null.json"), "null");
-    expect((await inProcess(["build", "-c", "null.json"], dir)).stderr).toMatch(/config must be an object, got null/);
+    expect((await inProcessCli(["build", "-c", "null.json"], dir)).stderr).toMatch(
+      /config must be an object, got null/,
+    );
     writeFileSync(join(dir, "list.json"), "[]");
-    expect((await inProcess(["build", "-c", "list.json"], dir)).stderr).toMatch(/config must be an object, got a list/);
+    expect((await inProcessCli(["build", "-c", "list.json"], dir)).stderr).toMatch(
+      /config must be an object, got a list/,
+    );
   });
 
   it("refuses empty paths, which would mean the current folder (exit 2, or a config error)", async () => {
@@ -265,18 +270,18 @@ describe("runCli (in process)", () => {
       ["--lock-file", ""],
       ["--config", ""],
     ]) {
-      const r = await inProcess(["build", "content", "--base-url", "https://e.com/f/", ...args], dir);
+      const r = await inProcessCli(["build", "content", "--base-url", "https://e.com/f/", ...args], dir);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr).toMatch(/must not be empty/);
     }
-    expect((await inProcess(["build", "", "--base-url", "https://e.com/f/"], dir)).stderr).toMatch(
+    expect((await inProcessCli(["build", "", "--base-url", "https://e.com/f/"], dir)).stderr).toMatch(
       /INPUT must not be empty/,
     );
     writeFileSync(
       join(dir, "topicfeeds.config.json"),
       JSON.stringify({ baseUrl: "https://e.com/f/", input: "content", out: "" }),
     );
-    const r = await inProcess(["build"], dir);
+    const r = await inProcessCli(["build"], dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/out must be a path \(not empty\)/);
     expect(readdirSync(dir).sort()).toEqual(["content", "topicfeeds.config.json"]);
@@ -286,7 +291,7 @@ describe("runCli (in process)", () => {
   it.skipIf(!existsSync("/sys/kernel"))("says the feeds were written when only the id lock could not be", async () => {
     const dir = tempDir();
     cpSync(VALID, join(dir, "content"), { recursive: true });
-    const r = await inProcess(
+    const r = await inProcessCli(
       [
         "build",
         "content",
@@ -306,7 +311,7 @@ describe("runCli (in process)", () => {
   });
 
   it("reports an internal error as a bug, without a stack trace", async () => {
-    const r = await inProcess(["build", "--base-url", "https://e.com/", "-o", "/dev/null/x", VALID]);
+    const r = await inProcessCli(["build", "--base-url", "https://e.com/", "-o", "/dev/null/x", VALID]);
     expect(r.code).toBe(1);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
@@ -317,11 +322,11 @@ describe("topics without items", () => {
     const cwd = tempDir();
     const out = join(cwd, "out");
     const args = ["build", VALID, "--out", out, "--base-url", "https://example.com/feeds/"];
-    expect((await inProcess(args, cwd)).code).toBe(0);
+    expect((await inProcessCli(args, cwd)).code).toBe(0);
     const before = readFileSync(join(out, "ai", "atom.xml"), "utf8");
     expect(before).toContain("<entry>");
 
-    const again = await inProcess([...args, "--min-quality", "100"], cwd);
+    const again = await inProcessCli([...args, "--min-quality", "100"], cwd);
     expect(again.code).toBe(0);
     expect(again.stderr).toMatch(/\d+ topics without items, no feed: .*\bAI\b/);
     expect(readFileSync(join(out, "feeds.opml"), "utf8")).not.toContain("/ai/");

@@ -3,11 +3,10 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildFeeds } from "../src/build.js";
-import { runCli } from "../src/cli/run-cli.js";
 import { PINGED_FILE, pingHubs, readPublishedFeeds } from "../src/io/ping-hubs.js";
 import { writeFiles } from "../src/io/write-files.js";
 import type { FeedsConfig, RecordInput } from "../src/types.js";
-import { tempDir } from "./helpers/fixtures.js";
+import { inProcessCli, tempDir } from "./helpers/fixtures.js";
 import { startHub } from "./helpers/websub-hub.js";
 
 const BASE = "https://example.com/feeds/";
@@ -196,21 +195,7 @@ describe("pingHubs against a local WebSub hub", () => {
 });
 
 describe("topicfeeds ping / build --ping", () => {
-  async function cli(argv: string[], cwd: string) {
-    let stdout = "";
-    let stderr = "";
-    const code = await runCli(argv, {
-      stdout: (t) => {
-        stdout += t;
-      },
-      stderr: (t) => {
-        stderr += t;
-      },
-      cwd,
-      now: () => Date.parse("2024-06-01T00:00:00Z"),
-    });
-    return { code, stdout, stderr };
-  }
+  const cli = inProcessCli;
 
   it("builds with --hub, pings with --ping, and a second ping sends nothing", async () => {
     const h = await hub();

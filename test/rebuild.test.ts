@@ -2,30 +2,14 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, w
 import { join, relative } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../src/cli/run-cli.js";
-import { tempDir } from "./helpers/fixtures.js";
+import { inProcessCli, tempDir } from "./helpers/fixtures.js";
 
 // One-shot rebuilds (with the record cache, the hydrate cache and records read lean or kept as
 // compact entries beyond each feed's limit) against a cold build: after every step of a random
 // sequence of edits (title, quality, date, topics, published; add, delete, rename; break and fix),
 // the output folder and the report of `build` with a cache must equal those of `build --no-cache`.
 
-async function cli(argv: string[], cwd: string) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    cwd,
-    env: {},
-    now: () => Date.parse("2024-06-01T00:00:00Z"),
-  });
-  return { code, stdout, stderr };
-}
+const cli = inProcessCli;
 
 function tree(dir: string): Record<string, string> {
   const out: Record<string, string> = {};

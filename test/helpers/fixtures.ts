@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runCli } from "../../src/cli/run-cli.js";
 import type { FeedContext } from "../../src/model/build-feed-model.js";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -54,4 +55,27 @@ export function rawRecord(over: Record<string, unknown> = {}): Record<string, un
     topics: ["AI"],
     ...over,
   };
+}
+
+/**
+ * Runs the command line in this process (`runCli`, the core behind the binary) with the clock
+ * at 2024-06-01, and returns its exit code and what it printed.
+ */
+export async function inProcessCli(
+  argv: string[],
+  cwd: string = tempDir(),
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(argv, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    cwd,
+    now: () => Date.parse("2024-06-01T00:00:00Z"),
+  });
+  return { code, stdout, stderr };
 }
