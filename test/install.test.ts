@@ -232,7 +232,7 @@ afterAll(async () => {
 }, 600_000);
 
 describe("the packed package", () => {
-  it("holds the built files and no build stamp, source or test", () => {
+  it("holds the built files, the license, and no build stamp, source or test", () => {
     const r = spawnSync("tar", ["-tzf", tarball], { encoding: "utf8" });
     const names = r.stdout.trim().split("\n").sort();
     expect(names).toContain("package/dist/index.js");
@@ -241,6 +241,7 @@ describe("the packed package", () => {
     expect(names).toContain("package/dist/index.d.cts");
     expect(names).toContain("package/dist/cli.js");
     expect(names.filter((n) => !n.startsWith("package/dist/"))).toEqual([
+      "package/LICENSE",
       "package/README.md",
       "package/config.schema.json",
       "package/package.json",
