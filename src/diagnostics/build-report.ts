@@ -41,15 +41,15 @@ export function buildReport(
   // Every record not published is dropped: by the rule that dropped it from the site-wide
   // selection, else for the byte budget, else by the limit. Counted from the (few) records
   // dropped, cut and published, so a long-running driver does not walk every record.
+  // `placed`: the records published or dropped for a reason of their own; the rest are the limit's.
+  let placed = published.size;
   const add = (why: string) => {
     droppedBy[why] = (droppedBy[why] ?? 0) + 1;
     dropped++;
+    placed++;
   };
   for (const [r, why] of selection.dropped) if (!published.has(r)) add(why);
   for (const r of cutForBytes) if (!published.has(r) && !selection.dropped.has(r)) add("maxBytes");
-  let placed = published.size;
-  for (const r of selection.dropped.keys()) if (!published.has(r)) placed++;
-  for (const r of cutForBytes) if (!published.has(r) && !selection.dropped.has(r)) placed++;
   if (records > placed) {
     droppedBy.limit = (droppedBy.limit ?? 0) + (records - placed);
     dropped += records - placed;

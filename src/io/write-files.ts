@@ -157,11 +157,11 @@ export function writeFiles(outDir: string, files: readonly OutputFile[], options
     // empty folder: a watcher's update rewrites a few files of a hundred or more.
     if (live !== undefined && spare !== undefined) {
       renameSync(spare, fresh);
-      if (options.liveWrote === undefined) level(live, fresh);
+      if (options.liveWrote === undefined) level(live, fresh, targets);
       else levelFiles(live, fresh, options.liveWrote);
     } else {
       mkdirSync(fresh);
-      if (live !== undefined) carryOver(live, fresh, targets);
+      if (live !== undefined) level(live, fresh, targets);
     }
     files.forEach((f, i) => {
       const rel = rels[i] as string;
@@ -279,11 +279,12 @@ function recover(
 }
 
 /**
- * Makes `to` (an earlier build) hold what `from` (the live build) holds: files that are not
- * already the same file are linked again, links re-made, folders made; what `from` lacks goes.
- * Temporary files of killed writers are left out, as by {@link carryOver}.
+ * Makes `to` (an empty folder, or an earlier build) hold what `from` (the live build) holds,
+ * except the files this build writes (`targets`, written after): files are hard-linked (the same
+ * inode: mtime and contents stay, no bytes copied) unless already the same file, links re-made,
+ * folders made; what `from` lacks goes. Temporary files of killed writers are left out.
  */
-function level(from: string, to: string, rel = ""): void {
+function level(from: string, to: string, targets: ReadonlySet<string>, rel = ""): void {
   const kept = new Set<string>();
   for (const entry of readdirSync(join(from, rel), { withFileTypes: true })) {
     const r = rel === "" ? entry.name : join(rel, entry.name);
@@ -294,7 +295,7 @@ function level(from: string, to: string, rel = ""): void {
       if (have !== undefined && !have.isDirectory()) rmSync(dest, { recursive: true, force: true });
       if (have === undefined || !have.isDirectory()) mkdirSync(dest);
       kept.add(entry.name);
-      level(from, to, r);
+      level(from, to, targets, r);
     } else if (entry.isSymbolicLink()) {
       const target = readlinkSync(src);
       kept.add(entry.name);
@@ -302,6 +303,7 @@ function level(from: string, to: string, rel = ""): void {
       if (have !== undefined) rmSync(dest, { recursive: true, force: true });
       symlinkSync(target, dest);
     } else if (entry.isFile()) {
+      if (targets.has(r)) continue;
       const m = OLD_TEMP.exec(entry.name);
       if (m !== null && !isAlive(Number(m[1]))) continue;
       kept.add(entry.name);
@@ -392,30 +394,6 @@ function prune(builds: string, keep: string[]): void {
       rmSync(join(builds, name), { recursive: true, force: true });
     } catch {
       // Removed by the next build.
-    }
-  }
-}
-
-/**
- * Fills `to` with everything `from` holds except the files this build writes: files are
- * hard-linked (the same inode: mtime and contents stay, no bytes copied), links re-made,
- * temporary files of killed writers left out.
- */
-function carryOver(from: string, to: string, targets: Set<string>, rel = ""): void {
-  for (const entry of readdirSync(join(from, rel), { withFileTypes: true })) {
-    const r = rel === "" ? entry.name : join(rel, entry.name);
-    const src = join(from, r);
-    const dest = join(to, r);
-    if (entry.isDirectory()) {
-      mkdirSync(dest);
-      carryOver(from, to, targets, r);
-    } else if (entry.isSymbolicLink()) {
-      symlinkSync(readlinkSync(src), dest);
-    } else if (entry.isFile()) {
-      if (targets.has(r)) continue;
-      const m = OLD_TEMP.exec(entry.name);
-      if (m !== null && !isAlive(Number(m[1]))) continue;
-      linkOrCopy(src, dest);
     }
   }
 }

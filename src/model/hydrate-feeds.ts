@@ -1,15 +1,15 @@
 import type { ArticleRecord } from "../types.js";
 
 /**
- * The hydrate stage of a build: completes the records chosen for a feed (lean records lack
+ * The hydrate stage of a build: completes the items of the feeds being rendered (lean records lack
  * excerpt, images and related links), calling `hydrate` once with all of them, and returns
  * the complete version of each. Without `hydrate` records are complete already.
  *
- * @param chosen - every record chosen for a feed
+ * @param chosen - the items of the feeds being rendered (the render stage asks, once)
  * @param hydrate - completes records, answering in the order asked
  * @returns the complete record of a chosen one
  * @example
- * const full = hydrateFeeds(chosen, scan.hydrate); full(record).excerpt
+ * const full = hydrateFeeds(items, scan.hydrate); full(record).excerpt
  */
 export function hydrateFeeds(
   chosen: Iterable<ArticleRecord>,

@@ -36,7 +36,7 @@ export interface OwnSelection {
  * @param config - the config (`siteFeeds`)
  * @param own - for a long-running driver that keeps them: a topic's compiled rules, and its
  *   selection under them (default: compiled and selected from `topic.records` here)
- * @returns the feeds, every record chosen for at least one, and an `empty-feed` warning per topic
+ * @returns the feeds and an `empty-feed` warning per topic
  *   without items (it gets no feed) naming the rules its records all fail
  * @example
  * takeFeeds(rules, selection, topics, bucketByTopic(selection.kept), config).feeds.map((f) => f.spec.slug) // ["", "ai", "cloud"]
@@ -51,14 +51,12 @@ export function takeFeeds(
     rules: (topic) => resolveTopicRules(rules, topic.config.select ?? []),
     kept: (topic, topicRules) => selectRecords(topic.records, topicRules).kept,
   },
-): { feeds: FeedItems[]; chosen: Set<ArticleRecord>; diagnostics: Diagnostic[] } {
-  const chosen = new Set<ArticleRecord>();
+): { feeds: FeedItems[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const feeds: FeedItems[] = [];
   const take = (kept: ArticleRecord[], limit: number, archive: ArchiveConfig | undefined, spec: FeedSpec) => {
     const pageSize = archive === undefined || archive === false ? undefined : archivePageSize(archive, limit);
     const items = pageSize === undefined ? kept.slice(0, limit) : kept;
-    for (const r of items) chosen.add(r);
     feeds.push(pageSize === undefined ? { spec, items } : { spec, items, pageSize });
   };
   if (config.siteFeeds !== false) take(selection.kept, rules.global.limit, config.archive, { slug: "" });
@@ -85,7 +83,7 @@ export function takeFeeds(
     if (kept.length === 0 || (limit === 0 && !archived))
       diagnostics.push(emptyFeedDiagnostic(topic, topicRules ?? rules.global));
   }
-  return { feeds, chosen, diagnostics };
+  return { feeds, diagnostics };
 }
 
 // A topic without items (it gets no feed) says why: which rules its records all failed. The counts per rule
