@@ -1,10 +1,5 @@
-// What a watcher keeps of every record file between updates: what the file came to when it was
-// last read (a record, a record the prefilter set aside, or a rejection), in file order.
-import type { RecordSet } from "../build.js";
 import { createFeedState, type FeedState } from "../create-feed-state.js";
-import type { FileIdentity, FileOutcome } from "../io/record-rows.js";
-import { addDropRow, type DropRow } from "../io/record-rows.js";
-import { emptySummary } from "../select/prefilter.js";
+import type { DropRow, FileIdentity, FileOutcome } from "../io/record-rows.js";
 import type { ArticleRecord, Diagnostic, FeedsConfig } from "../types.js";
 
 /** One record file as last read. */
@@ -22,8 +17,8 @@ export function isRejected(outcome: FileOutcome): boolean {
 
 /**
  * Every record file's outcome, keyed by absolute path and kept in file order (code-unit order of
- * the paths, as `listRecordFiles` sorts them): what an update builds from. `recordSet()` gives the
- * record set a scan of the same files would give; `pathOf` finds the file of a record it holds.
+ * the paths, as `listRecordFiles` sorts them): what an update builds from. Every entry set or
+ * deleted is set in `feeds` too (`createFeedState`); `pathOf` finds the file of a record it holds.
  */
 // Most files have no diagnostics: one shared empty list.
 const NO_DIAGNOSTICS = Object.freeze([]) as unknown as Diagnostic[];
@@ -33,15 +28,12 @@ export class RecordIndex {
   readonly entries = new Map<string, FileEntry>();
   /** The paths in code-point order, as a scan lists them. */
   private paths: string[] = [];
-  private listing: Diagnostic[] = [];
-  /** The file of each record the index holds (the same objects `recordSet()` returns). */
+  /** The file of each record the index holds (as read, before an id lock). */
   readonly pathOf = new WeakMap<ArticleRecord, string>();
-  private usePrefilter: boolean;
   /** The build kept up to date with every entry set or deleted here. */
   readonly feeds: FeedState;
 
   constructor(usePrefilter: boolean, config: FeedsConfig & { strict?: boolean }) {
-    this.usePrefilter = usePrefilter;
     this.feeds = createFeedState(config, { prefiltered: usePrefilter });
   }
 
@@ -52,7 +44,6 @@ export class RecordIndex {
 
   /** Sets the diagnostics of listing the folders (unreadable folders, link loops). */
   setListing(diagnostics: Diagnostic[]): void {
-    this.listing = diagnostics;
     this.feeds.setListing(diagnostics);
   }
 
@@ -98,29 +89,6 @@ export class RecordIndex {
   /** Every path, in file order. */
   all(): readonly string[] {
     return this.paths;
-  }
-
-  /** The record set a scan of the same files would give. */
-  recordSet(): RecordSet {
-    const records: ArticleRecord[] = [];
-    const diagnostics: Diagnostic[] = [...this.listing];
-    const hiddenKeys: string[] = [];
-    const dropped = emptySummary();
-    let rejected = 0;
-    for (const path of this.paths) {
-      const e = this.entries.get(path) as FileEntry;
-      for (const d of e.diagnostics) diagnostics.push(d);
-      if (e.record !== undefined) records.push(e.record);
-      else if (e.drop !== undefined && e.drop[0] !== "") addDropRow(dropped, e.drop);
-      else {
-        rejected++;
-        if (e.drop !== undefined) for (const k of e.drop[1]) hiddenKeys.push(k);
-      }
-    }
-    const set: RecordSet = { records, diagnostics, read: this.paths.length, rejected };
-    if (this.usePrefilter) set.dropped = dropped;
-    if (hiddenKeys.length > 0) set.hiddenKeys = hiddenKeys;
-    return set;
   }
 
   private insertionPoint(path: string): number {
