@@ -1,5 +1,5 @@
 import { isUtf8 } from "node:buffer";
-import { type Dirent, readdirSync, readFileSync, realpathSync, type Stats, statSync } from "node:fs";
+import { opendirSync, readFileSync, realpathSync, type Stats, statSync } from "node:fs";
 import { relative, resolve, sep } from "node:path";
 import type { RecordSet } from "../build.js";
 import { diagnostic } from "../diagnostics/diagnostic.js";
@@ -99,13 +99,7 @@ export function listRecordFiles(
     // Only entries that are not regular files: folders, links and the odd FIFO are few.
     const kinds = new Map<string, "dir" | "other">();
     try {
-      const entries = readdirSync(dir, { withFileTypes: true });
-      names = new Array<string>(entries.length);
-      for (let i = 0; i < entries.length; i++) {
-        const d = entries[i] as Dirent;
-        names[i] = d.name;
-        if (!d.isFile()) kinds.set(d.name, d.isDirectory() ? "dir" : "other");
-      }
+      names = readNames(dir, kinds);
     } catch (e) {
       diagnostics.push(diagnostic("read-failed", `cannot list the folder: ${reason(e)}`, { file: shown(dir) }));
       return;
@@ -317,4 +311,23 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
     }
   }
   return lo;
+}
+
+/**
+ * The names in a folder, with the kinds of those that are not regular files. Read through
+ * `opendirSync` in large batches: `readdirSync` sorts in libuv before JavaScript sorts again,
+ * which at 100,000 files costs two to three times the listing itself.
+ */
+function readNames(dir: string, kinds: Map<string, "dir" | "other">): string[] {
+  const names: string[] = [];
+  const handle = opendirSync(dir, { bufferSize: 1024 });
+  try {
+    for (let d = handle.readSync(); d !== null; d = handle.readSync()) {
+      names.push(d.name);
+      if (!d.isFile()) kinds.set(d.name, d.isDirectory() ? "dir" : "other");
+    }
+  } finally {
+    handle.closeSync();
+  }
+  return names;
 }
