@@ -114,24 +114,41 @@ function readIndex(fd: number, key: string, chunkSize: number): { cache?: Record
       for (const v of id) identities.push(v as number);
     }
   };
+  // Lines are read where they lie in the chunk; only a line cut by a chunk's end is copied
+  // (copying every chunk cost 0.15 s at 100,000 files, in page faults on fresh buffers).
   const chunk = Buffer.allocUnsafe(chunkSize);
-  let pending: Buffer = Buffer.alloc(0);
-  let pendingAt = nl + 1;
+  let carry: Buffer | undefined;
+  let carryAt = 0;
   for (let offset = nl + 1; ; ) {
     const n = readSync(fd, chunk, 0, chunkSize, offset);
     if (n === 0) break;
-    hash.update(chunk.subarray(0, n));
-    const data = pending.length === 0 ? chunk.subarray(0, n) : Buffer.concat([pending, chunk.subarray(0, n)]);
+    const data = chunk.subarray(0, n);
+    hash.update(data);
     let from = 0;
-    for (let to = data.indexOf(0x0a); to !== -1; to = data.indexOf(0x0a, from)) {
-      line(data, from, to, pendingAt + from);
+    let to = data.indexOf(0x0a);
+    if (carry !== undefined) {
+      if (to === -1) {
+        carry = Buffer.concat([carry, data]);
+        offset += n;
+        continue;
+      }
+      const whole = Buffer.concat([carry, data.subarray(0, to)]);
+      line(whole, 0, whole.length, carryAt);
+      carry = undefined;
+      from = to + 1;
+      to = data.indexOf(0x0a, from);
+    }
+    for (; to !== -1; to = data.indexOf(0x0a, from)) {
+      line(data, from, to, offset + from);
       from = to + 1;
     }
-    pending = Buffer.from(data.subarray(from));
-    pendingAt += from;
+    if (from < n) {
+      carry = Buffer.from(data.subarray(from));
+      carryAt = offset + from;
+    }
     offset += n;
   }
-  line(pending, 0, pending.length, pendingAt);
+  if (carry !== undefined) line(carry, 0, carry.length, carryAt);
   if (header.checksum !== hash.digest("hex")) return { note: "cache ignored: checksum mismatch (corrupt)" };
   if (bad) return { note: "cache ignored: unreadable body" };
   // The last two decoded lines: files are asked for in the order they were written.
