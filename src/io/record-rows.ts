@@ -45,6 +45,66 @@ export type FileOutcome = [
   drop: DropRow | 0,
 ];
 
+/**
+ * A table of the short strings many records repeat (topic names, providers, categories, types,
+ * rule names): {@link internOutcome} makes the records that repeat one share one copy. Bounded:
+ * once full, further strings are kept as they are.
+ */
+export interface InternTable {
+  strings: Map<string, string>;
+}
+
+/** A new, empty {@link InternTable}. */
+export function internTable(): InternTable {
+  return { strings: new Map() };
+}
+
+const MAX_INTERNED = 50_000;
+// Drop rows are never added to: the many without hidden keys or topics share one empty list.
+const NO_STRINGS = Object.freeze([]) as unknown as string[];
+const MAX_INTERNED_LENGTH = 120;
+
+function intern(t: InternTable, s: string): string {
+  if (s.length > MAX_INTERNED_LENGTH) return s;
+  const found = t.strings.get(s);
+  if (found !== undefined) return found;
+  if (t.strings.size < MAX_INTERNED) t.strings.set(s, s);
+  return s;
+}
+
+/**
+ * Makes the repeated strings of an outcome's record row and drop row the table's copies, in
+ * place (the values are unchanged: only which copy of each string is held).
+ *
+ * @example
+ * const t = internTable();
+ * internOutcome(outcome, t); // outcome[2][13] (topics) now share their strings with other records'
+ */
+export function internOutcome(outcome: FileOutcome, t: InternTable): void {
+  const row = outcome[2];
+  if (row !== 0) {
+    // A record's id is its web URL unless an id lock or the record says otherwise: one copy.
+    if (row[0] === row[5]) row[0] = row[5];
+    if (row[7] !== null) row[7] = intern(t, row[7]);
+    if (row[8] !== null) row[8] = intern(t, row[8]);
+    const provider = row[12];
+    if (provider !== 0) {
+      provider[0] = intern(t, provider[0]);
+      if (provider[1] !== null) provider[1] = intern(t, provider[1]);
+    }
+    const topics = row[13];
+    for (let i = 0; i < topics.length; i++) topics[i] = intern(t, topics[i] as string);
+  }
+  const drop = outcome[3];
+  if (drop !== 0) {
+    drop[0] = intern(t, drop[0]);
+    if (drop[1].length === 0) drop[1] = NO_STRINGS;
+    if (drop[2].length === 0) drop[2] = NO_STRINGS;
+    const topics = drop[2];
+    for (let i = 0; i < topics.length; i++) topics[i] = intern(t, topics[i] as string);
+  }
+}
+
 /** Encodes a record as a {@link RecordRow}. */
 export function encodeRecord(r: ArticleRecord): RecordRow {
   return [

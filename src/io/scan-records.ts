@@ -23,6 +23,8 @@ import {
   decodeRecord,
   type FileIdentity,
   type FileOutcome,
+  internOutcome,
+  internTable,
   type RecordRow,
   sameIdentities,
 } from "./record-rows.js";
@@ -170,6 +172,8 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     json ?? JSON.stringify(outcomes),
   ];
 
+  // Records share one copy of the strings many of them repeat (topics, providers, categories).
+  const strings = internTable();
   // Called once per batch, in file order, as soon as the batch and all before it are parsed.
   const consume = (json: string): void => {
     const outcomes = JSON.parse(json) as (FileOutcome | 0)[];
@@ -192,6 +196,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
         merged.push(outcome);
       }
       batchPaths.push(path);
+      internOutcome(outcome, strings);
       const [identity, diags, row, drop] = outcome;
       if (diags !== 0) for (const d of diags) diagnostics.push(d);
       if (row !== 0) {

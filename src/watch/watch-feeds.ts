@@ -6,7 +6,16 @@ import { acquireLock, type HeldLock } from "../io/_build-lock.js";
 import { writeIdLock } from "../io/id-lock-file.js";
 import { type ParseSettings, parseJob } from "../io/parse-job.js";
 import { listRecordFiles } from "../io/read-records.js";
-import { decodeRecord, encodeRecord, type FileIdentity, type FileOutcome, sameIdentities } from "../io/record-rows.js";
+import {
+  decodeRecord,
+  encodeRecord,
+  type FileIdentity,
+  type FileOutcome,
+  type InternTable,
+  internOutcome,
+  internTable,
+  sameIdentities,
+} from "../io/record-rows.js";
 import { scanRecords } from "../io/scan-records.js";
 import { outputPaths, type WriteOptions, writeFiles } from "../io/write-files.js";
 import { makeRecord } from "../records/normalize-record.js";
@@ -262,6 +271,8 @@ export async function watchFeeds(
     /** Complete records of feed items, by file, while the file keeps its identity (the same objects, so that the memo sees unchanged feeds). */
     full: Map<string, [FileIdentity, ArticleRecord, ArticleRecord]>;
     diagnostics: Diagnostic[];
+    /** The strings records read by updates share (see `internOutcome`). */
+    strings: InternTable;
   }
 
   async function load(cfg: FeedsConfig): Promise<State> {
@@ -284,6 +295,7 @@ export async function watchFeeds(
       held: new Map(),
       full: new Map(),
       diagnostics: scan.diagnostics,
+      strings: internTable(),
     };
   }
 
@@ -357,6 +369,7 @@ export async function watchFeeds(
   }
 
   function set(s: State, path: string, outcome: FileOutcome): void {
+    internOutcome(outcome, s.strings);
     s.index.set(path, outcome, outcome[2] === 0 ? undefined : decodeRecord(outcome[2]));
   }
 
