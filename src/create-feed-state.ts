@@ -43,6 +43,8 @@ export interface FeedStateOptions {
 export interface FeedState {
   /** Sets what a record file came to; `undefined` when the file is gone. */
   set(file: string, outcome: RecordFileOutcome | undefined): void;
+  /** What a record file was last set to; `undefined` when it is not set. */
+  get(file: string): RecordFileOutcome | undefined;
   /** Sets the diagnostics of listing the input folders (unreadable folders, link loops). */
   setListing(diagnostics: readonly Diagnostic[]): void;
   /** How many record files are set. */
@@ -225,6 +227,9 @@ export function createFeedState(config: FeedsConfig & { strict?: boolean }, opti
   const state: FeedState = {
     get size() {
       return files.size;
+    },
+    get(file) {
+      return files.get(file)?.outcome;
     },
     setListing(diagnostics) {
       listing = diagnostics;

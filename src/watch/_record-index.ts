@@ -24,13 +24,11 @@ export function isRejected(outcome: FileOutcome): boolean {
 const NO_DIAGNOSTICS = Object.freeze([]) as unknown as Diagnostic[];
 
 export class RecordIndex {
-  /** Each file's entry, by absolute path. */
-  readonly entries = new Map<string, FileEntry>();
   /** The paths in code-point order, as a scan lists them. */
   private paths: string[] = [];
   /** The file of each record the index holds (as read, before an id lock). */
   readonly pathOf = new WeakMap<ArticleRecord, string>();
-  /** The build kept up to date with every entry set or deleted here. */
+  /** The build kept up to date with every entry set or deleted here; it holds the entries. */
   readonly feeds: FeedState;
 
   constructor(usePrefilter: boolean, config: FeedsConfig & { strict?: boolean }) {
@@ -42,6 +40,12 @@ export class RecordIndex {
     return this.paths.length;
   }
 
+  /** A file's entry; undefined when the index does not hold it. */
+  get(path: string): FileEntry | undefined {
+    // The state holds the entries the index set (one map of every file, not two).
+    return this.feeds.get(path) as FileEntry | undefined;
+  }
+
   /** Sets the diagnostics of listing the folders (unreadable folders, link loops). */
   setListing(diagnostics: Diagnostic[]): void {
     this.feeds.setListing(diagnostics);
@@ -49,32 +53,19 @@ export class RecordIndex {
 
   /** Sets what a file came to; `record` is its decoded record when one is kept. */
   set(path: string, outcome: FileOutcome, record: ArticleRecord | undefined): void {
-    const [identity, diags, , drop] = outcome;
-    if (!this.entries.has(path)) {
-      const at = this.insertionPoint(path);
-      this.paths.splice(at, 0, path);
-    }
-    if (record !== undefined) this.pathOf.set(record, path);
-    const entry: FileEntry = {
-      identity,
-      diagnostics: diags === 0 ? NO_DIAGNOSTICS : diags,
-      record,
-      drop: drop === 0 ? undefined : drop,
-    };
-    this.entries.set(path, entry);
-    this.feeds.set(path, entry);
+    if (!this.has(path)) this.paths.splice(this.insertionPoint(path), 0, path);
+    this.put(path, outcome, record);
   }
 
   /** Appends a file known to sort after every file set so far (the files of a scan, in order). */
   append(path: string, outcome: FileOutcome, record: ArticleRecord | undefined): void {
     this.paths.push(path);
-    this.entries.set(path, { identity: outcome[0], diagnostics: [], record: undefined, drop: undefined });
-    this.set(path, outcome, record);
+    this.put(path, outcome, record);
   }
 
   /** Removes a file; false when it was not there. */
   delete(path: string): boolean {
-    if (!this.entries.delete(path)) return false;
+    if (!this.has(path)) return false;
     this.feeds.set(path, undefined);
     const at = this.insertionPoint(path);
     if (this.paths[at] === path) this.paths.splice(at, 1);
@@ -83,12 +74,24 @@ export class RecordIndex {
 
   /** Whether the index holds a file. */
   has(path: string): boolean {
-    return this.entries.has(path);
+    return this.feeds.get(path) !== undefined;
   }
 
   /** Every path, in file order. */
   all(): readonly string[] {
     return this.paths;
+  }
+
+  private put(path: string, outcome: FileOutcome, record: ArticleRecord | undefined): void {
+    const [identity, diags, , drop] = outcome;
+    if (record !== undefined) this.pathOf.set(record, path);
+    const entry: FileEntry = {
+      identity,
+      diagnostics: diags === 0 ? NO_DIAGNOSTICS : diags,
+      record,
+      drop: drop === 0 ? undefined : drop,
+    };
+    this.feeds.set(path, entry);
   }
 
   private insertionPoint(path: string): number {

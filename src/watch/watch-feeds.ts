@@ -314,7 +314,7 @@ export async function watchFeeds(
     const diagnostics: Diagnostic[] = [];
     const touched: string[] = [];
     for (const path of [...candidates].sort()) {
-      const known = s.index.entries.get(path);
+      const known = s.index.get(path);
       let exists = false;
       try {
         exists = statSync(path).isFile();
@@ -381,7 +381,7 @@ export async function watchFeeds(
     const keep = s.full;
     const result = chosen.map((r) => {
       const path = s.index.pathOf.get(r);
-      const entry = path === undefined ? undefined : s.index.entries.get(path);
+      const entry = path === undefined ? undefined : s.index.get(path);
       if (path === undefined || entry === undefined) return r;
       const hit = keep.get(path);
       if (hit !== undefined && hit[1] === r && sameIdentities(hit[0], entry.identity)) return hit[2];
