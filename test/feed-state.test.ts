@@ -171,6 +171,7 @@ describe("createFeedState", () => {
                 // The state is told of the file as it is now (as the watcher reads it).
                 const now = outcomes(files, cfg, prefiltered);
                 state.set(e.path, now.get(e.path));
+                expect(state.get(e.path)).toBe(now.get(e.path));
                 if ((i + 1) % batch !== 0 && i !== edits.length - 1) continue;
                 const expected = attempt(() => buildFeeds(recordSet(now, prefiltered), cfg));
                 const actual = attempt(() => state.build());
