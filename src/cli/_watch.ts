@@ -40,7 +40,7 @@ export async function watchCommand(
   const memory = memoryKeeper();
   const onBuild = (u: WatchUpdate) => {
     // After the update's line is out (the line is what a user waits for).
-    setImmediate(memory.afterUpdate);
+    if (u.cause !== "initial") setImmediate(memory.afterUpdate);
     // The first build's summary lists its diagnostics; with --quiet, its errors are all there is.
     const summary = u.cause === "initial" && !options.quiet && u.report !== undefined;
     if (!summary)
@@ -62,6 +62,7 @@ export async function watchCommand(
             style,
           })}\n`,
         );
+      memory.firstBuild();
       io.stderr(`watching ${options.input.map((p) => display(p, io.cwd)).join(", ")} (Ctrl-C to stop)\n`);
       return;
     }
@@ -134,11 +135,16 @@ function printError(e: TopicfeedsError, io: CliIo, style: ReportStyle): void {
 
 // Full garbage collections that keep the resident size flat: V8 collects its old generation
 // late, so without them it climbs across edits (at 100,000 records from about 260 MiB to over
-// 500 MiB in 200 edits) although the live data stays the same. One runs when the watcher has been
-// quiet for half a second after an update, and one after an update that left the heap 64 MiB
-// above what the last collection kept (edits in quick succession). `gc` is not exposed without a
-// flag: the flag is set for this process only and the function taken from a new context.
-function memoryKeeper(): { afterUpdate: () => void; idle: () => void } {
+// 500 MiB in 200 edits) although the live data stays the same. One runs once the first build is
+// written (what it read is garbage by then), one when the watcher has been quiet for half a second
+// after an update, and one after an update that left the heap 64 MiB above what the last
+// collection kept (a safety net: it seldom runs, since a full collection pauses the watcher for
+// about 0.1–0.2 s at 100,000 records). From the first build on, V8 lets the heap grow only 10 %
+// past what a collection keeps, rather than up to about twice that, so that its own concurrent
+// collections keep the resident size flat across edits without such pauses (measured in
+// docs/design.md). `gc` is not exposed without a flag: the flag is set for this
+// process only and the function taken from a new context.
+function memoryKeeper(): { firstBuild: () => void; afterUpdate: () => void; idle: () => void } {
   let gc: (() => void) | undefined;
   try {
     setFlagsFromString("--expose-gc");
@@ -154,6 +160,12 @@ function memoryKeeper(): { afterUpdate: () => void; idle: () => void } {
     kept = getHeapStatistics().used_heap_size;
   };
   return {
+    firstBuild: () => {
+      // Only now: the first build reads every file, and a tight heap would slow it down. (Set
+      // before the collection, which sets the next limit.)
+      setFlagsFromString("--heap-growing-percent=10");
+      collect();
+    },
     afterUpdate: () => {
       if (gc !== undefined && getHeapStatistics().used_heap_size > kept + 64 * 1024 * 1024) collect();
     },
