@@ -28,7 +28,12 @@ describe("internOutcome", () => {
   it("changes no value of the record row or the drop row", () => {
     const t = internTable();
     const kept: FileOutcome = [[10, 1, 2, 3], 0, row(["AI", "Cloud"]), 0];
-    const dropped: FileOutcome = [[11, 1, 2, 4], 0, 0, ["minQuality", ["https://x.example/a"], ["AI"], "2024-01-01T00:00:00Z"]];
+    const dropped: FileOutcome = [
+      [11, 1, 2, 4],
+      0,
+      0,
+      ["minQuality", ["https://x.example/a"], ["AI"], "2024-01-01T00:00:00Z"],
+    ];
     const before = structuredClone([kept, dropped]);
     internOutcome(kept, t);
     internOutcome(dropped, t);
