@@ -9,7 +9,7 @@
 //     last changed feed file is renamed into place (an upper bound: it includes the pipe), over
 //     20 edits of five kinds (a record entering the feeds, leaving them, its title only, a new
 //     file, a deleted file), `--rounds` times;
-//   - idle CPU over `--idle` seconds (utime + stime from /proc);
+//   - idle CPU over `--idle` seconds (utime + stime from /proc), and resident memory after it;
 //   - resident memory after the first build, after the latency rounds and after `--edits` more
 //     edits (VmRSS from /proc).
 // Every edited file is written back and every added file removed, after each edit, on error, on
@@ -242,6 +242,7 @@ const c0 = cpuTicks();
 const w0 = performance.now();
 await new Promise((r) => setTimeout(r, idleSeconds * 1000));
 const idlePct = ((cpuTicks() - c0) / 100 / ((performance.now() - w0) / 1000)) * 100;
+const rssIdle = rssMiB();
 
 // Many more edits: resident memory must not grow with them.
 const rssSeries = [];
@@ -305,12 +306,12 @@ out(
   )} | |`,
 );
 out();
-out(`Idle CPU over ${idleSeconds} s: ${idlePct.toFixed(2)} % of a core.`);
+out(`Idle CPU over ${idleSeconds} s: ${idlePct.toFixed(2)} % of a core; RSS ${rssIdle} MiB after it.`);
 out(
   `RSS: ${rssStart} MiB after the first build, ${rssAfterRounds} MiB after ${rounds * 20} timed edits, ${rssSeries.join(" / ")} MiB every 50 of ${extraEdits} more, ${rssEnd} MiB at the end.`,
 );
 if (jsonOut)
   writeFileSync(
     jsonOut,
-    `${JSON.stringify({ records: records.length, startup, rssStart, rssAfterRounds, rssSeries, rssEnd, idlePct, results }, null, 2)}\n`,
+    `${JSON.stringify({ records: records.length, startup, rssStart, rssAfterRounds, rssIdle, rssSeries, rssEnd, idlePct, results }, null, 2)}\n`,
   );
