@@ -1,4 +1,4 @@
-import { getHeapStatistics, setFlagsFromString } from "node:v8";
+import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { formatDiagnostic, formatReport, type ReportStyle } from "../diagnostics/format-report.js";
 import type { TopicfeedsError } from "../diagnostics/topicfeeds-error.js";
@@ -159,26 +159,30 @@ function memoryKeeper(): { firstBuild: () => void; afterUpdate: () => void; idle
     gc();
     kept = getHeapStatistics().used_heap_size;
   };
-  // A young-generation collection (about a millisecond) after 6 s without an update: V8 gives
-  // back the young generation the first build grew (32 MiB at 100,000 records) only at a
-  // collection that follows 5 s of little allocation. Edits in quick succession grow it again.
-  let quiet: NodeJS.Timeout | undefined;
-  const quietSoon = () => {
+  // The young generation the first build grew (32 MiB at 100,000 records) is given back by V8
+  // only at a collection that follows about 5 s of little allocation: a young-generation
+  // collection (about a millisecond) every 6 s until V8 has shrunk it, which it does at the
+  // first quiet moment; with a growth factor of 1 it is not grown again.
+  const shrinkYoung = () => {
     if (gc === undefined) return;
-    if (quiet !== undefined) clearTimeout(quiet);
-    quiet = setTimeout(() => gc?.({ type: "minor" }), 6000);
-    quiet.unref();
+    const timer = setInterval(() => {
+      const young = getHeapSpaceStatistics().find((s) => s.space_name === "new_space");
+      if (young === undefined || young.space_size <= 4 * 1024 * 1024) clearInterval(timer);
+      else gc?.({ type: "minor" });
+    }, 6000);
+    timer.unref();
   };
   return {
     firstBuild: () => {
       // Only now: the first build reads every file, and a tight heap would slow it down. (Set
       // before the collection, which sets the next limit.)
       setFlagsFromString("--heap-growing-percent=10");
+      // Updates allocate little that lives: the young generation need not grow (see shrinkYoung).
+      setFlagsFromString("--semi-space-growth-factor=1");
       collect();
-      quietSoon();
+      shrinkYoung();
     },
     afterUpdate: () => {
-      quietSoon();
       if (gc !== undefined && getHeapStatistics().used_heap_size > kept + 64 * 1024 * 1024) collect();
     },
     idle: () => {
