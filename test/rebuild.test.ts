@@ -7,7 +7,8 @@ import { inProcessCli, tempDir } from "./helpers/fixtures.js";
 // One-shot rebuilds (with the record cache, the hydrate cache and records read lean or kept as
 // compact entries beyond each feed's limit) against a cold build: after every step of a random
 // sequence of edits (title, quality, date, topics, published; add, delete, rename; break and fix),
-// the output folder and the report of `build` with a cache must equal those of `build --no-cache`.
+// the output folder and the report of `build` with a cache must equal those of `build --no-cache`,
+// and so must those of the same build run again with nothing changed, which reads no record.
 
 const cli = inProcessCli;
 
@@ -74,6 +75,7 @@ const edit = fc.oneof(
 describe("one-shot rebuilds", () => {
   it("give the bytes and report of a cold build after every edit", async () => {
     let fromCache = 0;
+    let unchanged = 0;
     await fc.assert(
       fc.asyncProperty(
         fc.array(rec, { minLength: 30, maxLength: 40 }),
@@ -115,6 +117,17 @@ describe("one-shot rebuilds", () => {
               expect(warm.stdout).toBe(cold.stdout);
               expect(tree(join(dir, "warm"))).toEqual(tree(join(dir, "cold")));
               if (/from cache; .*cache used/.test(warm.stderr)) fromCache++;
+              // Built again with nothing changed: the last build's report, no record read, the same files.
+              if (warm.code !== 0) return;
+              const again = await cli(
+                ["build", "content", "--out", "warm", "--cache-dir", "cache", "--timings", ...args],
+                dir,
+              );
+              expect(again.stderr).toMatch(/checked \d+ files? of the last build/);
+              expect(again.code).toBe(0);
+              expect(again.stdout).toBe(cold.stdout);
+              expect(tree(join(dir, "warm"))).toEqual(tree(join(dir, "cold")));
+              unchanged++;
             };
             await step();
             for (const e of edits) {
@@ -147,5 +160,6 @@ describe("one-shot rebuilds", () => {
     );
     // The property is about rebuilds: most must have read from the cache.
     expect(fromCache).toBeGreaterThan(100);
+    expect(unchanged).toBeGreaterThan(100);
   }, 240_000);
 });

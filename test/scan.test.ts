@@ -202,10 +202,19 @@ describe("rebuilds from the CLI", () => {
     const old = new Date("2001-01-01T00:00:00Z");
     utimesSync(feed, old, old);
     const before = readFileSync(feed, "utf8");
+    // A record file touched (its identity changed, not its text): read again, nothing rewritten.
+    const touched = join(dir, "valid", readdirSync(join(dir, "valid")).sort()[0] as string);
+    utimesSync(touched, old, old);
     const r = spawnSync(process.execPath, [CLI, ...args, "--timings"], { cwd: dir, encoding: "utf8" });
     expect(r.status).toBe(0);
-    expect(r.stderr).toMatch(/0 parsed, 18 from cache/);
+    expect(r.stderr).toMatch(/1 parsed, 17 from cache/);
     expect(r.stderr).toMatch(/wrote 0 files/);
+    expect(statSync(feed).mtime.toISOString()).toBe(old.toISOString());
+    // Then nothing changed at all: no record read, the files checked, none written.
+    const again = spawnSync(process.execPath, [CLI, ...args, "--timings"], { cwd: dir, encoding: "utf8" });
+    expect(again.status).toBe(0);
+    expect(again.stderr).toMatch(/no record file changed since the last build/);
+    expect(again.stderr).toMatch(/checked \d+ files of the last build/);
     expect(statSync(feed).mtime.toISOString()).toBe(old.toISOString());
     expect(
       spawnSync(process.execPath, [CLI, ...args.slice(0, -2), "-o", "out2", "--no-cache", "--workers", "2"], {

@@ -5,6 +5,14 @@ import { count, formatDiagnostic, formatReport, type ReportStyle } from "../diag
 import { isTopicfeedsError, TopicfeedsError } from "../diagnostics/topicfeeds-error.js";
 import { acquireLock, describeHolder, type HeldLock } from "../io/_build-lock.js";
 import { writeIdLock } from "../io/id-lock-file.js";
+import {
+  type LastBuild,
+  lastBuildKey,
+  outputDigests,
+  outputsIntact,
+  readLastBuild,
+  writeLastBuild,
+} from "../io/last-build.js";
 import { CONFIG_NAMES } from "../io/load-config.js";
 import { planFiles } from "../io/plan-files.js";
 import { scanRecords } from "../io/scan-records.js";
@@ -87,11 +95,21 @@ async function buildAndWrite(
   if (progress !== undefined) scanOptions.onProgress = progress.update;
   // A strict build with errors fails: it leaves the cache as it was, like the output.
   if (values.strict === true) scanOptions.writeCacheIf = (d) => !d.some((x) => x.severity === "error");
+  // A build that finds every record file as the last build listed it, under the same key, and
+  // that build's files still in place, publishes nothing new: it lists and stats the files,
+  // reads no record and reports what the last build reported (hubs to ping: always a full build).
+  const key =
+    cacheDir === undefined || dryRun || values.ping === true
+      ? undefined
+      : lastBuildKey(p.buildConfig, [p.input, io.cwd, p.out, values.strict === true]);
+  const last = key === undefined || cacheDir === undefined ? undefined : readLastBuild(cacheDir, key);
+  if (last !== undefined) scanOptions.unchangedSince = last.listing;
   // Lean records are completed from their files after selection; when one changed in between,
   // the build stops (records-changed) and is made again from a new scan (the cache makes that
   // cheap), twice at most.
   let built: ReturnType<typeof buildFeeds> | undefined;
   let verified: ReturnType<typeof openVerifiedFiles> | undefined;
+  let listing: string[] = [];
   for (let attempt = 1; built === undefined; attempt++) {
     try {
       const scan = await scanRecords(p.input, scanOptions);
@@ -99,6 +117,18 @@ async function buildAndWrite(
       timer.mark(
         `read ${count(scan.stats.files, "record")} (${scan.stats.parsed.toLocaleString("en-US")} parsed, ${scan.stats.fromCache.toLocaleString("en-US")} from cache; ${count(scan.stats.workers, "thread")}; ${scan.stats.cache})`,
       );
+      if (scan.unchanged === true && last !== undefined) {
+        if (outputsIntact(p.out, last.outputs)) {
+          timer.mark(`checked ${count(last.outputs.length, "file")} of the last build`);
+          return reportUnchanged(last, values, p, io, style, timer);
+        }
+        // A published file was changed or removed since: build in full, which restores it.
+        timer.mark("the last build's files changed since: building in full");
+        delete scanOptions.unchangedSince;
+        attempt--;
+        continue;
+      }
+      listing = scan.listing;
       verified = cacheDir === undefined ? undefined : openVerifiedFiles(cacheDir);
       built = buildFeeds(
         scan,
@@ -151,6 +181,8 @@ async function buildAndWrite(
   timer.mark(
     `wrote ${count(summary.written.length, "file")} (${summary.unchanged.length.toLocaleString("en-US")} unchanged)`,
   );
+  if (key !== undefined && cacheDir !== undefined)
+    writeLastBuild(cacheDir, { key, listing, report, outputs: outputDigests(files) });
   if (p.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   if (!p.quiet)
     io.stderr(
@@ -166,6 +198,26 @@ async function buildAndWrite(
     return 128 + constants.signals[signal];
   }
   if (values.ping === true) return await runPing(p.out, out, io);
+  return 0;
+}
+
+// The end of a build that found nothing changed: the last build's report, nothing written.
+function reportUnchanged(
+  last: LastBuild,
+  values: Record<string, unknown>,
+  p: Prepared,
+  io: CliIo,
+  style: ReportStyle,
+  timer: ReturnType<typeof phases>,
+): number {
+  const report = last.report;
+  if (p.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  if (!p.quiet) {
+    const out = display(p.out, io.cwd);
+    const unchanged = last.outputs.length;
+    io.stderr(`${formatReport(report, { out, config: p.configFile, written: 0, unchanged, style })}\n`);
+  } else printErrors(report.diagnostics, io, style);
+  if (values.timings === true) io.stderr(timer.lines());
   return 0;
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { RecordSet } from "../build.js";
@@ -71,11 +72,21 @@ export interface ScanOptions {
    * (the object the result's `records` holds): what a watcher keeps to update a build file by file.
    */
   onFile?: (path: string, outcome: FileOutcome, record: ArticleRecord | undefined) => void;
+  /**
+   * The `listing` of an earlier scan with the same options and cache: when every file is listed
+   * with the identity it had then, the scan reads no outcome and returns `unchanged: true` (and
+   * no records); as soon as one batch of files differs, it reads every outcome as usual.
+   */
+  unchangedSince?: readonly string[];
 }
 
 /** A {@link RecordSet} plus what a build needs to complete lean records, and what the scan did. */
 export interface ScanResult extends RecordSet {
   hydrate: (records: ArticleRecord[]) => ArticleRecord[];
+  /** A digest of each batch of files listed (paths and identities), for a later `unchangedSince`. */
+  listing: string[];
+  /** Every file is as `unchangedSince` listed it: no outcome was read and no record is here. */
+  unchanged?: true;
   stats: { files: number; parsed: number; fromCache: number; workers: number; cache: string; lean: boolean };
 }
 
@@ -127,14 +138,22 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     count: Math.ceil(paths.length / size),
     files: paths.length,
     size: (b) => Math.min(size, paths.length - b * size),
-    jobs: (b) =>
-      paths.slice(b * size, (b + 1) * size).map((path) => {
+    jobs: (b) => {
+      const jobs = paths.slice(b * size, (b + 1) * size).map((path) => {
         const job: ParseJob = { path };
         const known = cached?.identity(path);
         if (known !== undefined) job.known = known;
         return job;
-      }),
+      });
+      // The identity of a file answered "as in the cache", for the batch's digest.
+      knownOf.set(
+        b,
+        jobs.map((j) => j.known),
+      );
+      return jobs;
+    },
   };
+  const knownOf = new Map<number, (FileIdentity | undefined)[]>();
   const settings: ParseSettings = { lean, maxFileSize, prefilter, cwd };
 
   const records: ArticleRecord[] = [];
@@ -174,9 +193,41 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
 
   // Records share one copy of the strings many of them repeat (topics, providers, categories).
   const strings = internTable();
+  // Each batch's digest; while every batch so far matches `unchangedSince`, outcomes are held
+  // unread (most are 0, "as in the cache") until a batch differs or the listing ends.
+  const listing: string[] = [];
+  let deferring = options.unchangedSince !== undefined && cached !== undefined;
+  const deferred: (FileOutcome | 0)[][] = [];
+  const digestOf = (b: number, outcomes: (FileOutcome | 0)[]): string => {
+    const known = knownOf.get(b);
+    knownOf.delete(b);
+    const h = createHash("sha1");
+    for (let k = 0; k < outcomes.length; k++) {
+      const res = outcomes[k] as FileOutcome | 0;
+      const id = res === 0 ? known?.[k] : res[0];
+      h.update(`${paths.get(b * size + k)}\0${id === undefined ? "" : id.join(" ")}\n`);
+    }
+    return h.digest("base64");
+  };
   // Called once per batch, in file order, as soon as the batch and all before it are parsed.
   const consume = (json: string): void => {
     const outcomes = JSON.parse(json) as (FileOutcome | 0)[];
+    const b = listing.length;
+    listing.push(digestOf(b, outcomes));
+    if (deferring) {
+      if (listing[b] === options.unchangedSince?.[b]) {
+        deferred.push(outcomes);
+        return;
+      }
+      readDeferred();
+    }
+    take(outcomes, json);
+  };
+  const readDeferred = (): void => {
+    deferring = false;
+    for (const o of deferred.splice(0, deferred.length)) take(o, undefined);
+  };
+  const take = (outcomes: (FileOutcome | 0)[], json: string | undefined): void => {
     const merged: (FileOutcome | 0)[] = [];
     const batchPaths: string[] = [];
     let fresh = true;
@@ -262,6 +313,23 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     throw error;
   } finally {
     writer?.abort();
+  }
+  if (deferring) {
+    if (listing.length === options.unchangedSince?.length) {
+      cached?.close();
+      const stats = { files: paths.length, parsed: 0, fromCache: paths.length, workers, lean };
+      return {
+        records: [],
+        diagnostics,
+        read: paths.length,
+        rejected: 0,
+        hydrate: (chosen) => chosen,
+        listing,
+        unchanged: true,
+        stats: { ...stats, cache: "no record file changed since the last build" },
+      };
+    }
+    readDeferred();
   }
 
   // A cache of 100,000 files is not rewritten for a handful of changes: files it does not know
@@ -376,6 +444,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     read: paths.length,
     rejected,
     hydrate,
+    listing,
     stats: { files: paths.length, parsed, fromCache: paths.length - parsed, workers, cache: cacheNote, lean },
   };
   if (prefilter !== undefined) result.dropped = dropped;

@@ -1,0 +1,121 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { BuildReport, FeedsConfig } from "../types.js";
+import { VERSION } from "../version.js";
+import { writeCacheFile } from "./_temp-files.js";
+
+const FILE = "last-build-v1.json";
+
+/**
+ * What a build published, kept in the cache folder so that the next build can tell that nothing
+ * changed: its key (everything but the records that decides the output), the listing of its
+ * record files with their identities (`scanRecords`' `listing`), its report and the SHA-1 of
+ * each file it published.
+ */
+export interface LastBuild {
+  key: string;
+  listing: string[];
+  report: BuildReport;
+  outputs: [path: string, sha1: string][];
+}
+
+/**
+ * The key of a build: a hash of the version and of everything that, besides the records, decides
+ * what a build writes (the whole config with its id lock, the inputs, the folders). The config's
+ * `now` counts only when a rule has a `maxAge` (nothing else reads it; the command line sets it to
+ * the time of the build). `undefined` when the config holds a function (a custom rule): its
+ * behaviour cannot be keyed, so such a build is never taken as unchanged.
+ *
+ * @param config - the build config
+ * @param rest - the rest, as plain data
+ * @returns the key, or undefined
+ * @example
+ * lastBuildKey(config, [inputs, cwd]) // "3q2+7w…"
+ */
+export function lastBuildKey(config: FeedsConfig, rest: unknown): string | undefined {
+  let callable = false;
+  let ages = false;
+  const text = JSON.stringify([VERSION, config, rest], (k, v: unknown) => {
+    if (typeof v === "function") callable = true;
+    if (k === "maxAge") ages = true;
+    return v;
+  });
+  if (callable) return undefined;
+  const { now: _now, ...timeless } = config;
+  return createHash("sha1")
+    .update(ages ? text : JSON.stringify([VERSION, timeless, rest]))
+    .digest("base64");
+}
+
+/**
+ * Reads the last build's record for a key: undefined when there is none, it is unreadable, or it
+ * was written for another key.
+ *
+ * @param dir - the cache folder
+ * @param key - from {@link lastBuildKey}
+ * @returns the record, or undefined
+ * @example
+ * const last = readLastBuild(cacheDir, key); // then scanRecords(inputs, { unchangedSince: last?.listing })
+ */
+export function readLastBuild(dir: string, key: string): LastBuild | undefined {
+  try {
+    const saved = JSON.parse(readFileSync(join(dir, FILE), "utf8")) as Partial<LastBuild>;
+    if (
+      saved.key !== key ||
+      !Array.isArray(saved.listing) ||
+      !Array.isArray(saved.outputs) ||
+      typeof saved.report !== "object" ||
+      saved.report === null
+    )
+      return undefined;
+    return saved as LastBuild;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Records what a build published (atomically; a failure is ignored: the next build then reads
+ * every record).
+ *
+ * @param dir - the cache folder
+ * @param last - the build's key, listing, report and files
+ * @example
+ * writeLastBuild(cacheDir, { key, listing: scan.listing, report, outputs: digestsOf(files) });
+ */
+export function writeLastBuild(dir: string, last: LastBuild): void {
+  writeCacheFile(dir, FILE, JSON.stringify(last));
+}
+
+/**
+ * The SHA-1 of each file's bytes, as {@link LastBuild} keeps them.
+ *
+ * @example
+ * outputDigests([{ path: "rss.xml", contents: "<rss…" }]) // [["rss.xml", "5f1c…"]]
+ */
+export function outputDigests(files: readonly { path: string; contents: string }[]): [string, string][] {
+  return files.map((f) => [f.path, createHash("sha1").update(f.contents, "utf8").digest("hex")]);
+}
+
+/**
+ * Whether every file a build published is still in the output folder with the same bytes.
+ *
+ * @param outDir - the output folder
+ * @param outputs - from {@link LastBuild}
+ * @returns false when one is missing, unreadable or different
+ * @example
+ * outputsIntact("public/feeds", last.outputs) // true
+ */
+export function outputsIntact(outDir: string, outputs: readonly [string, string][]): boolean {
+  for (const [path, sha1] of outputs) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(join(outDir, path));
+    } catch {
+      return false;
+    }
+    if (createHash("sha1").update(bytes).digest("hex") !== sha1) return false;
+  }
+  return true;
+}

@@ -1,0 +1,125 @@
+import { mkdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../src/cli/run-cli.js";
+import { rules } from "../src/index.js";
+import { lastBuildKey } from "../src/io/last-build.js";
+import { tempDir } from "./helpers/fixtures.js";
+
+// A build that finds nothing changed since the last one reads no record and writes nothing; any
+// change to what decides the output makes it build in full.
+
+async function build(dir: string, extra: string[] = [], at = "2024-06-01T00:00:00Z") {
+  let stdout = "";
+  let stderr = "";
+  const argv = ["build", "content", "--out", "out", "--base-url", "https://example.com/feeds/", "--timings"];
+  const code = await runCli([...argv, "--report", "json", ...extra], {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    cwd: dir,
+    now: () => Date.parse(at),
+  });
+  // Taken as unchanged: the last build's files were checked, and nothing was built.
+  return { code, stdout, stderr, unchanged: /checked \d+ files? of the last build/.test(stderr) };
+}
+
+function site(): string {
+  const dir = tempDir();
+  mkdirSync(join(dir, "content"));
+  for (let i = 0; i < 5; i++)
+    writeFileSync(
+      join(dir, "content", `r${i}.md`),
+      `---\ntitle: "Record ${i}"\npublishedDateTime: 2024-05-0${i + 1}T10:00:00Z\nwebUrl: "https://a.com/${i}"\nquality: 80\npublished: true\ntopics: [AI]\n---\n`,
+    );
+  return dir;
+}
+
+describe("a build with nothing changed", () => {
+  it("reads no record, writes nothing and reports what the last build reported", async () => {
+    const dir = site();
+    const first = await build(dir);
+    expect(first.unchanged).toBe(false);
+    const before = readFileSync(join(dir, "out", "ai", "rss.xml"), "utf8");
+    const again = await build(dir);
+    expect(again.unchanged).toBe(true);
+    expect(again.stdout).toBe(first.stdout);
+    expect(readFileSync(join(dir, "out", "ai", "rss.xml"), "utf8")).toBe(before);
+  });
+
+  it("builds in full when a record file was touched, added or removed", async () => {
+    const dir = site();
+    await build(dir);
+    utimesSync(join(dir, "content", "r1.md"), 1_800_000_000, 1_800_000_000);
+    expect((await build(dir)).unchanged).toBe(false);
+    expect((await build(dir)).unchanged).toBe(true);
+    writeFileSync(
+      join(dir, "content", "r9.md"),
+      readFileSync(join(dir, "content", "r1.md"), "utf8").replace("/1", "/9"),
+    );
+    const added = await build(dir);
+    expect(added.unchanged).toBe(false);
+    expect(JSON.parse(added.stdout).records.read).toBe(6);
+  });
+
+  it("builds in full, and restores it, when a published file was changed", async () => {
+    const dir = site();
+    await build(dir);
+    const path = join(dir, "out", "ai", "feed.json");
+    const good = readFileSync(path, "utf8");
+    writeFileSync(path, "{}");
+    const again = await build(dir);
+    expect(again.unchanged).toBe(false);
+    expect(again.stderr).toMatch(/the last build's files changed since: building in full/);
+    expect(readFileSync(path, "utf8")).toBe(good);
+  });
+
+  it("builds in full when the config or the options changed", async () => {
+    const dir = site();
+    await build(dir);
+    const other = await build(dir, ["--limit", "2"]);
+    expect(other.unchanged).toBe(false);
+    expect(JSON.parse(other.stdout).topics).toEqual([{ slug: "ai", name: "AI", items: 2 }]);
+    expect((await build(dir, ["--limit", "2"])).unchanged).toBe(true);
+    expect((await build(dir)).unchanged).toBe(false);
+  });
+
+  it("counts the time of the build only when a rule counts back from it", async () => {
+    const dir = site();
+    await build(dir, [], "2024-06-01T00:00:00Z");
+    expect((await build(dir, [], "2024-06-02T00:00:00Z")).unchanged).toBe(true);
+    writeFileSync(
+      join(dir, "topicfeeds.config.json"),
+      JSON.stringify({ select: [{ rule: "dateWindow", maxAge: "P30D" }] }),
+    );
+    expect((await build(dir, [], "2024-06-02T00:00:00Z")).unchanged).toBe(false);
+    expect((await build(dir, [], "2024-06-02T00:00:00Z")).unchanged).toBe(true);
+    expect((await build(dir, [], "2024-06-03T00:00:00Z")).unchanged).toBe(false);
+  });
+});
+
+describe("lastBuildKey", () => {
+  it("is the same for the same config and rest, whatever the time, unless a rule has a maxAge", () => {
+    const config = { baseUrl: "https://example.com/feeds/", minQuality: 50 };
+    expect(lastBuildKey({ ...config, now: "2024-01-01T00:00:00Z" }, ["in"])).toBe(
+      lastBuildKey({ ...config, now: "2025-01-01T00:00:00Z" }, ["in"]),
+    );
+    expect(lastBuildKey(config, ["in"])).not.toBe(lastBuildKey(config, ["other"]));
+    expect(lastBuildKey({ ...config, minQuality: 60 }, ["in"])).not.toBe(lastBuildKey(config, ["in"]));
+    const aged = { ...config, select: [{ rule: "dateWindow" as const, maxAge: "P7D" }] };
+    expect(lastBuildKey({ ...aged, now: "2024-01-01T00:00:00Z" }, ["in"])).not.toBe(
+      lastBuildKey({ ...aged, now: "2024-01-02T00:00:00Z" }, ["in"]),
+    );
+  });
+
+  it("is undefined for a config with a custom rule", () => {
+    const config = {
+      baseUrl: "https://example.com/feeds/",
+      select: [rules.custom("short", (r) => r.title.length < 80)],
+    };
+    expect(lastBuildKey(config, [])).toBeUndefined();
+  });
+});
