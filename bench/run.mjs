@@ -16,8 +16,8 @@
 //   --corpus-dir DIR   corpus folder (default node_modules/.cache/topicfeeds-bench/corpus-<N>);
 //                      "<N>" or "{N}" in DIR is replaced by the size; with several sizes and no
 //                      placeholder, DIR/corpus-<N> is used. Generated (seed 1) if missing or empty.
-//   --only a,b         contenders: read-files, stat-files, handwritten, cold, warm, no-cache (or their full
-//                      names, e.g. "topicfeeds-cold"); "topicfeeds" selects all three
+//   --only a,b         contenders: read-files, stat-files, handwritten, cold, warm, unchanged, no-cache (or
+//                      their full names, e.g. "topicfeeds-cold"); "topicfeeds" selects all four
 //   --json FILE        also write the raw numbers as JSON
 //   --no-watch         skip bench/watch.mjs (the watcher: latency, idle CPU, memory over edits)
 //
@@ -51,6 +51,7 @@ const CONTENDERS = [
   "handwritten",
   "topicfeeds cold",
   "topicfeeds warm",
+  "topicfeeds unchanged",
   "topicfeeds no-cache",
 ];
 const opts = parseOptions(process.argv.slice(2));
@@ -215,6 +216,21 @@ function makeContenders(corpus, work) {
       prime: true,
       before: (run) => run >= 0 && editRecord(corpus, run),
       after: restore,
+      error: cliError,
+    },
+    {
+      name: "topicfeeds unchanged",
+      // A rebuild with nothing changed since the last build: an untimed build first takes in the
+      // record file the warm runs edit and restore.
+      args: tf("unchanged", ["--cache-dir", join(work, "unchanged-cache")]),
+      prime: true,
+      before: (run) => {
+        if (run >= 0)
+          spawnSync(process.execPath, tf("unchanged", ["--cache-dir", join(work, "unchanged-cache")]), {
+            cwd: work,
+            stdio: "ignore",
+          });
+      },
       error: cliError,
     },
     {
@@ -416,6 +432,7 @@ function printRatios() {
   const rows = [
     ["topicfeeds cold / read-files", (n) => ratio(get(n, "topicfeeds cold"), get(n, "read-files"))],
     ["topicfeeds warm / read-files", (n) => ratio(get(n, "topicfeeds warm"), get(n, "read-files"))],
+    ["topicfeeds unchanged / read-files", (n) => ratio(get(n, "topicfeeds unchanged"), get(n, "read-files"))],
     ["topicfeeds no-cache / read-files", (n) => ratio(get(n, "topicfeeds no-cache"), get(n, "read-files"))],
     ["stat-files / read-files (a rebuild's floor)", (n) => ratio(get(n, "stat-files"), get(n, "read-files"))],
     ["topicfeeds cold / handwritten", (n) => ratio(get(n, "topicfeeds cold"), get(n, "handwritten"))],
@@ -546,7 +563,7 @@ function parseOptions(argv) {
           );
           if (hits.length === 0)
             usage(
-              `unknown contender ${JSON.stringify(s)}; one of read-files, stat-files, handwritten, cold, warm, no-cache, topicfeeds`,
+              `unknown contender ${JSON.stringify(s)}; one of read-files, stat-files, handwritten, cold, warm, unchanged, no-cache, topicfeeds`,
             );
           for (const h of hits) o.only.add(h);
         }
