@@ -17,4 +17,16 @@ describe("PathList", () => {
     expect(new PathList([]).slice(0, 10)).toEqual([]);
     expect(new PathList(["/a.md"]).get(0)).toBe("/a.md");
   });
+
+  it("has one digest for the same paths, and another when one path differs, comes or goes", () => {
+    const paths = Array.from({ length: 600 }, (_, i) => `/site/content/${String(i).padStart(4, "0")}.md`);
+    const digest = new PathList(paths).digest();
+    expect(new PathList([...paths]).digest()).toBe(digest);
+    const renamed = paths.with(300, "/site/content/0300-b.md");
+    expect(new PathList(renamed).digest()).not.toBe(digest);
+    expect(new PathList(paths.slice(0, -1)).digest()).not.toBe(digest);
+    expect(new PathList([...paths, "/site/content/zz.md"]).digest()).not.toBe(digest);
+    // Paths that move across a chunk's common prefix.
+    expect(new PathList(["/a/b", "/a/c"]).digest()).not.toBe(new PathList(["/a/bc"]).digest());
+  });
 });

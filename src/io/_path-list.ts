@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 const CHUNK = 256;
 
 /**
@@ -40,6 +42,13 @@ export class PathList {
       this.at = c;
     }
     return (this.prefixes[c] as string) + (this.split[i - c * CHUNK] as string);
+  }
+
+  /** A SHA-1 (base64) of every path in order: equal for two lists of the same paths. */
+  digest(): string {
+    const h = createHash("sha1");
+    for (let c = 0; c < this.prefixes.length; c++) h.update(`${this.prefixes[c]}\n${this.rests[c]}\n`);
+    return h.update(String(this.length)).digest("base64");
   }
 
   /** The paths from `start` to `end` (exclusive); leaves the chunk {@link get} reads from alone. */
