@@ -6,6 +6,7 @@ import type { ResolvedRules } from "../select/resolve-rules.js";
 import { copyKeys } from "../select/select-records.js";
 import { topicKey } from "../topics/slug.js";
 import type { ArticleRecord, FeedsConfig } from "../types.js";
+import { Grow } from "./_grow.js";
 import type { FileIdentity } from "./record-rows.js";
 
 /**
@@ -50,32 +51,6 @@ export function beyondLimitRules(config: FeedsConfig): ResolvedRules | undefined
   return resolveBuildRules(config).global;
 }
 
-// Growable typed arrays: a few bytes per record instead of an object.
-class F64 {
-  a = new Float64Array(1024);
-  n = 0;
-  push(v: number) {
-    if (this.n === this.a.length) {
-      const b = new Float64Array(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
-    }
-    this.a[this.n++] = v;
-  }
-}
-class U32 {
-  a = new Uint32Array(1024);
-  n = 0;
-  push(v: number) {
-    if (this.n === this.a.length) {
-      const b = new Uint32Array(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
-    }
-    this.a[this.n++] = v;
-  }
-}
-
 // 30 bits of FNV-1a: a small integer, which a Map keeps unboxed. Collisions only link records
 // that are not copies of each other; they are then read again and de-duplicated exactly.
 function keyHash(s: string): number {
@@ -91,11 +66,11 @@ function keyHash(s: string): number {
  * @param siteFeeds - whether the site-wide feeds are written
  */
 export function createBeyondLimit(rules: ResolvedRules, siteFeeds: boolean): BeyondLimit {
-  const file = new U32();
-  const time = new F64();
-  const ident = new F64();
-  const topicStart = new U32();
-  const topicIds = new U32();
+  const file = new Grow(Uint32Array);
+  const time = new Grow(Float64Array);
+  const ident = new Grow(Float64Array);
+  const topicStart = new Grow(Uint32Array);
+  const topicIds = new Grow(Uint32Array);
   const linked: number[] = [];
   const owner = new Map<number, number>();
   const topicId = new Map<string, number>();

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { VERSION } from "../version.js";
+import { Grow } from "./_grow.js";
 import { sweepDeadTemps } from "./_temp-files.js";
 import type { FileIdentity, FileOutcome } from "./record-rows.js";
 
@@ -247,23 +248,6 @@ function readIndex(fd: number, key: string, chunkSize: number): { cache?: Record
     },
   };
   return { cache, note: "cache used" };
-}
-
-// A growable typed array.
-class Grow<T extends Uint32Array | Float64Array> {
-  a: T;
-  n = 0;
-  constructor(private readonly make: new (length: number) => T) {
-    this.a = new make(1024);
-  }
-  push(v: number): void {
-    if (this.n === this.a.length) {
-      const b = new this.make(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
-    }
-    this.a[this.n++] = v;
-  }
 }
 
 // Two 32-bit FNV-1a hashes of a path (different offsets, then mixed), appended to `out`.
