@@ -83,7 +83,7 @@ export interface ScanOptions {
 /** A {@link RecordSet} plus what a build needs to complete lean records, and what the scan did. */
 export interface ScanResult extends RecordSet {
   hydrate: (records: ArticleRecord[]) => ArticleRecord[];
-  /** Digests of the files listed (their paths, then each batch's identities), for a later `unchangedSince`. */
+  /** With a `cacheDir`: digests of the files listed (their paths, then each batch's identities), for a later `unchangedSince`; else empty. */
   listing: string[];
   /** Every file is as `unchangedSince` listed it: no outcome was read and no record is here. */
   unchanged?: true;
@@ -146,10 +146,11 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
         return job;
       });
       // The identity of a file answered "as in the cache", for the batch's digest.
-      knownOf.set(
-        b,
-        jobs.map((j) => j.known),
-      );
+      if (listing !== undefined)
+        knownOf.set(
+          b,
+          jobs.map((j) => j.known),
+        );
       return jobs;
     },
   };
@@ -193,11 +194,12 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
 
   // Records share one copy of the strings many of them repeat (topics, providers, categories).
   const strings = internTable();
-  // The listing: a digest of the paths, then one of each batch's identities. While the paths and
-  // every batch so far match `unchangedSince`, outcomes are held unread (most are 0, "as in the
-  // cache") until a batch differs or the listing ends.
-  const listing: string[] = [paths.digest()];
-  let deferring = options.unchangedSince?.[0] === listing[0] && cached !== undefined;
+  // The listing, with a cache folder (what a later build compares with): a digest of the paths,
+  // then one of each batch's identities. While the paths and every batch so far match
+  // `unchangedSince`, outcomes are held unread (most are 0, "as in the cache") until a batch
+  // differs or the listing ends.
+  const listing: string[] | undefined = options.cacheDir === undefined ? undefined : [paths.digest()];
+  let deferring = cached !== undefined && listing !== undefined && options.unchangedSince?.[0] === listing[0];
   const deferred: (FileOutcome | 0)[][] = [];
   const digestOf = (b: number, outcomes: (FileOutcome | 0)[]): string => {
     const known = knownOf.get(b);
@@ -212,12 +214,13 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     return createHash("sha1").update(new Uint8Array(ids.buffer)).digest("base64");
   };
   // Called once per batch, in file order, as soon as the batch and all before it are parsed.
+  let batch = 0;
   const consume = (json: string): void => {
     const outcomes = JSON.parse(json) as (FileOutcome | 0)[];
-    const b = listing.length;
-    listing.push(digestOf(b - 1, outcomes));
+    const b = batch++;
+    listing?.push(digestOf(b, outcomes));
     if (deferring) {
-      if (listing[b] === options.unchangedSince?.[b]) {
+      if (listing?.[b + 1] === options.unchangedSince?.[b + 1]) {
         deferred.push(outcomes);
         return;
       }
@@ -316,10 +319,9 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   } finally {
     writer?.abort();
   }
-  if (deferring) {
+  if (deferring && listing !== undefined) {
     if (listing.length === options.unchangedSince?.length) {
       cached?.close();
-      const stats = { files: paths.length, parsed: 0, fromCache: paths.length, workers, lean };
       return {
         records: [],
         diagnostics,
@@ -328,7 +330,14 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
         hydrate: (chosen) => chosen,
         listing,
         unchanged: true,
-        stats: { ...stats, cache: "no record file changed since the last build" },
+        stats: {
+          files: paths.length,
+          parsed: 0,
+          fromCache: paths.length,
+          workers,
+          lean,
+          cache: "no record file changed since the last build",
+        },
       };
     }
     readDeferred();
@@ -446,7 +455,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     read: paths.length,
     rejected,
     hydrate,
-    listing,
+    listing: listing ?? [],
     stats: { files: paths.length, parsed, fromCache: paths.length - parsed, workers, cache: cacheNote, lean },
   };
   if (prefilter !== undefined) result.dropped = dropped;
