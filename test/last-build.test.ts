@@ -77,6 +77,40 @@ describe("a build with nothing changed", () => {
     expect(readFileSync(path, "utf8")).toBe(good);
   });
 
+  it("compares the files with the identities the last build listed, not with the record cache", async () => {
+    const dir = site();
+    await build(dir, ["--cache-dir", "cache"]);
+    // A record cache that cannot be read is not needed while nothing changed.
+    writeFileSync(join(dir, "cache", "records-v5.jsonl"), "not a cache\n");
+    expect((await build(dir, ["--cache-dir", "cache"])).unchanged).toBe(true);
+    const path = join(dir, "content", "r1.md");
+    writeFileSync(path, readFileSync(path, "utf8").replace("Record 1", "Record one"));
+    const changed = await build(dir, ["--cache-dir", "cache"]);
+    expect(changed.unchanged).toBe(false);
+    expect(changed.stderr).toMatch(/5 parsed/);
+    expect(readFileSync(join(dir, "out", "ai", "rss.xml"), "utf8")).toContain("Record one");
+  });
+
+  it("reads a file again when the record cache holds an older outcome of it than the last build saw", async () => {
+    const dir = site();
+    await build(dir, ["--cache-dir", "cache"]);
+    // A change to one file of many leaves the record cache as it was: it still has r1's old title.
+    const r1 = join(dir, "content", "r1.md");
+    writeFileSync(r1, readFileSync(r1, "utf8").replace("Record 1", "Record one"));
+    await build(dir, ["--cache-dir", "cache"]);
+    expect(readFileSync(join(dir, "cache", "records-v5.jsonl"), "utf8")).toContain("Record 1");
+    // r1 is as the last build saw it; the cache's outcome of it is not.
+    const r2 = join(dir, "content", "r2.md");
+    writeFileSync(r2, readFileSync(r2, "utf8").replace("Record 2", "Record two"));
+    const next = await build(dir, ["--cache-dir", "cache"]);
+    expect(next.stderr).toMatch(/2 parsed, 3 from cache/);
+    const rss = readFileSync(join(dir, "out", "ai", "rss.xml"), "utf8");
+    expect(rss).toContain("Record one");
+    expect(rss).toContain("Record two");
+    await build(dir, ["--no-cache", "--out", "cold"]);
+    expect(readFileSync(join(dir, "cold", "ai", "rss.xml"), "utf8")).toBe(rss);
+  });
+
   it("builds in full when the config or the options changed", async () => {
     const dir = site();
     await build(dir);

@@ -103,13 +103,16 @@ async function buildAndWrite(
       ? undefined
       : lastBuildKey(p.buildConfig, [p.input, io.cwd, p.out, values.strict === true]);
   const last = key === undefined || cacheDir === undefined ? undefined : readLastBuild(cacheDir, key);
-  if (last !== undefined) scanOptions.unchangedSince = last.listing;
+  if (last !== undefined) {
+    scanOptions.unchangedSince = last.listing;
+    if (last.identities !== undefined) scanOptions.knownIdentities = last.identities;
+  }
   // Lean records are completed from their files after selection; when one changed in between,
   // the build stops (records-changed) and is made again from a new scan (the cache makes that
   // cheap), twice at most.
   let built: ReturnType<typeof buildFeeds> | undefined;
   let verified: ReturnType<typeof openVerifiedFiles> | undefined;
-  let listing: string[] = [];
+  let listing: Pick<LastBuild, "listing" | "identities"> = { listing: [] };
   for (let attempt = 1; built === undefined; attempt++) {
     try {
       const scan = await scanRecords(p.input, scanOptions);
@@ -125,10 +128,11 @@ async function buildAndWrite(
         // A published file was changed or removed since: build in full, which restores it.
         timer.mark("the last build's files changed since: building in full");
         delete scanOptions.unchangedSince;
+        delete scanOptions.knownIdentities;
         attempt--;
         continue;
       }
-      listing = scan.listing;
+      listing = { listing: scan.listing, identities: scan.identities };
       verified = cacheDir === undefined ? undefined : openVerifiedFiles(cacheDir);
       built = buildFeeds(
         scan,
@@ -182,7 +186,7 @@ async function buildAndWrite(
     `wrote ${count(summary.written.length, "file")} (${summary.unchanged.length.toLocaleString("en-US")} unchanged)`,
   );
   if (key !== undefined && cacheDir !== undefined)
-    writeLastBuild(cacheDir, { key, listing, report, outputs: outputDigests(files) });
+    writeLastBuild(cacheDir, { key, ...listing, report, outputs: outputDigests(files) });
   if (p.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   if (!p.quiet)
     io.stderr(

@@ -47,7 +47,7 @@ export function sweepDeadTemps(dir: string, pidOf: (entry: string) => number | u
  * old file or the new one, never half of one; temporary files of this name left by builds that
  * were killed are removed first. Never throws: a cache that cannot be written is only rebuilt.
  */
-export function writeCacheFile(dir: string, name: string, text: string): void {
+export function writeCacheFile(dir: string, name: string, text: string | Uint8Array): void {
   const target = join(dir, name);
   const temp = `${target}.tmp-${process.pid}`;
   try {

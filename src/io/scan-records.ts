@@ -78,6 +78,12 @@ export interface ScanOptions {
    * no records); as soon as one batch of files differs, it reads every outcome as usual.
    */
   unchangedSince?: readonly string[];
+  /**
+   * The `identities` of the scan `unchangedSince` came from. While the same paths are listed,
+   * each file is compared with the identity it had then, and the record cache is read only when
+   * one differs (a build with nothing changed does not read it at all).
+   */
+  knownIdentities?: Float64Array;
 }
 
 /** A {@link RecordSet} plus what a build needs to complete lean records, and what the scan did. */
@@ -85,6 +91,8 @@ export interface ScanResult extends RecordSet {
   hydrate: (records: ArticleRecord[]) => ArticleRecord[];
   /** With a `cacheDir`: digests of the files listed (their paths, then each batch's identities), for a later `unchangedSince`; else empty. */
   listing: string[];
+  /** With a `cacheDir`: each listed file's identity (size, mtime, ctime, inode; NaN for a file that could not be read), four numbers per file in listing order, for a later `knownIdentities`; else empty. */
+  identities: Float64Array;
   /** Every file is as `unchangedSince` listed it: no outcome was read and no record is here. */
   unchanged?: true;
   stats: { files: number; parsed: number; fromCache: number; workers: number; cache: string; lean: boolean };
@@ -124,13 +132,29 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   const lean =
     (options.lean ?? paths.length >= LEAN_FROM) && (options.prefilter === undefined || prefilter !== undefined);
   const key = `${options.cacheKey ?? ""}|${lean}|${maxFileSize}|${cwd}|${prefilter === undefined ? "" : JSON.stringify(options.prefilter)}`;
+  // With the same paths listed as by the scan `unchangedSince` came from, each file is compared
+  // with the identity it had then, and the record cache is read only for a file that differs or
+  // whose outcome is needed (a build with nothing changed never reads it).
+  const pathsDigest = options.cacheDir === undefined ? undefined : paths.digest();
+  const knownAt =
+    pathsDigest !== undefined &&
+    options.unchangedSince?.[0] === pathsDigest &&
+    options.knownIdentities?.length === 4 * paths.length
+      ? options.knownIdentities
+      : undefined;
   let cached: RecordCache | undefined;
+  let cacheRead = false;
   let cacheNote = "off";
-  if (options.cacheDir !== undefined) {
-    const c = readRecordCache(options.cacheDir, key);
-    cached = c.cache;
-    cacheNote = c.note;
-  }
+  const openCache = (): RecordCache | undefined => {
+    if (!cacheRead && options.cacheDir !== undefined) {
+      cacheRead = true;
+      const c = readRecordCache(options.cacheDir, key);
+      cached = c.cache;
+      cacheNote = c.note;
+    }
+    return cached;
+  };
+  if (knownAt === undefined) openCache();
   // Jobs are made a batch at a time, as they are handed out: 100,000 of them at once, each with its
   // identity, would be 10 MB more on a rebuild. Diagnostics name files relative to `cwd`.
   const size = options.batchSize ?? BATCH;
@@ -139,9 +163,9 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     files: paths.length,
     size: (b) => Math.min(size, paths.length - b * size),
     jobs: (b) => {
-      const jobs = paths.slice(b * size, (b + 1) * size).map((path) => {
+      const jobs = paths.slice(b * size, (b + 1) * size).map((path, j) => {
         const job: ParseJob = { path };
-        const known = cached?.identity(path);
+        const known = knownAt === undefined ? cached?.identity(path) : identityAt(knownAt, b * size + j);
         if (known !== undefined) job.known = known;
         return job;
       });
@@ -176,7 +200,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   // A first build streams its cache to disk batch by batch; a rebuild keeps what it would write
   // (mostly references into the cache it read) and writes only if enough changed.
   let writer: RecordCacheWriter | undefined;
-  if (options.cacheDir !== undefined && cached === undefined) {
+  if (options.cacheDir !== undefined && knownAt === undefined && cached === undefined) {
     try {
       writer = openRecordCacheWriter(options.cacheDir, key);
     } catch {
@@ -198,20 +222,26 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   // then one of each batch's identities. While the paths and every batch so far match
   // `unchangedSince`, outcomes are held unread (most are 0, "as in the cache") until a batch
   // differs or the listing ends.
-  const listing: string[] | undefined = options.cacheDir === undefined ? undefined : [paths.digest()];
-  let deferring = cached !== undefined && listing !== undefined && options.unchangedSince?.[0] === listing[0];
+  const listing: string[] | undefined = pathsDigest === undefined ? undefined : [pathsDigest];
+  const identities = new Float64Array(listing === undefined ? 0 : 4 * paths.length);
+  let deferring =
+    (cached !== undefined || knownAt !== undefined) &&
+    listing !== undefined &&
+    options.unchangedSince?.[0] === listing[0];
   const deferred: (FileOutcome | 0)[][] = [];
   const digestOf = (b: number, outcomes: (FileOutcome | 0)[]): string => {
     const known = knownOf.get(b);
     knownOf.delete(b);
     // Identities as numbers (NaN for none), hashed once per batch: no string per file.
-    const ids = new Float64Array(4 * outcomes.length).fill(Number.NaN);
+    const ids = identities.subarray(4 * b * size, 4 * (b * size + outcomes.length)).fill(Number.NaN);
     for (let k = 0; k < outcomes.length; k++) {
       const res = outcomes[k] as FileOutcome | 0;
       const id = res === 0 ? known?.[k] : res[0];
       if (id !== undefined) ids.set(id, 4 * k);
     }
-    return createHash("sha1").update(new Uint8Array(ids.buffer)).digest("base64");
+    return createHash("sha1")
+      .update(new Uint8Array(ids.buffer, ids.byteOffset, ids.byteLength))
+      .digest("base64");
   };
   // Called once per batch, in file order, as soon as the batch and all before it are parsed.
   let batch = 0;
@@ -242,7 +272,10 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
       let outcome: FileOutcome | undefined;
       if (res === 0) {
         fresh = false;
-        outcome = cached?.outcome(path);
+        // The cache may hold an older outcome of a file that changed since it was written.
+        const o = openCache()?.outcome(path);
+        if (o !== undefined && (knownAt === undefined || sameIdentities(o[0], identityAt(knownAt, at) ?? o[0])))
+          outcome = o;
       }
       if (outcome !== undefined) merged.push(0);
       else {
@@ -280,7 +313,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
         writer = undefined;
         cacheNote += "; could not be written";
       }
-    } else if (options.cacheDir !== undefined && cached !== undefined) {
+    } else if (options.cacheDir !== undefined && (cached !== undefined || knownAt !== undefined)) {
       forCache.push(
         fresh
           ? { start: i - outcomes.length, line: lineOf(batchPaths, outcomes as FileOutcome[], json), merged: undefined }
@@ -329,6 +362,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
         rejected: 0,
         hydrate: (chosen) => chosen,
         listing,
+        identities,
         unchanged: true,
         stats: {
           files: paths.length,
@@ -345,8 +379,13 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
 
   // A cache of 100,000 files is not rewritten for a handful of changes: files it does not know
   // yet are parsed again (cheaply) until more than 1 % have changed, or files were removed.
-  if (options.cacheDir !== undefined && cached !== undefined && options.writeCacheIf?.(diagnostics) !== false) {
-    const stale = parsed + Math.max(0, cached.size - (paths.length - parsed));
+  // (A cache that turned out missing or unreadable when first needed is written whole.)
+  if (
+    options.cacheDir !== undefined &&
+    (cached !== undefined || knownAt !== undefined) &&
+    options.writeCacheIf?.(diagnostics) !== false
+  ) {
+    const stale = cached === undefined ? paths.length : parsed + Math.max(0, cached.size - (paths.length - parsed));
     if (stale > Math.max(20, paths.length / 100)) {
       const from = cached;
       try {
@@ -363,7 +402,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
               const batchPaths = paths.slice(b.start, b.start + merged.length);
               yield lineOf(
                 batchPaths,
-                merged.map((o, j) => (o === 0 ? (from.outcome(batchPaths[j] as string) as FileOutcome) : o)),
+                merged.map((o, j) => (o === 0 ? (from?.outcome(batchPaths[j] as string) as FileOutcome) : o)),
               );
             }
           })(),
@@ -456,6 +495,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     rejected,
     hydrate,
     listing: listing ?? [],
+    identities,
     stats: { files: paths.length, parsed, fromCache: paths.length - parsed, workers, cache: cacheNote, lean },
   };
   if (prefilter !== undefined) result.dropped = dropped;
@@ -467,6 +507,14 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
 function listCompact(inputs: readonly string[], cwd: string): { paths: PathList; listDiagnostics: Diagnostic[] } {
   const listed = listRecordFiles(inputs, cwd);
   return { paths: new PathList(listed.files), listDiagnostics: [...listed.diagnostics] };
+}
+
+// The identity of file `i` in a flat array of four numbers per file; undefined for none (NaN).
+function identityAt(all: Float64Array, i: number): FileIdentity | undefined {
+  const size = all[4 * i] as number;
+  return Number.isNaN(size)
+    ? undefined
+    : [size, all[4 * i + 1] as number, all[4 * i + 2] as number, all[4 * i + 3] as number];
 }
 
 function changedDiagnostic(removed: boolean, shown: string): Diagnostic {
