@@ -16,8 +16,8 @@
 //   --corpus-dir DIR   corpus folder (default node_modules/.cache/topicfeeds-bench/corpus-<N>);
 //                      "<N>" or "{N}" in DIR is replaced by the size; with several sizes and no
 //                      placeholder, DIR/corpus-<N> is used. Generated (seed 1) if missing or empty.
-//   --only a,b         contenders: read-files, stat-files, handwritten, cold, warm, unchanged, no-cache (or
-//                      their full names, e.g. "topicfeeds-cold"); "topicfeeds" selects all four
+//   --only a,b         contenders: read-files, stat-files, handwritten, cold, warm, warm-quality, unchanged, no-cache (or
+//                      their full names, e.g. "topicfeeds-cold"); "topicfeeds" selects all of them
 //   --json FILE        also write the raw numbers as JSON
 //   --no-watch         skip bench/watch.mjs (the watcher: latency, idle CPU, memory over edits)
 //
@@ -51,6 +51,7 @@ const CONTENDERS = [
   "handwritten",
   "topicfeeds cold",
   "topicfeeds warm",
+  "topicfeeds warm-quality",
   "topicfeeds unchanged",
   "topicfeeds no-cache",
 ];
@@ -214,7 +215,16 @@ function makeContenders(corpus, work) {
       // The output folder and cache are kept from the previous build, as in a real rebuild.
       args: tf("warm", ["--cache-dir", join(work, "warm-cache")]),
       prime: true,
-      before: (run) => run >= 0 && editRecord(corpus, run),
+      before: (run) => run >= 0 && editRecord(corpus, run, "title"),
+      after: restore,
+      error: cliError,
+    },
+    {
+      name: "topicfeeds warm-quality",
+      // The same record's quality changed instead of its title: selection must run again.
+      args: tf("warm-quality", ["--cache-dir", join(work, "warm-quality-cache")]),
+      prime: true,
+      before: (run) => run >= 0 && editRecord(corpus, run, "quality"),
       after: restore,
       error: cliError,
     },
@@ -251,18 +261,25 @@ function fail(c, size, error) {
 
 /**
  * One record changed since the last build: the newest record that is in the feeds (published,
- * quality >= 50) gets a new title, different for every run, so the cache can never have seen it.
+ * quality >= 50) gets a new title, different for every run, so the cache can never have seen it
+ * (`kind` "title"), or its quality one point higher, so it stays in the same feeds ("quality").
  * Restored right after the run (and on any exit); a backup next to the corpus covers a kill -9.
  */
-function editRecord(corpus, run) {
+function editRecord(corpus, run, kind) {
   if (!touched) {
     const file = pickRecord(corpus);
     touched = { file, original: readFileSync(file), backup: backupPath(corpus) };
   }
   writeFileSync(touched.backup, JSON.stringify({ file: touched.file, original: touched.original.toString("base64") }));
   const text = touched.original.toString("utf8");
-  const edited = text.replace(/^title: "(.*)"$/m, (_, t) => `title: "${t} (bench edit ${run + 1})"`);
-  if (edited === text) throw new Error(`no title line in ${touched.file}`);
+  const edited =
+    kind === "title"
+      ? text.replace(/^title: "(.*)"$/m, (_, t) => `title: "${t} (bench edit ${run + 1})"`)
+      : text.replace(
+          /^quality: (\d+)$/m,
+          (_, q) => `quality: ${Math.min(100, Number(q) + 1) === Number(q) ? Number(q) - 1 : Number(q) + 1}`,
+        );
+  if (edited === text) throw new Error(`no ${kind} line in ${touched.file}`);
   writeFileSync(touched.file, edited);
 }
 
@@ -432,6 +449,7 @@ function printRatios() {
   const rows = [
     ["topicfeeds cold / read-files", (n) => ratio(get(n, "topicfeeds cold"), get(n, "read-files"))],
     ["topicfeeds warm / read-files", (n) => ratio(get(n, "topicfeeds warm"), get(n, "read-files"))],
+    ["topicfeeds warm-quality / read-files", (n) => ratio(get(n, "topicfeeds warm-quality"), get(n, "read-files"))],
     ["topicfeeds unchanged / read-files", (n) => ratio(get(n, "topicfeeds unchanged"), get(n, "read-files"))],
     ["topicfeeds no-cache / read-files", (n) => ratio(get(n, "topicfeeds no-cache"), get(n, "read-files"))],
     ["stat-files / read-files (a rebuild's floor)", (n) => ratio(get(n, "stat-files"), get(n, "read-files"))],
@@ -563,7 +581,7 @@ function parseOptions(argv) {
           );
           if (hits.length === 0)
             usage(
-              `unknown contender ${JSON.stringify(s)}; one of read-files, stat-files, handwritten, cold, warm, unchanged, no-cache, topicfeeds`,
+              `unknown contender ${JSON.stringify(s)}; one of read-files, stat-files, handwritten, cold, warm, warm-quality, unchanged, no-cache, topicfeeds`,
             );
           for (const h of hits) o.only.add(h);
         }

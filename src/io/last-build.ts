@@ -76,8 +76,8 @@ export function readLastBuild(dir: string, key: string): LastBuild | undefined {
       return undefined;
     const { ids, ...last } = saved as LastBuild & { ids?: unknown };
     // The identities are a help, not a need: without them the scan compares with the record cache.
-    if (typeof ids === "string") {
-      const identities = readIdentities(dir, ids);
+    if (typeof ids === "number") {
+      const identities = readIdentities(dir, ids, last.listing);
       if (identities !== undefined) last.identities = identities;
     }
     return last;
@@ -86,12 +86,15 @@ export function readLastBuild(dir: string, key: string): LastBuild | undefined {
   }
 }
 
-function readIdentities(dir: string, sha1: string): Float64Array | undefined {
+// The identities end with a SHA-1 of the listing they were taken with: a record and identities
+// of two different builds (one of the two writes failed) are never taken together. (The bytes
+// are not hashed: each batch's identities are checked against its digest in the listing.)
+function readIdentities(dir: string, length: number, listing: readonly string[]): Float64Array | undefined {
   try {
     const bytes = readFileSync(join(dir, IDS));
-    if (bytes.length % 32 !== 0 || createHash("sha1").update(bytes).digest("base64") !== sha1) return undefined;
-    const copy = new Float64Array(bytes.length / 8);
-    new Uint8Array(copy.buffer).set(bytes);
+    if (bytes.length !== length * 8 + 20 || !bytes.subarray(length * 8).equals(listingTag(listing))) return undefined;
+    const copy = new Float64Array(length);
+    new Uint8Array(copy.buffer).set(bytes.subarray(0, length * 8));
     return copy;
   } catch {
     return undefined;
@@ -109,12 +112,17 @@ function readIdentities(dir: string, sha1: string): Float64Array | undefined {
  */
 export function writeLastBuild(dir: string, last: LastBuild): void {
   const { identities, ...rest } = last;
-  let ids: string | undefined;
+  let ids: number | undefined;
   if (identities !== undefined && identities.length > 0) {
-    const bytes = new Uint8Array(identities.buffer, identities.byteOffset, identities.byteLength);
-    // Written first: the record that names it by its hash is renamed into place after.
-    writeCacheFile(dir, IDS, bytes);
-    ids = createHash("sha1").update(bytes).digest("base64");
+    writeCacheFile(
+      dir,
+      IDS,
+      Buffer.concat([
+        new Uint8Array(identities.buffer, identities.byteOffset, identities.byteLength),
+        listingTag(rest.listing),
+      ]),
+    );
+    ids = identities.length;
   }
   writeCacheFile(dir, FILE, JSON.stringify(ids === undefined ? rest : { ...rest, ids }));
 }
@@ -149,4 +157,8 @@ export function outputsIntact(outDir: string, outputs: readonly [string, string]
     if (createHash("sha1").update(bytes).digest("hex") !== sha1) return false;
   }
   return true;
+}
+
+function listingTag(listing: readonly string[]): Buffer {
+  return createHash("sha1").update(JSON.stringify(listing)).digest();
 }

@@ -10,6 +10,7 @@ import type { ArticleRecord, Diagnostic, FeedsConfig } from "../types.js";
 import { beyondLimitRules, createBeyondLimit } from "./_beyond-limit.js";
 import { PathList } from "./_path-list.js";
 import { type HydratedEntry, readHydrateCache, writeHydrateCache } from "./hydrate-cache.js";
+import { lastBuildKey } from "./last-build.js";
 import { type ParseJob, type ParseSettings, parseJob } from "./parse-job.js";
 import { display, listRecordFiles } from "./read-records.js";
 import {
@@ -22,6 +23,7 @@ import {
 import {
   addDropRow,
   decodeRecord,
+  encodeRecord,
   type FileIdentity,
   type FileOutcome,
   internOutcome,
@@ -29,6 +31,7 @@ import {
   type RecordRow,
   sameIdentities,
 } from "./record-rows.js";
+import { readScanSet, writeScanSet } from "./scan-set.js";
 
 /** Options of {@link scanRecords}. */
 export interface ScanOptions {
@@ -124,6 +127,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX;
   const prefilter = options.prefilter === undefined ? undefined : compilePrefilter(options.prefilter);
   const { paths, listDiagnostics } = listCompact(inputs, cwd);
+  const listedDiagnostics = listDiagnostics.length;
   // Lean records keep a large build's memory flat; below 30,000 files, reading the chosen ones
   // again costs more than keeping them whole (cold, whole records: 1,000 files 45 ms of 450 faster;
   // 10,000 and 20,000 files 15–20 % faster and 6–9 MB smaller; 50,000 even, and its rebuilds 5 %
@@ -229,6 +233,42 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     listing !== undefined &&
     options.unchangedSince?.[0] === listing[0];
   const deferred: (FileOutcome | 0)[][] = [];
+  // A lean scan that sets records aside saves what it hands the build (`scan-set-v1.json`). The
+  // next scan of the same paths, when each file that changed since is a kept record whose new
+  // outcome differs only in its title (same diagnostics, same fields for selection), hands on
+  // that set with those records replaced: it reads no other outcome and selects nothing again.
+  const setKey =
+    options.cacheDir !== undefined &&
+    beyond !== undefined &&
+    options.onFile === undefined &&
+    options.build !== undefined
+      ? lastBuildKey(options.build, key)
+      : undefined;
+  const lastSet =
+    setKey !== undefined && knownAt !== undefined && deferring && options.cacheDir !== undefined
+      ? readScanSet(options.cacheDir, setKey, options.unchangedSince ?? [])
+      : undefined;
+  const fileOf = setKey === undefined ? undefined : new Map<ArticleRecord, number>();
+  const setRecordAt = new Map(lastSet?.records.map(([file], k) => [file, k]));
+  // The files a patch replaces, with their new outcomes; undefined once a change cannot be patched.
+  let patches: Map<number, FileOutcome> | undefined = lastSet === undefined ? undefined : new Map();
+  const patch = (b: number, outcomes: (FileOutcome | 0)[]): boolean => {
+    if (patches === undefined || lastSet === undefined) return false;
+    for (let k = 0; k < outcomes.length; k++) {
+      const o = outcomes[k] as FileOutcome | 0;
+      if (o === 0) continue;
+      const at = b * size + k;
+      const was = setRecordAt.get(at);
+      const row = o[2];
+      if (was === undefined || row === 0 || !sameButTitle((lastSet.records[was] as [number, RecordRow])[1], row))
+        return false;
+      const shown = display(paths.get(at), cwd);
+      const before = lastSet.fileDiagnostics.filter((d) => d.file === shown);
+      if (JSON.stringify(o[1] === 0 ? [] : o[1]) !== JSON.stringify(before)) return false;
+      patches.set(at, o);
+    }
+    return true;
+  };
   const digestOf = (b: number, outcomes: (FileOutcome | 0)[]): string => {
     const known = knownOf.get(b);
     knownOf.delete(b);
@@ -250,10 +290,11 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     const b = batch++;
     listing?.push(digestOf(b, outcomes));
     if (deferring) {
-      if (listing?.[b + 1] === options.unchangedSince?.[b + 1]) {
+      if (listing?.[b + 1] === options.unchangedSince?.[b + 1] || patch(b, outcomes)) {
         deferred.push(outcomes);
         return;
       }
+      patches = undefined;
       readDeferred();
     }
     take(outcomes, json);
@@ -294,6 +335,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
         if (beyond === undefined || !beyond.add(r, at, identity)) {
           records.push(r);
           pathOf.set(r, [path, identity]);
+          fileOf?.set(r, at);
           if (beyond !== undefined) wholeAt.push(at);
         }
       } else if (drop !== 0 && drop[0] !== "") addDropRow(dropped, drop);
@@ -352,8 +394,31 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   } finally {
     writer?.abort();
   }
+  let patched = false;
+  const lastBase =
+    deferring && listing !== undefined && listing.length === options.unchangedSince?.length && (patches?.size ?? 0) > 0
+      ? lastSet?.base()
+      : undefined;
   if (deferring && listing !== undefined) {
-    if (listing.length === options.unchangedSince?.length) {
+    if (lastBase !== undefined && patches !== undefined && lastSet !== undefined) {
+      // Only titles changed: the last scan's set, with those records replaced.
+      for (const [file, row] of lastSet.records) {
+        const now = patches.get(file);
+        const r = decodeRecord(now === undefined ? row : (now[2] as RecordRow));
+        records.push(r);
+        pathOf.set(r, [paths.get(file), now?.[0] ?? (identityAt(identities, file) as FileIdentity)]);
+        fileOf?.set(r, file);
+      }
+      for (const d of lastSet.fileDiagnostics) diagnostics.push(d);
+      Object.assign(dropped, lastBase.dropped);
+      for (const k of lastBase.hiddenKeys) hiddenKeys.push(k);
+      rejected = lastBase.rejected;
+      parsed = patches.size;
+      cacheNote = `${patches.size === 1 ? "1 changed file" : `${patches.size.toLocaleString("en-US")} changed files`}, only in title: the other records as the last build selected them`;
+      deferred.length = 0;
+      deferring = false;
+      patched = true;
+    } else if (listing.length === options.unchangedSince?.length) {
       cached?.close();
       return {
         records: [],
@@ -381,6 +446,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   // yet are parsed again (cheaply) until more than 1 % have changed, or files were removed.
   // (A cache that turned out missing or unreadable when first needed is written whole.)
   if (
+    !patched &&
     options.cacheDir !== undefined &&
     (cached !== undefined || knownAt !== undefined) &&
     options.writeCacheIf?.(diagnostics) !== false
@@ -417,7 +483,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   cached = undefined;
   forCache.length = 0;
 
-  if (beyond !== undefined) {
+  if (beyond !== undefined && !patched) {
     const again = beyond.keep();
     const changed: Diagnostic[] = [];
     const back: ArticleRecord[] = [];
@@ -431,6 +497,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
       const r = decodeRecord(outcome[2]);
       back.push(r);
       pathOf.set(r, [path, identity]);
+      fileOf?.set(r, file);
     }
     if (changed.length > 0) throw changedError(changed);
     beyond.summarize(back, dropped);
@@ -444,6 +511,27 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     }
     while (w < whole.length) records.push(whole[w++] as ArticleRecord);
   }
+
+  if (
+    setKey !== undefined &&
+    fileOf !== undefined &&
+    listing !== undefined &&
+    options.cacheDir !== undefined &&
+    options.writeCacheIf?.(diagnostics) !== false
+  )
+    writeScanSet(
+      options.cacheDir,
+      {
+        key: setKey,
+        listing,
+        records: records.map((r) => [fileOf.get(r) as number, encodeRecord(r)]),
+        fileDiagnostics: diagnostics.slice(listedDiagnostics),
+        dropped,
+        rejected,
+        hiddenKeys,
+      },
+      patched ? lastSet?.baseId : undefined,
+    );
 
   // The few thousand records that reach a feed are read again in full; a rebuild takes those whose
   // files kept their identity from the hydrate cache (0.1 s of 100,000 records' build).
@@ -507,6 +595,14 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
 function listCompact(inputs: readonly string[], cwd: string): { paths: PathList; listDiagnostics: Diagnostic[] } {
   const listed = listRecordFiles(inputs, cwd);
   return { paths: new PathList(listed.files), listDiagnostics: [...listed.diagnostics] };
+}
+
+// Whether two rows differ in nothing but their title (a lean row has no excerpt, images or related
+// links): nothing selection, de-duplication or the report reads.
+function sameButTitle(a: RecordRow, b: RecordRow): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (k !== 1 && JSON.stringify(a[k]) !== JSON.stringify(b[k])) return false;
+  return true;
 }
 
 // The identity of file `i` in a flat array of four numbers per file; undefined for none (NaN).

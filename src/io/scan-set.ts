@@ -1,0 +1,109 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { DroppedSummary } from "../select/prefilter.js";
+import type { Diagnostic } from "../types.js";
+import { writeCacheFile } from "./_temp-files.js";
+import type { RecordRow } from "./record-rows.js";
+
+const FILE = "scan-set-v1.json";
+// What a change to titles alone never changes is kept apart (the hidden keys of 100,000 records
+// are most of the bytes): a scan that only replaced titles rewrites the first file only.
+const BASE = "scan-set-v1.base.json";
+
+/**
+ * What a lean scan with a cache folder handed the build, saved so that a later scan of the same
+ * files can hand it on again with only some records' content changed: the records it kept (each
+ * with the index of its file in the listing), the diagnostics of the files, what the prefilter
+ * and the entries beyond each feed's limit summed up, and the listing it was made from.
+ */
+export interface ScanSet {
+  /** The scan's key and its build config (without its clock): another key, another set. */
+  key: string;
+  /** The scan's `listing`: the set belongs to that listing and those identities only. */
+  listing: string[];
+  records: [file: number, row: RecordRow][];
+  /** The diagnostics of the files, in file order (not those of listing the folders). */
+  fileDiagnostics: Diagnostic[];
+  dropped: DroppedSummary;
+  rejected: number;
+  hiddenKeys: string[];
+}
+
+/** A saved set as read: its records and file diagnostics, and the rest read when asked for. */
+export interface SavedScanSet extends Pick<ScanSet, "records" | "fileDiagnostics"> {
+  /** Names the saved rest, for {@link writeScanSet} when only titles changed. */
+  baseId: string;
+  /** The rest, or undefined when it cannot be read (then the set cannot be used). */
+  base(): Pick<ScanSet, "dropped" | "rejected" | "hiddenKeys"> | undefined;
+}
+
+/**
+ * Reads the saved set for a key and the listing it must have been made from: undefined when
+ * there is none, it is unreadable, or it is of another key or listing.
+ *
+ * @param dir - the cache folder
+ * @param key - the scan's set key
+ * @param listing - the `unchangedSince` listing the scan was given
+ * @returns the set, or undefined
+ * @example
+ * const set = readScanSet(cacheDir, key, options.unchangedSince);
+ */
+export function readScanSet(dir: string, key: string, listing: readonly string[]): SavedScanSet | undefined {
+  try {
+    const saved = JSON.parse(readFileSync(join(dir, FILE), "utf8")) as Partial<ScanSet> & { base?: unknown };
+    if (
+      saved.key !== key ||
+      typeof saved.base !== "string" ||
+      !Array.isArray(saved.listing) ||
+      saved.listing.length !== listing.length ||
+      saved.listing.some((d, i) => d !== listing[i]) ||
+      !Array.isArray(saved.records) ||
+      !Array.isArray(saved.fileDiagnostics)
+    )
+      return undefined;
+    const baseId = saved.base;
+    return {
+      records: saved.records,
+      fileDiagnostics: saved.fileDiagnostics,
+      baseId,
+      base: () => {
+        try {
+          const rest = JSON.parse(readFileSync(join(dir, BASE), "utf8")) as Partial<ScanSet> & { id?: unknown };
+          if (
+            rest.id !== baseId ||
+            !Array.isArray(rest.hiddenKeys) ||
+            typeof rest.rejected !== "number" ||
+            typeof rest.dropped !== "object" ||
+            rest.dropped === null
+          )
+            return undefined;
+          return { dropped: rest.dropped, rejected: rest.rejected, hiddenKeys: rest.hiddenKeys };
+        } catch {
+          return undefined;
+        }
+      },
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Saves a set (atomically; a failure is ignored: the next scan then reads every outcome). With
+ * `baseId` (of the set it was patched from), the rest is as saved then and is not written again.
+ *
+ * @example
+ * writeScanSet(cacheDir, { key, listing, records, fileDiagnostics, dropped, rejected, hiddenKeys });
+ */
+export function writeScanSet(dir: string, set: ScanSet, baseId?: string): void {
+  const { key, listing, records, fileDiagnostics, dropped, rejected, hiddenKeys } = set;
+  let base = baseId;
+  if (base === undefined) {
+    base = createHash("sha1")
+      .update(JSON.stringify([key, listing]))
+      .digest("base64");
+    writeCacheFile(dir, BASE, JSON.stringify({ id: base, dropped, rejected, hiddenKeys }));
+  }
+  writeCacheFile(dir, FILE, JSON.stringify({ key, listing, base, records, fileDiagnostics }));
+}

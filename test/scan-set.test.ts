@@ -1,0 +1,174 @@
+import { mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { buildFeeds } from "../src/build.js";
+import { type ScanOptions, type ScanResult, scanRecords } from "../src/io/scan-records.js";
+import { prefilterConfig } from "../src/select/prefilter.js";
+import { ROOT, tempDir } from "./helpers/fixtures.js";
+
+// A lean scan that sets records aside saves the set it hands the build; the next scan of the
+// same files hands it on with the changed records replaced when only their titles changed, and
+// reads everything as usual otherwise. Either way the build must be the one a scan without
+// cache gives, file for file and in its report.
+
+const workerUrl = pathToFileURL(join(ROOT, "dist", "parse-worker.js"));
+const config = { baseUrl: "https://example.com/feeds/", minQuality: 30, limit: 2 };
+
+interface Rec {
+  title: string;
+  quality: number;
+  day: number;
+  topics: string[];
+  published: boolean;
+  url: number;
+  note: boolean;
+}
+
+function text(r: Rec): string {
+  return [
+    "---",
+    `title: "${r.title}"`,
+    `publishedDateTime: 2024-03-${String(r.day + 1).padStart(2, "0")}T10:00:00Z`,
+    `webUrl: "https://a.com/${r.url}"`,
+    `quality: ${r.quality}`,
+    `published: ${r.published}`,
+    `topics: [${r.topics.join(", ")}]`,
+    // A warning (the image is ignored; a lean record has no images): a change to the file's
+    // diagnostics alone, which a title-only patch must not take for one.
+    ...(r.note ? ['images: ["nope"]'] : []),
+    "---",
+    "Body.",
+    "",
+  ].join("\n");
+}
+
+const rec = fc.record({
+  title: fc.constantFrom("One", "Two", "Three"),
+  quality: fc.integer({ min: 20, max: 100 }),
+  day: fc.integer({ min: 0, max: 20 }),
+  topics: fc.subarray(["AI", "Cloud", "Go"]),
+  published: fc.constantFrom(true, true, true, false),
+  // A few shared URLs make syndicated copies for de-duplication.
+  url: fc.integer({ min: 0, max: 40 }),
+  note: fc.constantFrom(false, false, false, true),
+});
+const file = fc.integer({ min: 0, max: 29 });
+const edit = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.record({ kind: fc.constant("title" as const), file, value: fc.string({ maxLength: 8 }) }),
+  },
+  fc.record({ kind: fc.constant("quality" as const), file, value: fc.integer({ min: 0, max: 100 }) }),
+  fc.record({ kind: fc.constant("day" as const), file, value: fc.integer({ min: 0, max: 20 }) }),
+  fc.record({ kind: fc.constant("note" as const), file, value: fc.boolean() }),
+  fc.record({ kind: fc.constant("url" as const), file, value: fc.integer({ min: 0, max: 40 }) }),
+);
+
+async function scan(dir: string, options: ScanOptions): Promise<{ scan: ScanResult; out: unknown }> {
+  const s = await scanRecords(["content"], {
+    cwd: dir,
+    workerUrl,
+    workers: 1,
+    lean: true,
+    prefilter: prefilterConfig(config),
+    build: config,
+    ...options,
+  });
+  const { files, report } = buildFeeds(s, config, { hydrate: s.hydrate });
+  return { scan: s, out: { files, report } };
+}
+
+describe("a scan that hands on the last scan's set", () => {
+  it("builds what a scan without cache builds, after every edit", async () => {
+    let patched = 0;
+    let full = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(rec, { minLength: 30, maxLength: 30 }),
+        fc.array(edit, { maxLength: 12 }),
+        async (initial, edits) => {
+          const dir = tempDir();
+          try {
+            const content = join(dir, "content");
+            mkdirSync(content);
+            const recs: Rec[] = [...initial];
+            let clock = 1_700_000_000;
+            const put = (i: number, r: Rec) => {
+              recs[i] = r;
+              const p = join(content, `r${String(i).padStart(2, "0")}.md`);
+              writeFileSync(p, text(r));
+              clock += 10;
+              utimesSync(p, clock, clock);
+            };
+            for (const [i, r] of initial.entries()) put(i, r);
+            const cacheDir = join(dir, "cache");
+            let last = (await scan(dir, { cacheDir })).scan;
+            for (const e of edits) {
+              const cur = recs[e.file] as Rec;
+              if (e.kind === "title") put(e.file, { ...cur, title: e.value.replace(/["\\]/g, "") });
+              else if (e.kind === "quality") put(e.file, { ...cur, quality: e.value });
+              else if (e.kind === "day") put(e.file, { ...cur, day: e.value });
+              else if (e.kind === "note") put(e.file, { ...cur, note: e.value });
+              else put(e.file, { ...cur, url: e.value });
+              const warm = await scan(dir, {
+                cacheDir,
+                unchangedSince: last.listing,
+                knownIdentities: last.identities,
+              });
+              const cold = await scan(dir, {});
+              expect(warm.out).toEqual(cold.out);
+              if (/only in title/.test(warm.scan.stats.cache)) patched++;
+              else full++;
+              last = warm.scan;
+            }
+          } finally {
+            rmSync(dir, { recursive: true, force: true });
+          }
+        },
+      ),
+      { numRuns: 30 },
+    );
+    // Both paths were taken, often.
+    expect(patched).toBeGreaterThan(20);
+    expect(full).toBeGreaterThan(20);
+  }, 240_000);
+
+  it("reads everything when a changed record was not among those kept, or changed more than its title", async () => {
+    const dir = tempDir();
+    const content = join(dir, "content");
+    mkdirSync(content);
+    const base = { title: "T", day: 1, topics: ["AI"], published: true, note: false };
+    const recs: Rec[] = [
+      { ...base, quality: 90, url: 1 },
+      { ...base, quality: 80, url: 2, day: 2 },
+      { ...base, quality: 10, url: 3 }, // below minQuality: set aside by the prefilter
+    ];
+    recs.forEach((r, i) => {
+      writeFileSync(join(content, `r${i}.md`), text(r));
+    });
+    const cacheDir = join(dir, "cache");
+    const first = (await scan(dir, { cacheDir })).scan;
+    const again = (s: ScanResult) => scan(dir, { cacheDir, unchangedSince: s.listing, knownIdentities: s.identities });
+    writeFileSync(join(content, "r0.md"), text({ ...(recs[0] as Rec), title: "New" }));
+    const titled = await again(first);
+    expect(titled.scan.stats.cache).toMatch(/1 changed file, only in title/);
+    expect(JSON.stringify(titled.out)).toContain("New");
+    // A new warning on the same record: its diagnostics changed, not only its title.
+    writeFileSync(join(content, "r0.md"), text({ ...(recs[0] as Rec), title: "Newer", note: true }));
+    const noted = await again(titled.scan);
+    expect(noted.scan.stats.cache).not.toMatch(/only in title/);
+    expect(noted.out).toEqual((await scan(dir, {})).out);
+    writeFileSync(join(content, "r2.md"), text({ ...(recs[2] as Rec), title: "Other" }));
+    expect((await again(noted.scan)).scan.stats.cache).not.toMatch(/only in title/);
+    const last = (await scan(dir, { cacheDir })).scan;
+    writeFileSync(
+      join(content, "r1.md"),
+      readFileSync(join(content, "r1.md"), "utf8").replace("quality: 80", "quality: 85"),
+    );
+    const quality = await again(last);
+    expect(quality.scan.stats.cache).not.toMatch(/only in title/);
+    expect(quality.out).toEqual((await scan(dir, {})).out);
+  });
+});
