@@ -160,12 +160,17 @@ describe("scanRecords", () => {
     expect(edited.scan.stats).toMatchObject({ parsed: 1, fromCache: 21 });
     const reference = await expectAsLoaded(dir, edited);
     expect(edited.files.find((f) => f.path === "feed.json")?.contents).toContain("Edited: experts at RSA");
-    expect(entries().find(([path]) => path === file)?.[2]?.[2]).toMatch(/^Edited: experts at RSA/);
-    // A hydrate cache that fails its checksum is ignored, not trusted.
-    writeFileSync(hydrated, readFileSync(hydrated, "utf8").replace("Edited: experts at RSA", "Tampered"));
+    // One miss does not rewrite the hydrate cache: its entry for the file keeps the old identity
+    // and text, and is not taken while the file has another identity.
+    expect(entries().find(([path]) => path === file)?.[2]?.[2]).toMatch(/^AI security experts at RSA/);
+    const again = await build(dir, { cacheDir, workers: 1 });
+    expect(again.files).toEqual(reference.files);
+    // A hydrate cache that fails its checksum is ignored, not trusted, and written again.
+    writeFileSync(hydrated, readFileSync(hydrated, "utf8").replace("AI security experts at RSA", "Tampered"));
     const tampered = await build(dir, { cacheDir, workers: 1 });
     expect(tampered.files).toEqual(reference.files);
     expect(readFileSync(hydrated, "utf8")).not.toContain("Tampered");
+    expect(entries().find(([path]) => path === file)?.[2]?.[2]).toMatch(/^Edited: experts at RSA/);
   });
 
   it("ignores a corrupt cache and one written for another config", async () => {

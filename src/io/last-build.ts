@@ -93,6 +93,8 @@ function readIdentities(dir: string, length: number, listing: readonly string[])
   try {
     const bytes = readFileSync(join(dir, IDS));
     if (bytes.length !== length * 8 + 20 || !bytes.subarray(length * 8).equals(listingTag(listing))) return undefined;
+    // The file's own memory when it is aligned (a large read is), else a copy.
+    if (bytes.byteOffset % 8 === 0) return new Float64Array(bytes.buffer, bytes.byteOffset, length);
     const copy = new Float64Array(length);
     new Uint8Array(copy.buffer).set(bytes.subarray(0, length * 8));
     return copy;
