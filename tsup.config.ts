@@ -1,4 +1,19 @@
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { defineConfig } from "tsup";
+
+// A hash of the sources, which the caches are keyed by beside the version: a cache written by
+// other code of the same version is not taken for this build's.
+function sourceHash(dir: string, hash = createHash("sha1")): string {
+  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) sourceHash(p, hash);
+    else hash.update(`${p}\0`).update(readFileSync(p));
+  }
+  return hash.copy().digest("hex").slice(0, 12);
+}
+const define = { __TOPICFEEDS_BUILD__: JSON.stringify(sourceHash("src")) };
 
 // Two entries: the library (ESM + CJS + .d.ts) and the CLI (ESM only, with a shebang).
 export default defineConfig([
@@ -12,6 +27,7 @@ export default defineConfig([
     splitting: false,
     treeshake: true,
     shims: true,
+    define,
   },
   {
     entry: { cli: "src/cli.ts", "parse-worker": "src/io/parse-worker.ts" },
@@ -20,5 +36,6 @@ export default defineConfig([
     target: "node20",
     splitting: true,
     clean: false,
+    define,
   },
 ]);

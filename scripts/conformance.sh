@@ -15,17 +15,17 @@ if ! dpkg -s python3-feedparser jing libxml2-utils >/dev/null 2>&1 || [ ! -d "$s
 fi
 [ -d /opt/feedvalidator ] || echo "conformance: no W3C feedvalidator at /opt/feedvalidator; feedcheck runs its other checks" >&2
 
-# Every feed document of an output folder: its .xml and .json files except the manifest
-# (feeds.json lists the feeds; it is not one). Every file the manifest lists must be there.
+# Every feed document of an output folder: its .xml and .json files, the manifest feeds.json
+# included (it is a JSON Feed listing the feeds). Every file the manifest lists must be there.
 check_out() {
   local out="$1"
   # "$out/": OUT is a symbolic link to the published build, which find does not follow otherwise.
-  find "$out/" -type f \( -name '*.xml' -o -name '*.json' \) ! -path "$out/feeds.json" -print0 | sort -z |
+  find "$out/" -type f \( -name '*.xml' -o -name '*.json' \) -print0 | sort -z |
     xargs -0 "$feedcheck" -q
   node -e '
     const fs = require("fs"), path = require("path");
     const out = process.argv[1];
-    const listed = JSON.parse(fs.readFileSync(path.join(out, "feeds.json"), "utf8")).feeds.map((f) => f.path).sort();
+    const listed = JSON.parse(fs.readFileSync(path.join(out, "feeds.json"), "utf8"))._topicfeeds.feeds.map((f) => f.path).sort();
     const found = [];
     const walk = (d) => { for (const n of fs.readdirSync(d)) { const p = path.join(d, n); if (fs.statSync(p).isDirectory()) walk(p); else if (/^(rss\.xml|atom\.xml|feed\.json)$/.test(n)) found.push(path.relative(out, p)); } };
     walk(out);
@@ -92,9 +92,9 @@ check_out "$work/styled"
 # keeps them); run the recipe test first when there are none.
 recipes="node_modules/.cache/topicfeeds-recipes"
 if [ ! -d "$recipes" ]; then npx vitest run test/recipes.test.ts; fi
-# Every feed file (feeds.json is the manifest, not a JSON Feed).
+# Every feed file, the manifests (JSON Feeds of the feeds) included.
 for dir in "$recipes"/*/; do
-  find "$dir" -type f \( -name '*.xml' -o -name '*.json' \) ! -name feeds.json -print0 | sort -z |
+  find "$dir" -type f \( -name '*.xml' -o -name '*.json' \) -print0 | sort -z |
     xargs -0 "$feedcheck" -q
 done
 

@@ -49,7 +49,13 @@ export { createRenderMemo, type RenderMemo } from "./render/render-feed-files.js
 export { renderHeaders } from "./render/render-headers.js";
 export { discoveryLinks, renderIndexHtml } from "./render/render-index-html.js";
 export { renderJsonFeed } from "./render/render-json-feed.js";
-export { type FeedManifest, type ManifestFeed, renderManifest } from "./render/render-manifest.js";
+export {
+  type FeedManifest,
+  type ManifestData,
+  type ManifestFeed,
+  type ManifestItem,
+  renderManifest,
+} from "./render/render-manifest.js";
 export { renderOpml } from "./render/render-opml.js";
 export { renderPreviewHtml } from "./render/render-preview-html.js";
 export { renderRss } from "./render/render-rss.js";

@@ -42,7 +42,7 @@ interface JsonFeed {
 }
 // The topic with the most items that have images: the fullest page.
 const busiestTopic = () =>
-  manifest.feeds
+  manifest._topicfeeds.feeds
     .filter((f) => f.topic !== null && f.format === "json")
     .map((f) => ({ slug: f.slug, n: feedJson(f.slug).items.filter((i) => i.image !== undefined).length }))
     .sort((a, b) => b.n - a.n)[0]?.slug as string;
@@ -129,7 +129,7 @@ describe.runIf(hasChromium)("preview pages in a real browser (headless Chromium)
     expect(response?.status()).toBe(200);
     expect(response?.headers()["content-type"]).toBe("text/html; charset=utf-8");
     const got = await read(page);
-    const topics = manifest.feeds.filter((f) => f.topic !== null && f.format === "json");
+    const topics = manifest._topicfeeds.feeds.filter((f) => f.topic !== null && f.format === "json");
     expect(topics.length).toBeGreaterThan(5);
     expect(got.h1).toBe("Example News");
     expect(got.cards.map((c) => c.name)).toEqual(topics.map((t) => t.topic));
@@ -146,7 +146,9 @@ describe.runIf(hasChromium)("preview pages in a real browser (headless Chromium)
       expect(card.formats).toEqual(["rss.xml", "atom.xml", "feed.json"].map((n) => `${server.url}${t.slug}/${n}`));
     }
     // The site-wide feed: subscribe links and its articles, in feed order.
-    expect(got.subs.map((x) => x.value)).toEqual(manifest.feeds.filter((f) => f.slug === "").map((f) => f.url));
+    expect(got.subs.map((x) => x.value)).toEqual(
+      manifest._topicfeeds.feeds.filter((f) => f.slug === "").map((f) => f.url),
+    );
     expect(got.items.map((x) => x.title)).toEqual(feedJson("").items.map((x) => x.title));
     await context.close();
   });
@@ -154,7 +156,7 @@ describe.runIf(hasChromium)("preview pages in a real browser (headless Chromium)
   it("shows each topic's preview page with the feed's title, description, items and subscribe links", async () => {
     const context = await newContext();
     const page = await context.newPage();
-    for (const t of manifest.feeds.filter((f) => f.topic !== null && f.format === "json")) {
+    for (const t of manifest._topicfeeds.feeds.filter((f) => f.topic !== null && f.format === "json")) {
       const feed = feedJson(t.slug);
       await page.goto(`${server.url}${t.slug}/`);
       const got = await read(page);
@@ -170,7 +172,7 @@ describe.runIf(hasChromium)("preview pages in a real browser (headless Chromium)
       }
       // Subscribe: one link, field and visible button per format, the field holding the public URL.
       expect(got.subs).toEqual(
-        manifest.feeds
+        manifest._topicfeeds.feeds
           .filter((f) => f.slug === t.slug)
           .map((f) => ({
             label: { rss: "RSS", atom: "Atom", json: "JSON Feed" }[f.format],
@@ -188,7 +190,10 @@ describe.runIf(hasChromium)("preview pages in a real browser (headless Chromium)
   it("has autodiscovery links that resolve to the served feeds with their media types", async () => {
     const context = await newContext();
     const page = await context.newPage();
-    const pages = ["", ...manifest.feeds.filter((f) => f.topic !== null && f.format === "json").map((f) => f.slug)];
+    const pages = [
+      "",
+      ...manifest._topicfeeds.feeds.filter((f) => f.topic !== null && f.format === "json").map((f) => f.slug),
+    ];
     for (const slug of pages) {
       await page.goto(`${server.url}${slug === "" ? "" : `${slug}/`}`);
       const links = (await read(page)).alternates;
@@ -201,7 +206,7 @@ describe.runIf(hasChromium)("preview pages in a real browser (headless Chromium)
         const r = await context.request.get(link.href);
         expect(r.status(), link.href).toBe(200);
         expect(r.headers()["content-type"]).toBe(`${link.type}; charset=utf-8`);
-        const entry = manifest.feeds.find((f) => `${server.url}${f.path}` === link.href);
+        const entry = manifest._topicfeeds.feeds.find((f) => `${server.url}${f.path}` === link.href);
         expect(entry?.type, link.href).toBe(link.type);
         expect(link.title).toBe(
           `${entry?.title} (${{ rss: "RSS", atom: "Atom", json: "JSON Feed" }[entry?.format ?? "rss"]})`,
@@ -212,8 +217,8 @@ describe.runIf(hasChromium)("preview pages in a real browser (headless Chromium)
   });
 
   it("copies a feed URL with the copy button, also from a page opened from the disk", async () => {
-    const slug = manifest.feeds.find((f) => f.topic !== null && f.items > 0)?.slug as string;
-    const want = manifest.feeds.find((f) => f.slug === slug && f.format === "atom")?.url;
+    const slug = manifest._topicfeeds.feeds.find((f) => f.topic !== null && f.items > 0)?.slug as string;
+    const want = manifest._topicfeeds.feeds.find((f) => f.slug === slug && f.format === "atom")?.url;
     for (const url of [`${server.url}${slug}/`, pathToFileURL(join(out, slug, "index.html")).href]) {
       const context = await newContext();
       // A file: page has an opaque origin that cannot be granted clipboard access: it falls back to
@@ -234,11 +239,13 @@ describe.runIf(hasChromium)("preview pages in a real browser (headless Chromium)
   it("is readable without script: the URLs are there, the copy buttons stay hidden", async () => {
     const context = await newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    const slug = manifest.feeds.find((f) => f.topic !== null && f.items > 0)?.slug as string;
+    const slug = manifest._topicfeeds.feeds.find((f) => f.topic !== null && f.items > 0)?.slug as string;
     await page.goto(`${server.url}${slug}/`);
     const got = await read(page);
     expect(got.subs.map((x) => x.button)).toEqual([false, false, false]);
-    expect(got.subs.map((x) => x.value)).toEqual(manifest.feeds.filter((f) => f.slug === slug).map((f) => f.url));
+    expect(got.subs.map((x) => x.value)).toEqual(
+      manifest._topicfeeds.feeds.filter((f) => f.slug === slug).map((f) => f.url),
+    );
     await context.close();
   });
 

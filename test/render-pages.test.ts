@@ -12,7 +12,7 @@ import { renderPreviewHtml } from "../src/render/render-preview-html.js";
 import { verifyOutput } from "../src/render/verify-output.js";
 import type { OutputFile } from "../src/types.js";
 import { rawRecord, testContext } from "./helpers/fixtures.js";
-import { parseFeedDocument } from "./helpers/validators.js";
+import { parseFeedDocument, validateJsonFeed } from "./helpers/validators.js";
 
 const raw = [
   rawRecord({
@@ -74,8 +74,8 @@ describe("preview pages", () => {
     expect(file(empty, "index.html")).toContain("<p>No topics yet.</p>");
     expect(file(empty, "index.html")).toContain("<p>No articles yet.</p>");
     const manifest = JSON.parse(file(empty, "feeds.json")) as FeedManifest;
-    expect(manifest.newest).toBeNull();
-    expect(manifest.feeds.map((f) => [f.path, f.items, f.newest])).toEqual([
+    expect(manifest._topicfeeds.newest).toBeNull();
+    expect(manifest._topicfeeds.feeds.map((f) => [f.path, f.items, f.newest])).toEqual([
       ["rss.xml", 0, null],
       ["atom.xml", 0, null],
       ["feed.json", 0, null],
@@ -114,14 +114,14 @@ describe("manifest feeds.json", () => {
   const manifest = JSON.parse(file(files, "feeds.json")) as FeedManifest;
 
   it("lists every feed file with topic, format, URL, media type, item count and newest date", () => {
-    expect(manifest.version).toBe(1);
-    expect(manifest.home).toBe("https://example.com/");
-    expect(manifest.base).toBe("https://example.com/feeds/");
-    expect(manifest.newest).toBe("2024-01-03T10:00:00Z");
-    expect(manifest.feeds.map((f) => f.path)).toEqual(
+    expect(manifest._topicfeeds.version).toBe(2);
+    expect(manifest._topicfeeds.home).toBe("https://example.com/");
+    expect(manifest._topicfeeds.base).toBe("https://example.com/feeds/");
+    expect(manifest._topicfeeds.newest).toBe("2024-01-03T10:00:00Z");
+    expect(manifest._topicfeeds.feeds.map((f) => f.path)).toEqual(
       ["", "ai/", "cloud-and-edge/"].flatMap((d) => ["rss.xml", "atom.xml", "feed.json"].map((n) => `${d}${n}`)),
     );
-    expect(manifest.feeds.find((f) => f.path === "ai/atom.xml")).toMatchObject({
+    expect(manifest._topicfeeds.feeds.find((f) => f.path === "ai/atom.xml")).toMatchObject({
       topic: "AI",
       slug: "ai",
       title: "Example: AI",
@@ -132,16 +132,42 @@ describe("manifest feeds.json", () => {
       items: 2,
       newest: "2024-01-03T10:00:00Z",
     });
-    expect(manifest.feeds.find((f) => f.path === "cloud-and-edge/feed.json")).toMatchObject({
+    expect(manifest._topicfeeds.feeds.find((f) => f.path === "cloud-and-edge/feed.json")).toMatchObject({
       topic: "Cloud & Edge",
       type: "application/feed+json",
       items: 1,
     });
-    expect(manifest.feeds.find((f) => f.path === "rss.xml")).toMatchObject({ topic: null, slug: "", items: 2 });
+    expect(manifest._topicfeeds.feeds.find((f) => f.path === "rss.xml")).toMatchObject({
+      topic: null,
+      slug: "",
+      items: 2,
+    });
+  });
+
+  it("is itself a valid JSON Feed 1.1, with one item per feed and what tools read under _topicfeeds", async () => {
+    const text = file(files, "feeds.json");
+    expect(validateJsonFeed(text)).toEqual([]);
+    expect(manifest).toMatchObject({
+      version: "https://jsonfeed.org/version/1.1",
+      title: "Example: all feeds",
+      home_page_url: "https://example.com/",
+      feed_url: "https://example.com/feeds/feeds.json",
+    });
+    expect(manifest.items.map((i) => [i.id, i.title, i.date_modified])).toEqual([
+      ["https://example.com/feeds/", "Example", "2024-01-03T10:00:00Z"],
+      ["https://example.com/feeds/ai/", "Example: AI", "2024-01-03T10:00:00Z"],
+      ["https://example.com/feeds/cloud-and-edge/", "Example: Cloud & Edge", "2024-01-03T10:00:00Z"],
+    ]);
+    expect(manifest.items[1]?.content_text).toBe(
+      "2 items, the newest of 2024-01-03T10:00:00Z. RSS 2.0: https://example.com/feeds/ai/rss.xml; Atom 1.0: https://example.com/feeds/ai/atom.xml; JSON Feed 1.1: https://example.com/feeds/ai/feed.json",
+    );
+    // A JSON Feed parser reads it as one: a reader subscribed to it lists the feeds.
+    const parsed = await parseFeedDocument(text);
+    expect(parsed.items.map((i) => i.title)).toEqual(["Example", "Example: AI", "Example: Cloud & Edge"]);
   });
 
   it("hashes each file's bytes, so the hash changes exactly when the file does", () => {
-    for (const f of manifest.feeds) {
+    for (const f of manifest._topicfeeds.feeds) {
       const bytes = Buffer.from(file(files, f.path), "utf8");
       expect(f.hash).toBe(`sha256:${createHash("sha256").update(bytes).digest("hex")}`);
       expect(f.bytes).toBe(bytes.length);
@@ -156,8 +182,8 @@ describe("manifest feeds.json", () => {
       }),
     ]);
     const next = JSON.parse(file(buildFeeds(more, config).files, "feeds.json")) as FeedManifest;
-    const before = new Map(manifest.feeds.map((f) => [f.path, f.hash]));
-    const changed = next.feeds.filter((f) => f.hash !== before.get(f.path)).map((f) => f.path);
+    const before = new Map(manifest._topicfeeds.feeds.map((f) => [f.path, f.hash]));
+    const changed = next._topicfeeds.feeds.filter((f) => f.hash !== before.get(f.path)).map((f) => f.path);
     expect(changed).toEqual(["rss.xml", "atom.xml", "feed.json", "quiet/rss.xml", "quiet/atom.xml", "quiet/feed.json"]);
   });
 });
@@ -196,7 +222,7 @@ describe("host headers _headers", () => {
     // Preview pages and the manifest are for the subscription documents only.
     expect(files.filter((f) => f.path.includes("archive/") && f.path.endsWith(".html"))).toEqual([]);
     const manifest = JSON.parse(file(files, "feeds.json")) as FeedManifest;
-    expect(manifest.feeds.some((f) => f.path.includes("archive"))).toBe(false);
+    expect(manifest._topicfeeds.feeds.some((f) => f.path.includes("archive"))).toBe(false);
   });
 
   it("writes rules only for the kinds a build has, at the site root when the base URL is", () => {

@@ -67,7 +67,7 @@ describe.runIf(hasNewsboat)("newsboat subscribed to the feeds served by topicfee
   it("reads every feed of the OPML list with the expected item titles", async () => {
     reload();
     const manifest = JSON.parse(readFileSync(join(out, "feeds.json"), "utf8")) as FeedManifest;
-    const rss = manifest.feeds.filter((f) => f.format === "rss");
+    const rss = manifest._topicfeeds.feeds.filter((f) => f.format === "rss");
     const log = await settledLog();
     expect(log.filter((l) => l.path === "/feeds.opml").map((l) => l.status)).toEqual([200]);
     // One request per feed in the list, each answered in full.

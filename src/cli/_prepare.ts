@@ -9,7 +9,7 @@ import { parseDate } from "../records/parse-date.js";
 import { prefilterConfig } from "../select/prefilter.js";
 import type { FeedsConfig } from "../types.js";
 import { urlProblem } from "../validate-config.js";
-import { VERSION } from "../version.js";
+import { CACHE_VERSION, VERSION } from "../version.js";
 import type { OptionSpec } from "./_args.js";
 import { UsageError } from "./_args.js";
 import type { CliIo } from "./run-cli.js";
@@ -151,7 +151,7 @@ export async function prepare(
       : str("cache-dir") !== undefined
         ? resolve(io.cwd, str("cache-dir") as string)
         : (config.cacheDir ?? defaultCacheDir(io.cwd, { env: io.env ?? process.env }));
-  const scanOptions: ScanOptions = { cwd: io.cwd, cacheKey: VERSION, prefilter: prefilterConfig(buildConfig) };
+  const scanOptions: ScanOptions = { cwd: io.cwd, cacheKey: CACHE_VERSION, prefilter: prefilterConfig(buildConfig) };
   if (hasCustom) scanOptions.lean = false;
   if (workers !== undefined) scanOptions.workers = workers;
   else if (config.workers !== undefined) scanOptions.workers = config.workers;

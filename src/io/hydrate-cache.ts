@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { VERSION } from "../version.js";
+import { CACHE_VERSION } from "../version.js";
 import { writeCacheFile } from "./_temp-files.js";
 import type { FileIdentity, RecordRow } from "./record-rows.js";
 
@@ -39,7 +39,7 @@ export function readHydrateCache(dir: string, key: string): Map<string, [FileIde
       checksum?: string;
     };
     const body = text.slice(nl + 1);
-    if (header.format !== "topicfeeds-hydrate-cache" || header.version !== VERSION || header.key !== key)
+    if (header.format !== "topicfeeds-hydrate-cache" || header.version !== CACHE_VERSION || header.key !== key)
       return undefined;
     if (header.checksum !== createHash("sha1").update(body).digest("hex")) return undefined;
     const entries = JSON.parse(body) as HydratedEntry[];
@@ -66,7 +66,7 @@ export function writeHydrateCache(dir: string, key: string, entries: readonly Hy
   const body = JSON.stringify(entries);
   const header = JSON.stringify({
     format: "topicfeeds-hydrate-cache",
-    version: VERSION,
+    version: CACHE_VERSION,
     key,
     checksum: createHash("sha1").update(body).digest("hex"),
   });

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BuildReport, FeedsConfig } from "../types.js";
-import { VERSION } from "../version.js";
+import { CACHE_VERSION } from "../version.js";
 import { writeCacheFile } from "./_temp-files.js";
 
 const FILE = "last-build-v1.json";
@@ -41,7 +41,7 @@ export interface LastBuild {
 export function lastBuildKey(config: FeedsConfig, rest: unknown): string | undefined {
   let callable = false;
   let ages = false;
-  const text = JSON.stringify([VERSION, config, rest], (k, v: unknown) => {
+  const text = JSON.stringify([CACHE_VERSION, config, rest], (k, v: unknown) => {
     if (typeof v === "function") callable = true;
     if (k === "maxAge") ages = true;
     return v;
@@ -49,7 +49,7 @@ export function lastBuildKey(config: FeedsConfig, rest: unknown): string | undef
   if (callable) return undefined;
   const { now: _now, ...timeless } = config;
   return createHash("sha1")
-    .update(ages ? text : JSON.stringify([VERSION, timeless, rest]))
+    .update(ages ? text : JSON.stringify([CACHE_VERSION, timeless, rest]))
     .digest("base64");
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { VERSION } from "../version.js";
+import { CACHE_VERSION } from "../version.js";
 import { Grow } from "./_grow.js";
 import { sweepDeadTemps } from "./_temp-files.js";
 import type { FileIdentity, FileOutcome } from "./record-rows.js";
@@ -71,7 +71,7 @@ function readIndex(fd: number, key: string, chunkSize: number): { cache?: Record
   } catch {
     return { note: "cache ignored: unreadable header" };
   }
-  if (header.format !== "topicfeeds-record-cache" || header.version !== VERSION)
+  if (header.format !== "topicfeeds-record-cache" || header.version !== CACHE_VERSION)
     return { note: "cache ignored: written by another version" };
   if (header.key !== key) return { note: "cache ignored: config or options changed" };
   if (nl === -1) return { note: "cache ignored: checksum mismatch (corrupt)" };
@@ -286,7 +286,7 @@ export interface RecordCacheWriter {
  */
 export function openRecordCacheWriter(dir: string, key: string): RecordCacheWriter {
   const header = (sum: string) =>
-    `${JSON.stringify({ format: "topicfeeds-record-cache", version: VERSION, key, checksum: sum })}\n`;
+    `${JSON.stringify({ format: "topicfeeds-record-cache", version: CACHE_VERSION, key, checksum: sum })}\n`;
   mkdirSync(dir, { recursive: true });
   const target = join(dir, FILE);
   const temp = `${target}.tmp-${process.pid}`;

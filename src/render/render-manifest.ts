@@ -26,9 +26,9 @@ export interface ManifestFeed {
   bytes: number;
 }
 
-/** The manifest of a build's feeds, written as `feeds.json`. */
-export interface FeedManifest {
-  version: 1;
+/** What the manifest holds for tools, under `_topicfeeds`. */
+export interface ManifestData {
+  version: 2;
   title: string;
   /** The site's home page. */
   home: string;
@@ -39,11 +39,42 @@ export interface FeedManifest {
   feeds: ManifestFeed[];
 }
 
+/** One feed (site-wide or a topic) as an item of the manifest read as a JSON Feed. */
+export interface ManifestItem {
+  /** The feed's preview page. */
+  id: string;
+  url: string;
+  title: string;
+  /** Its item count, newest date and the URL of each format. */
+  content_text: string;
+  /** The newest item's date; absent for a feed without items. */
+  date_modified?: string;
+}
+
 /**
- * Writes the manifest `feeds.json`: every feed file of the build with its topic, format, URL,
- * media type, item count, newest date and a content hash, so other tools (and `topicfeeds ping`)
- * can tell what exists and what changed without parsing the feeds. Site-wide feed first, then
- * topics in build order; RSS, Atom, JSON Feed within each.
+ * The manifest of a build's feeds, written as `feeds.json`. It is itself a valid JSON Feed 1.1
+ * (one item per feed, so a reader subscribed to it sees each topic's feeds and when they last
+ * changed, and a validator pointed at the output folder passes it); what tools read is under
+ * `_topicfeeds`, as JSON Feed 1.1 asks of extensions.
+ */
+export interface FeedManifest {
+  version: "https://jsonfeed.org/version/1.1";
+  title: string;
+  home_page_url: string;
+  feed_url: string;
+  description: string;
+  items: ManifestItem[];
+  _topicfeeds: ManifestData;
+}
+
+const FORMAT_NAMES = { rss: "RSS 2.0", atom: "Atom 1.0", json: "JSON Feed 1.1" } as const;
+
+/**
+ * Writes the manifest `feeds.json`: under `_topicfeeds`, every feed file of the build with its
+ * topic, format, URL, media type, item count, newest date and a content hash, so other tools
+ * can tell what exists and what changed without parsing the feeds (site-wide feed first, then
+ * topics in build order; RSS, Atom, JSON Feed within each); around it, a JSON Feed 1.1 document
+ * with one item per feed.
  *
  * @param site - site title, home page and the output folder's public URL
  * @param feeds - the feed models
@@ -61,8 +92,10 @@ export function renderManifest(
 ): string {
   const byPath = new Map(files.map((f) => [f.path, f.contents]));
   const entries: ManifestFeed[] = [];
+  const items: ManifestItem[] = [];
   let newest: string | null = null;
   for (const feed of feeds) {
+    const links: string[] = [];
     const dir = feed.slug === "" ? "" : `${feed.slug}/`;
     const latest = feed.items.length > 0 ? feed.updated : null;
     if (latest !== null && (newest === null || Date.parse(latest) > Date.parse(newest))) newest = latest;
@@ -85,15 +118,27 @@ export function renderManifest(
         hash,
         bytes,
       });
+      links.push(`${FORMAT_NAMES[format]}: ${feed.urls[format]}`);
     }
+    if (links.length === 0) continue;
+    const n = feed.items.length;
+    const item: ManifestItem = {
+      id: feed.id,
+      url: feed.id,
+      title: feed.title,
+      content_text: `${n === 1 ? "1 item" : `${n} items`}${latest === null ? "" : `, the newest of ${latest}`}. ${links.join("; ")}`,
+    };
+    if (latest !== null) item.date_modified = latest;
+    items.push(item);
   }
   const manifest: FeedManifest = {
-    version: 1,
-    title: site.title,
-    home: site.home,
-    base: site.base,
-    newest,
-    feeds: entries,
+    version: "https://jsonfeed.org/version/1.1",
+    title: `${site.title}: all feeds`,
+    home_page_url: site.home,
+    feed_url: `${site.base}feeds.json`,
+    description: `Every feed of ${site.title}, site-wide and by topic, in RSS 2.0, Atom 1.0 and JSON Feed 1.1`,
+    items,
+    _topicfeeds: { version: 2, title: site.title, home: site.home, base: site.base, newest, feeds: entries },
   };
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }

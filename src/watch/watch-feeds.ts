@@ -22,7 +22,7 @@ import { makeRecord } from "../records/normalize-record.js";
 import { verifyOutput } from "../render/verify-output.js";
 import { compilePrefilter, prefilterConfig } from "../select/prefilter.js";
 import type { ArticleRecord, BuildReport, BuildResult, Diagnostic, FeedsConfig, OutputFile } from "../types.js";
-import { VERSION } from "../version.js";
+import { CACHE_VERSION } from "../version.js";
 import { type FileEntry, isRejected, RecordIndex } from "./_record-index.js";
 import { type FolderWatcher, watchFolders } from "./_watch-folders.js";
 
@@ -281,7 +281,7 @@ export async function watchFeeds(
     const index = new RecordIndex(compiled !== undefined, cfg);
     const scan = await scanRecords(roots, {
       cwd,
-      cacheKey: VERSION,
+      cacheKey: CACHE_VERSION,
       prefilter: pre,
       ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
       ...(options.workers === undefined ? {} : { workers: options.workers }),
