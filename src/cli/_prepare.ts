@@ -9,7 +9,7 @@ import { parseDate } from "../records/parse-date.js";
 import { prefilterConfig } from "../select/prefilter.js";
 import type { FeedsConfig } from "../types.js";
 import { urlProblem } from "../validate-config.js";
-import { CACHE_VERSION, VERSION } from "../version.js";
+import { CACHE_VERSION } from "../version.js";
 import type { OptionSpec } from "./_args.js";
 import { UsageError } from "./_args.js";
 import type { CliIo } from "./run-cli.js";
