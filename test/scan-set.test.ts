@@ -155,9 +155,19 @@ describe("a scan that hands on the last scan's set", () => {
     const titled = await again(first);
     expect(titled.scan.stats.cache).toMatch(/1 changed file, only in title/);
     expect(JSON.stringify(titled.out)).toContain("New");
+    // Without the saved rest of the set, a title edit is read in full, never taken as no change.
+    const rest = join(cacheDir, "scan-set-v1.base.json");
+    const saved = readFileSync(rest);
+    rmSync(rest);
+    writeFileSync(join(content, "r0.md"), text({ ...(recs[0] as Rec), title: "Newest" }));
+    const withoutBase = await again(titled.scan);
+    expect(withoutBase.scan.unchanged).toBeUndefined();
+    expect(withoutBase.scan.stats.cache).not.toMatch(/only in title/);
+    expect(JSON.stringify(withoutBase.out)).toContain("Newest");
+    writeFileSync(rest, saved);
     // A new warning on the same record: its diagnostics changed, not only its title.
     writeFileSync(join(content, "r0.md"), text({ ...(recs[0] as Rec), title: "Newer", note: true }));
-    const noted = await again(titled.scan);
+    const noted = await again(withoutBase.scan);
     expect(noted.scan.stats.cache).not.toMatch(/only in title/);
     expect(noted.out).toEqual((await scan(dir, {})).out);
     writeFileSync(join(content, "r2.md"), text({ ...(recs[2] as Rec), title: "Other" }));

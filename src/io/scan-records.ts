@@ -253,6 +253,8 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   const setRecordAt = new Map(lastSet?.records.map(([file], k) => [file, k]));
   // The files a patch replaces, with their new outcomes; undefined once a change cannot be patched.
   let patches: Map<number, FileOutcome> | undefined = lastSet === undefined ? undefined : new Map();
+  // Whether a batch held back differed from `unchangedSince` (its changes being patches).
+  let differed = false;
   const patch = (b: number, outcomes: (FileOutcome | 0)[]): boolean => {
     if (patches === undefined || lastSet === undefined) return false;
     for (let k = 0; k < outcomes.length; k++) {
@@ -291,7 +293,12 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     const b = batch++;
     listing?.push(digestOf(b, outcomes));
     if (deferring) {
-      if (listing?.[b + 1] === options.unchangedSince?.[b + 1] || patch(b, outcomes)) {
+      if (listing?.[b + 1] === options.unchangedSince?.[b + 1]) {
+        deferred.push(outcomes);
+        return;
+      }
+      if (patch(b, outcomes)) {
+        differed = true;
         deferred.push(outcomes);
         return;
       }
@@ -396,10 +403,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     writer?.abort();
   }
   let patched = false;
-  const lastBase =
-    deferring && listing !== undefined && listing.length === options.unchangedSince?.length && (patches?.size ?? 0) > 0
-      ? lastSet?.base()
-      : undefined;
+  const lastBase = deferring && differed ? lastSet?.base() : undefined;
   if (deferring && listing !== undefined) {
     if (lastBase !== undefined && patches !== undefined && lastSet !== undefined) {
       // Only titles changed: the last scan's set, with those records replaced.
@@ -419,7 +423,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
       deferred.length = 0;
       deferring = false;
       patched = true;
-    } else if (listing.length === options.unchangedSince?.length) {
+    } else if (!differed && listing.length === options.unchangedSince?.length) {
       cached?.close();
       return {
         records: [],
