@@ -3,6 +3,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { RecordSet } from "../build.js";
 import { diagnostic } from "../diagnostics/diagnostic.js";
+import { count } from "../diagnostics/format-report.js";
 import { TopicfeedsError } from "../diagnostics/topicfeeds-error.js";
 import { makeRecord } from "../records/normalize-record.js";
 import { compilePrefilter, emptySummary } from "../select/prefilter.js";
@@ -31,7 +32,7 @@ import {
   type RecordRow,
   sameIdentities,
 } from "./record-rows.js";
-import { readScanSet, writeScanSet } from "./scan-set.js";
+import { readScanSet, SetPatcher, writeScanSet } from "./scan-set.js";
 
 /** Options of {@link scanRecords}. */
 export interface ScanOptions {
@@ -250,25 +251,15 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
       ? readScanSet(options.cacheDir, setKey, options.unchangedSince ?? [])
       : undefined;
   const fileOf = setKey === undefined ? undefined : new Map<ArticleRecord, number>();
-  const setRecordAt = new Map(lastSet?.records.map(([file], k) => [file, k]));
-  // The files a patch replaces, with their new outcomes; undefined once a change cannot be patched.
-  let patches: Map<number, FileOutcome> | undefined = lastSet === undefined ? undefined : new Map();
+  // Undefined once a change cannot be patched.
+  let patcher = lastSet === undefined ? undefined : new SetPatcher(lastSet);
   // Whether a batch held back differed from `unchangedSince` (its changes being patches).
   let differed = false;
   const patch = (b: number, outcomes: (FileOutcome | 0)[]): boolean => {
-    if (patches === undefined || lastSet === undefined) return false;
+    if (patcher === undefined) return false;
     for (let k = 0; k < outcomes.length; k++) {
       const o = outcomes[k] as FileOutcome | 0;
-      if (o === 0) continue;
-      const at = b * size + k;
-      const was = setRecordAt.get(at);
-      const row = o[2];
-      if (was === undefined || row === 0 || !sameButTitle((lastSet.records[was] as [number, RecordRow])[1], row))
-        return false;
-      const shown = display(paths.get(at), cwd);
-      const before = lastSet.fileDiagnostics.filter((d) => d.file === shown);
-      if (JSON.stringify(o[1] === 0 ? [] : o[1]) !== JSON.stringify(before)) return false;
-      patches.set(at, o);
+      if (o !== 0 && !patcher.accept(b * size + k, o, display(paths.get(b * size + k), cwd))) return false;
     }
     return true;
   };
@@ -302,7 +293,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
         deferred.push(outcomes);
         return;
       }
-      patches = undefined;
+      patcher = undefined;
       readDeferred();
     }
     take(outcomes, json);
@@ -403,23 +394,22 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     writer?.abort();
   }
   let patched = false;
-  const lastBase = deferring && differed ? lastSet?.base() : undefined;
+  const lastBase = deferring && differed ? patcher?.set.base() : undefined;
   if (deferring && listing !== undefined) {
-    if (lastBase !== undefined && patches !== undefined && lastSet !== undefined) {
+    if (lastBase !== undefined && patcher !== undefined) {
       // Only titles changed: the last scan's set, with those records replaced.
-      for (const [file, row] of lastSet.records) {
-        const now = patches.get(file);
-        const r = decodeRecord(now === undefined ? row : (now[2] as RecordRow));
+      for (const [file, row, identity] of patcher.rows()) {
+        const r = decodeRecord(row);
         records.push(r);
-        pathOf.set(r, [paths.get(file), now?.[0] ?? (identityAt(identities, file) as FileIdentity)]);
+        pathOf.set(r, [paths.get(file), identity ?? (identityAt(identities, file) as FileIdentity)]);
         fileOf?.set(r, file);
       }
-      for (const d of lastSet.fileDiagnostics) diagnostics.push(d);
+      for (const d of patcher.set.fileDiagnostics) diagnostics.push(d);
       Object.assign(dropped, lastBase.dropped);
       for (const k of lastBase.hiddenKeys) hiddenKeys.push(k);
       rejected = lastBase.rejected;
-      parsed = patches.size;
-      cacheNote = `${patches.size === 1 ? "1 changed file" : `${patches.size.toLocaleString("en-US")} changed files`}, only in title: the other records as the last build selected them`;
+      parsed = patcher.patches.size;
+      cacheNote = `${count(parsed, "changed file")}, only in title: the other records as the last build selected them`;
       deferred.length = 0;
       deferring = false;
       patched = true;
@@ -535,7 +525,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
         rejected,
         hiddenKeys,
       },
-      patched ? lastSet?.baseId : undefined,
+      patched ? patcher?.set.baseId : undefined,
     );
 
   // The few thousand records that reach a feed are read again in full; a rebuild takes those whose
@@ -602,14 +592,6 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
 function listCompact(inputs: readonly string[], cwd: string): { paths: PathList; listDiagnostics: Diagnostic[] } {
   const listed = listRecordFiles(inputs, cwd);
   return { paths: new PathList(listed.files), listDiagnostics: [...listed.diagnostics] };
-}
-
-// Whether two rows differ in nothing but their title (a lean row has no excerpt, images or related
-// links): nothing selection, de-duplication or the report reads.
-function sameButTitle(a: RecordRow, b: RecordRow): boolean {
-  if (a.length !== b.length) return false;
-  for (let k = 0; k < a.length; k++) if (k !== 1 && JSON.stringify(a[k]) !== JSON.stringify(b[k])) return false;
-  return true;
 }
 
 // The identity of file `i` in a flat array of four numbers per file; undefined for none (NaN).

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { DroppedSummary } from "../select/prefilter.js";
 import type { Diagnostic } from "../types.js";
 import { writeCacheFile } from "./_temp-files.js";
-import type { RecordRow } from "./record-rows.js";
+import type { FileIdentity, FileOutcome, RecordRow } from "./record-rows.js";
 
 const FILE = "scan-set-v1.json";
 // What a change to titles alone never changes is kept apart (the hidden keys of 100,000 records
@@ -106,4 +106,50 @@ export function writeScanSet(dir: string, set: ScanSet, baseId?: string): void {
     writeCacheFile(dir, BASE, JSON.stringify({ id: base, dropped, rejected, hiddenKeys }));
   }
   writeCacheFile(dir, FILE, JSON.stringify({ key, listing, base, records, fileDiagnostics }));
+}
+
+/**
+ * Collects the changed files a saved set can take: records of the set whose new lean row differs
+ * only in its title (the one field nothing before rendering reads) and whose diagnostics are the
+ * same. Any other change makes {@link SetPatcher.accept} say no; the scan then reads everything.
+ *
+ * @example
+ * const p = new SetPatcher(set); p.accept(12, outcome, "content/a.md") && p.rows()
+ */
+export class SetPatcher {
+  /** The files taken, with their new outcomes. */
+  readonly patches = new Map<number, FileOutcome>();
+  private readonly indexOf: Map<number, number>;
+
+  constructor(readonly set: SavedScanSet) {
+    this.indexOf = new Map(set.records.map(([file], k) => [file, k]));
+  }
+
+  /** Takes the new outcome of file `file` (its diagnostics name it `shown`), or says it cannot. */
+  accept(file: number, outcome: FileOutcome, shown: string): boolean {
+    const k = this.indexOf.get(file);
+    const row = outcome[2];
+    if (k === undefined || row === 0 || !sameButTitle((this.set.records[k] as [number, RecordRow])[1], row))
+      return false;
+    const before = this.set.fileDiagnostics.filter((d) => d.file === shown);
+    if (JSON.stringify(outcome[1] === 0 ? [] : outcome[1]) !== JSON.stringify(before)) return false;
+    this.patches.set(file, outcome);
+    return true;
+  }
+
+  /** The set's records in file order, those taken replaced: file, row, and the new identity of a file taken. */
+  rows(): [file: number, row: RecordRow, identity: FileIdentity | undefined][] {
+    return this.set.records.map(([file, row]) => {
+      const now = this.patches.get(file);
+      return now === undefined ? [file, row, undefined] : [file, now[2] as RecordRow, now[0]];
+    });
+  }
+}
+
+// Whether two rows differ in nothing but their title (a lean row has no excerpt, images or related
+// links): nothing selection, de-duplication or the report reads.
+function sameButTitle(a: RecordRow, b: RecordRow): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (k !== 1 && JSON.stringify(a[k]) !== JSON.stringify(b[k])) return false;
+  return true;
 }
