@@ -1,5 +1,6 @@
 import { constants } from "node:os";
 import { join, resolve } from "node:path";
+import { setFlagsFromString } from "node:v8";
 import { buildFeeds } from "../build.js";
 import { count, formatDiagnostic, formatReport, type ReportStyle } from "../diagnostics/format-report.js";
 import { isTopicfeedsError, TopicfeedsError } from "../diagnostics/topicfeeds-error.js";
@@ -89,6 +90,12 @@ async function buildAndWrite(
   style: ReportStyle,
 ): Promise<number> {
   const timer = phases();
+  // V8 lets the old generation grow to about twice what a collection kept before it collects
+  // again; a scan makes short-lived garbage that outlives the young generation at a steady rate,
+  // so a large build's resident size followed the garbage, not what is kept. 20 % keeps it near
+  // what is kept at no measured cost in time (1,000,000 records, one title edited: 646–661 →
+  // 357–359 MiB; 100,000 records cold 204 → 183 MiB, rebuild 188–195 → 175–176 MiB).
+  setFlagsFromString("--heap-growing-percent=20");
   const progress = io.progress === true && !p.quiet ? progressLine(io) : undefined;
   const scanOptions = { ...p.scanOptions, build: p.buildConfig };
   if (cacheDir !== undefined) scanOptions.cacheDir = cacheDir;

@@ -1,6 +1,16 @@
 // Temporary files of atomic writes: removing them without throwing, telling whether the
 // process that left one is still running, and writing a small cache file atomically.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { TopicfeedsError } from "../diagnostics/topicfeeds-error.js";
 
@@ -47,13 +57,29 @@ export function sweepDeadTemps(dir: string, pidOf: (entry: string) => number | u
  * old file or the new one, never half of one; temporary files of this name left by builds that
  * were killed are removed first. Never throws: a cache that cannot be written is only rebuilt.
  */
-export function writeCacheFile(dir: string, name: string, text: string | Uint8Array): void {
+export function writeCacheFile(
+  dir: string,
+  name: string,
+  text: string | Uint8Array | Iterable<string | Uint8Array>,
+): void {
   const target = join(dir, name);
   const temp = `${target}.tmp-${process.pid}`;
   try {
     mkdirSync(dir, { recursive: true });
     sweepDeadTemps(dir, (e) => (e.startsWith(`${name}.tmp-`) ? Number(e.slice(name.length + 5)) : undefined));
-    writeFileSync(temp, text);
+    if (typeof text === "string" || text instanceof Uint8Array) writeFileSync(temp, text);
+    else {
+      // Pieces written as they come: a large file is never one string or buffer in memory.
+      const fd = openSync(temp, "w");
+      try {
+        for (const piece of text) {
+          const bytes = typeof piece === "string" ? Buffer.from(piece, "utf8") : piece;
+          for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+        }
+      } finally {
+        closeSync(fd);
+      }
+    }
     renameSync(temp, target);
   } catch {
     removeQuietly(temp);

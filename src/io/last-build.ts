@@ -116,14 +116,10 @@ export function writeLastBuild(dir: string, last: LastBuild): void {
   const { identities, ...rest } = last;
   let ids: number | undefined;
   if (identities !== undefined && identities.length > 0) {
-    writeCacheFile(
-      dir,
-      IDS,
-      Buffer.concat([
-        new Uint8Array(identities.buffer, identities.byteOffset, identities.byteLength),
-        listingTag(rest.listing),
-      ]),
-    );
+    writeCacheFile(dir, IDS, [
+      new Uint8Array(identities.buffer, identities.byteOffset, identities.byteLength),
+      listingTag(rest.listing),
+    ]);
     ids = identities.length;
   }
   writeCacheFile(dir, FILE, JSON.stringify(ids === undefined ? rest : { ...rest, ids }));

@@ -103,7 +103,7 @@ export function writeScanSet(dir: string, set: ScanSet, baseId?: string): void {
     base = createHash("sha1")
       .update(JSON.stringify([key, listing]))
       .digest("base64");
-    writeCacheFile(dir, BASE, JSON.stringify({ id: base, dropped, rejected, hiddenKeys }));
+    writeCacheFile(dir, BASE, baseJson(base, dropped, rejected, hiddenKeys));
   }
   writeCacheFile(dir, FILE, JSON.stringify({ key, listing, base, records, fileDiagnostics }));
 }
@@ -152,4 +152,13 @@ function sameButTitle(a: RecordRow, b: RecordRow): boolean {
   if (a.length !== b.length) return false;
   for (let k = 0; k < a.length; k++) if (k !== 1 && JSON.stringify(a[k]) !== JSON.stringify(b[k])) return false;
   return true;
+}
+
+// The rest as JSON in pieces: the hidden keys of 1,000,000 records are 30 MB, never one string.
+function* baseJson(id: string, dropped: DroppedSummary, rejected: number, hiddenKeys: string[]): Generator<string> {
+  const { hiddenKeys: droppedKeys, ...summary } = dropped;
+  yield `{"id":${JSON.stringify(id)},"rejected":${rejected},"hiddenKeys":${JSON.stringify(hiddenKeys)},"dropped":${JSON.stringify(summary).slice(0, -1)}${Object.keys(summary).length > 0 ? "," : ""}"hiddenKeys":[`;
+  for (let i = 0; i < droppedKeys.length; i += 10_000)
+    yield `${i === 0 ? "" : ","}${JSON.stringify(droppedKeys.slice(i, i + 10_000)).slice(1, -1)}`;
+  yield "]}}";
 }
