@@ -238,7 +238,8 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   const deferred: (FileOutcome | 0)[][] = [];
   // A lean scan that sets records aside saves what it hands the build (`scan-set-v1.json`). The
   // next scan of the same paths, when each file that changed since is a kept record whose new
-  // outcome differs only in its title (same diagnostics, same fields for selection), hands on
+  // outcome differs only in its title or content (same diagnostics, same fields for selection:
+  // a lean row has no excerpt, images or related links), hands on
   // that set with those records replaced: it reads no other outcome and selects nothing again.
   const setKey =
     options.cacheDir !== undefined &&
@@ -414,7 +415,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
       for (const k of lastBase.hiddenKeys) hiddenKeys.push(k);
       rejected = lastBase.rejected;
       parsed = patcher.patches.size;
-      cacheNote = `${count(parsed, "changed file")}, only in title: the other records as the last build selected them`;
+      cacheNote = `${count(parsed, "changed file")}, only in title or content: the other records as the last build selected them`;
       deferred.length = 0;
       deferring = false;
       patched = true;

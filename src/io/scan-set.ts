@@ -32,7 +32,7 @@ export interface ScanSet {
 
 /** A saved set as read: its records and file diagnostics, and the rest read when asked for. */
 export interface SavedScanSet extends Pick<ScanSet, "records" | "fileDiagnostics"> {
-  /** Names the saved rest, for {@link writeScanSet} when only titles changed. */
+  /** Names the saved rest, for {@link writeScanSet} when only titles or content changed. */
   baseId: string;
   /** The rest, or undefined when it cannot be read (then the set cannot be used). */
   base(): Pick<ScanSet, "dropped" | "rejected" | "hiddenKeys"> | undefined;
@@ -110,7 +110,8 @@ export function writeScanSet(dir: string, set: ScanSet, baseId?: string): void {
 
 /**
  * Collects the changed files a saved set can take: records of the set whose new lean row differs
- * only in its title (the one field nothing before rendering reads) and whose diagnostics are the
+ * only in its title (the one field of a lean row nothing before rendering reads; excerpts, images
+ * and related links are not in it, and are read from the file for rendering) and whose diagnostics are the
  * same. Any other change makes {@link SetPatcher.accept} say no; the scan then reads everything.
  *
  * @example
