@@ -93,7 +93,7 @@ export interface ScanOptions {
 /** A {@link RecordSet} plus what a build needs to complete lean records, and what the scan did. */
 export interface ScanResult extends RecordSet {
   hydrate: (records: ArticleRecord[]) => ArticleRecord[];
-  /** With a `cacheDir`: digests of the files listed (their paths, then each batch's identities), for a later `unchangedSince`; else empty. */
+  /** With a `cacheDir` and no `onFile`: digests of the files listed (their paths, then each batch's identities), for a later `unchangedSince`; else empty. */
   listing: string[];
   /** With a `cacheDir` and no `onFile`: each listed file's identity (size, mtime, ctime, inode; NaN for a file that could not be read), four numbers per file in listing order, for a later `knownIdentities`; else empty. */
   identities: Float64Array;
@@ -141,7 +141,8 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   // With the same paths listed as by the scan `unchangedSince` came from, each file is compared
   // with the identity it had then, and the record cache is read only for a file that differs or
   // whose outcome is needed (a build with nothing changed never reads it).
-  const pathsDigest = options.cacheDir === undefined ? undefined : paths.digest();
+  // (Nor does a watcher, which follows each file itself through `onFile`, keep a listing.)
+  const pathsDigest = options.cacheDir === undefined || options.onFile !== undefined ? undefined : paths.digest();
   const knownAt =
     pathsDigest !== undefined &&
     options.unchangedSince?.[0] === pathsDigest &&
@@ -229,8 +230,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   // `unchangedSince`, outcomes are held unread (most are 0, "as in the cache") until a batch
   // differs or the listing ends.
   const listing: string[] | undefined = pathsDigest === undefined ? undefined : [pathsDigest];
-  // (Not kept for a watcher, which follows each file itself: `onFile`.)
-  const identities = new Float64Array(listing === undefined || options.onFile !== undefined ? 0 : 4 * paths.length);
+  const identities = new Float64Array(listing === undefined ? 0 : 4 * paths.length);
   let deferring =
     (cached !== undefined || knownAt !== undefined) &&
     listing !== undefined &&
@@ -269,11 +269,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     const known = knownOf.get(b);
     knownOf.delete(b);
     // Identities as numbers (NaN for none), hashed once per batch: no string per file.
-    const ids = (
-      identities.length === 0
-        ? new Float64Array(4 * outcomes.length)
-        : identities.subarray(4 * b * size, 4 * (b * size + outcomes.length))
-    ).fill(Number.NaN);
+    const ids = identities.subarray(4 * b * size, 4 * (b * size + outcomes.length)).fill(Number.NaN);
     for (let k = 0; k < outcomes.length; k++) {
       const res = outcomes[k] as FileOutcome | 0;
       const id = res === 0 ? known?.[k] : res[0];
