@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openVerifiedFiles } from "../src/io/verified-files.js";
-import { VERSION } from "../src/version.js";
+import { CACHE_VERSION } from "../src/version.js";
 import { tempDir } from "./helpers/fixtures.js";
 
 const good = {
@@ -25,7 +25,7 @@ describe("openVerifiedFiles", () => {
       version: string;
       sha1: string[];
     };
-    expect(saved).toEqual({ version: VERSION, sha1: [sha1(good.contents), sha1(json.contents)].sort() });
+    expect(saved).toEqual({ version: CACHE_VERSION, sha1: [sha1(good.contents), sha1(json.contents)].sort() });
     // The next build still reports the broken file.
     expect(
       openVerifiedFiles(dir)
@@ -38,11 +38,11 @@ describe("openVerifiedFiles", () => {
     const dir = tempDir();
     const file = join(dir, "verified-v1.json");
     // A list naming the broken file's bytes: only a skipped check would let them through.
-    writeFileSync(file, JSON.stringify({ version: VERSION, sha1: [sha1(broken.contents)] }));
+    writeFileSync(file, JSON.stringify({ version: CACHE_VERSION, sha1: [sha1(broken.contents)] }));
     expect(openVerifiedFiles(dir).verify([broken])).toEqual([]);
     writeFileSync(file, JSON.stringify({ version: "0.0.0-other", sha1: [sha1(broken.contents)] }));
     expect(openVerifiedFiles(dir).verify([broken])).toHaveLength(1);
-    writeFileSync(file, `{"version":"${VERSION}","sha1":["${sha1(broken.contents)}"`);
+    writeFileSync(file, `{"version":"${CACHE_VERSION}","sha1":["${sha1(broken.contents)}"`);
     expect(openVerifiedFiles(dir).verify([broken])).toHaveLength(1);
   });
 
