@@ -1,8 +1,8 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { inProcessCli, tempDir } from "./helpers/fixtures.js";
+import { inProcessCli, recordWriter, tempDir } from "./helpers/fixtures.js";
 
 // One-shot rebuilds (with the record cache, the hydrate cache and records read lean or kept as
 // compact entries beyond each feed's limit) against a cold build: after every step of a random
@@ -85,13 +85,10 @@ describe("one-shot rebuilds", () => {
           try {
             const content = join(dir, "content");
             const files = new Map<number, Rec>();
-            let clock = 1_700_000_000;
+            const write = recordWriter(content, text);
             const put = (i: number, r: Rec) => {
               files.set(i, r);
-              const p = join(content, `r${String(i).padStart(2, "0")}.md`);
-              writeFileSync(p, text(r));
-              clock += 10;
-              utimesSync(p, clock, clock);
+              write(i, r);
             };
             mkdirSync(content);
             for (const [i, r] of initial.entries()) put(i, r);

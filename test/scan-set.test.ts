@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import fc from "fast-check";
@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { buildFeeds } from "../src/build.js";
 import { type ScanOptions, type ScanResult, scanRecords } from "../src/io/scan-records.js";
 import { prefilterConfig } from "../src/select/prefilter.js";
-import { ROOT, tempDir } from "./helpers/fixtures.js";
+import { ROOT, recordWriter, tempDir } from "./helpers/fixtures.js";
 
 // A lean scan that sets records aside saves the set it hands the build; the next scan of the
 // same files hands it on with the changed records replaced when only their titles changed, and
@@ -102,13 +102,10 @@ describe("a scan that hands on the last scan's set", () => {
             const content = join(dir, "content");
             mkdirSync(content);
             const recs: Rec[] = [...initial];
-            let clock = 1_700_000_000;
+            const write = recordWriter(content, text);
             const put = (i: number, r: Rec) => {
               recs[i] = r;
-              const p = join(content, `r${String(i).padStart(2, "0")}.md`);
-              writeFileSync(p, text(r));
-              clock += 10;
-              utimesSync(p, clock, clock);
+              write(i, r);
             };
             for (const [i, r] of initial.entries()) put(i, r);
             const cacheDir = join(dir, "cache");

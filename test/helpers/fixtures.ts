@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -29,6 +29,20 @@ export function testContext(overrides: Partial<FeedContext> = {}): FeedContext {
 /** A fresh temporary folder. */
 export function tempDir(prefix = "topicfeeds-test-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/**
+ * Writes record `i` as `dir/rNN.md`, each write with an mtime 10 s after the one before, so that
+ * every write changes the file's identity even within a clock tick (for edit-sequence tests).
+ */
+export function recordWriter<R>(dir: string, text: (r: R) => string): (i: number, r: R) => void {
+  let clock = 1_700_000_000;
+  return (i, r) => {
+    const p = join(dir, `r${String(i).padStart(2, "0")}.md`);
+    writeFileSync(p, text(r));
+    clock += 10;
+    utimesSync(p, clock, clock);
+  };
 }
 
 /** The config the golden files are built with. */
