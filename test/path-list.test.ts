@@ -30,3 +30,29 @@ describe("PathList", () => {
     expect(new PathList(["/a/b", "/a/c"]).digest()).not.toBe(new PathList(["/a/bc"]).digest());
   });
 });
+
+describe("PathList.fromRuns", () => {
+  it("is the list, and has the digest, of the same paths made one by one", () => {
+    // Runs of one folder, some longer than a chunk, some shorter, some sharing more than the folder.
+    const runs = [
+      { prefix: "/site/a/", names: Array.from({ length: 300 }, (_, i) => `post-${String(i).padStart(3, "0")}.md`) },
+      { prefix: "/site/b/", names: ["x.md"] },
+      { prefix: "/site/c/", names: Array.from({ length: 700 }, (_, i) => `é-${String(i).padStart(4, "0")}.md`) },
+      { prefix: "/site/d.md", names: [""] },
+    ];
+    const paths = runs.flatMap((r) => r.names.map((n) => r.prefix + n));
+    const list = PathList.fromRuns(runs);
+    expect(list.length).toBe(paths.length);
+    expect(list.slice(0, paths.length)).toEqual(paths);
+    for (const i of [0, 255, 256, 299, 300, 301, 1000, 1001]) expect(list.get(i)).toBe(paths[i]);
+    expect(list.digest()).toBe(new PathList(paths).digest());
+    expect(PathList.fromRuns([]).length).toBe(0);
+  });
+
+  it("never cuts a prefix between the two halves of a surrogate pair", () => {
+    // 😀 and 😁 share their first UTF-16 unit: a prefix ending there would not survive UTF-8.
+    const paths = ["/c/😀.md", "/c/😁.md"];
+    expect(new PathList(paths).slice(0, 2)).toEqual(paths);
+    expect(PathList.fromRuns([{ prefix: "/c/", names: ["😀.md", "😁.md"] }]).slice(0, 2)).toEqual(paths);
+  });
+});

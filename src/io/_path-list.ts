@@ -20,18 +20,66 @@ export class PathList {
 
   constructor(paths: readonly string[]) {
     this.length = paths.length;
-    for (let c = 0; c < paths.length; c += CHUNK) {
-      const part = paths.slice(c, c + CHUNK);
-      let prefix = part[0] as string;
-      for (const p of part) {
-        let n = 0;
-        while (n < prefix.length && n < p.length && prefix.charCodeAt(n) === p.charCodeAt(n)) n++;
-        prefix = prefix.slice(0, n);
+    for (let c = 0; c < paths.length; c += CHUNK) this.push(paths.slice(c, c + CHUNK), "", false);
+  }
+
+  /**
+   * The list of the paths `prefix + name` of each run in turn, made without a string per path;
+   * the same list (and digest) as `new PathList` of those paths. The paths must be sorted.
+   *
+   * @example
+   * PathList.fromRuns([{ prefix: "/c/", names: ["a.md", "b.md"] }]).get(1) // "/c/b.md"
+   */
+  static fromRuns(runs: readonly { prefix: string; names: readonly string[] }[]): PathList {
+    const list = new PathList([]);
+    let total = 0;
+    for (const run of runs) total += run.names.length;
+    (list as { length: number }).length = total;
+    let r = 0;
+    let n = 0;
+    for (let c = 0; c < total; c += CHUNK) {
+      const want = Math.min(CHUNK, total - c);
+      const run = runs[r] as { prefix: string; names: readonly string[] };
+      if (n + want <= run.names.length) {
+        // The whole chunk in one folder: its paths share the run's prefix.
+        list.push(run.names.slice(n, n + want), run.prefix, true);
+        n += want;
+      } else {
+        const part: string[] = [];
+        while (part.length < want) {
+          const at = runs[r] as { prefix: string; names: readonly string[] };
+          if (n === at.names.length) {
+            r++;
+            n = 0;
+            continue;
+          }
+          part.push(at.prefix + (at.names[n++] as string));
+        }
+        list.push(part, "", true);
       }
-      // Flattened copies: slices of the listed strings would keep them all alive.
-      this.prefixes.push(flat(prefix));
-      this.rests.push(flat(part.map((p) => p.slice(prefix.length)).join("\0")));
+      if (n === (runs[r] as { names: readonly string[] }).names.length) {
+        r++;
+        n = 0;
+      }
     }
+    return list;
+  }
+
+  // Adds a chunk: the paths `base + rest` of `rests`, stored as their common prefix and the rest.
+  private push(rests: readonly string[], base: string, sorted: boolean): void {
+    const first = rests[0] as string;
+    let n = first.length;
+    // Sorted, what all share is what the first and the last share.
+    for (const p of sorted ? [rests[rests.length - 1] as string] : rests) {
+      let k = 0;
+      while (k < n && k < p.length && first.charCodeAt(k) === p.charCodeAt(k)) k++;
+      n = k;
+    }
+    // Never between the two halves of a surrogate pair: the prefix is copied through UTF-8.
+    if (n > 0 && (first.charCodeAt(n - 1) & 0xfc00) === 0xd800) n--;
+    // Flattened copies: slices of the listed strings would keep them all alive.
+    this.prefixes.push(flat(base + first.slice(0, n)));
+    this.rests.push(flat((n === 0 ? rests : rests.map((p) => p.slice(n))).join("\0")));
   }
 
   /** The path at `i` (0 ≤ i < length). */
@@ -42,6 +90,21 @@ export class PathList {
       this.at = c;
     }
     return (this.prefixes[c] as string) + (this.split[i - c * CHUNK] as string);
+  }
+
+  /** How many chunks the paths are kept in (see {@link chunkAt}). */
+  get chunks(): number {
+    return this.prefixes.length;
+  }
+
+  /** Chunk `c` as stored: its first path's index, the prefix its paths share and the rest of each joined by NUL. */
+  chunkAt(c: number): { first: number; prefix: string; rest: string } {
+    return { first: c * CHUNK, prefix: this.prefixes[c] as string, rest: this.rests[c] as string };
+  }
+
+  /** The first path's index of chunk `c` and how many paths it holds. */
+  chunkRange(c: number): { first: number; count: number } {
+    return { first: c * CHUNK, count: Math.min(CHUNK, this.length - c * CHUNK) };
   }
 
   /** A SHA-1 (base64) of every path in order: equal for two lists of the same paths. */

@@ -10,6 +10,8 @@ export interface ParseJob {
   path: string;
   shown?: string;
   known?: FileIdentity;
+  /** Already compared with its known identity (a rebuild's stat pass) and found unchanged: answered 0 without a `stat`. */
+  same?: true;
 }
 
 /** How to parse: lean records, the size limit, the prefilter that sets aside what can reach no feed, and the folder diagnostics are relative to. */
@@ -29,7 +31,7 @@ export interface ParseSettings {
  * @param settings - lean, size limit, prefilter
  */
 export function parseJob(job: ParseJob, settings: ParseSettings): FileOutcome | 0 {
-  if (job.known !== undefined && fileHasIdentity(job.path, job.known)) return 0;
+  if (job.same === true || (job.known !== undefined && fileHasIdentity(job.path, job.known))) return 0;
   const shown = job.shown ?? display(job.path, settings.cwd ?? process.cwd());
   let fd: number | undefined;
   try {

@@ -51,13 +51,49 @@ export function listRecordFiles(
   cwd = process.cwd(),
   options: ListOptions = {},
 ): { files: string[]; diagnostics: Diagnostic[] } {
+  const listed = listRecordRuns(inputs, cwd, options);
+  return { files: sortedPaths(listed), diagnostics: listed.diagnostics };
+}
+
+/**
+ * The paths of listed runs, sorted and each once.
+ *
+ * @example
+ * sortedPaths(listRecordRuns(["content"])) // ["/site/content/a.md", "/site/content/news/b.md"]
+ */
+export function sortedPaths(listed: { runs: readonly ListedRun[]; ordered: boolean }): string[] {
+  const files: string[] = [];
+  for (const run of listed.runs) for (const name of run.names) files.push(run.prefix + name);
+  if (listed.ordered) return files;
+  files.sort();
+  return files.filter((f, i) => i === 0 || f !== files[i - 1]);
+}
+
+/** Consecutive listed files of one folder: each path is `prefix + name`, names sorted. */
+export interface ListedRun {
+  prefix: string;
+  names: string[];
+}
+
+/**
+ * {@link listRecordFiles} without making a string per path: the files as runs of one folder in
+ * walk order, and whether that order is already the sorted order of their paths (it is unless a
+ * subfolder's name sorts among file names around the separator, or inputs overlap).
+ *
+ * @example
+ * listRecordRuns(["content"], "/site").runs // [{ prefix: "/site/content/", names: ["a.md", "b.md"] }]
+ */
+export function listRecordRuns(
+  inputs: readonly string[],
+  cwd = process.cwd(),
+  options: ListOptions = {},
+): { runs: ListedRun[]; ordered: boolean; diagnostics: Diagnostic[] } {
   const maxDepth = options.maxDepth ?? MAX_DEPTH;
   const timeLimit = options.timeLimit ?? TIME_LIMIT;
   const started = Date.now();
   let folders = 0;
-  // An array, not a Set: hashing 100,000 long paths cost more than listing them. Sorted (and
-  // cleared of paths listed twice through overlapping inputs) at the end.
-  const files: string[] = [];
+  // Names, not paths: hashing or joining 100,000 long paths cost more than listing them.
+  const runs: ListedRun[] = [];
   const diagnostics: Diagnostic[] = [];
   const shown = (p: string) => display(p, cwd);
   const visited = new Set<string>();
@@ -105,31 +141,38 @@ export function listRecordFiles(
       return;
     }
     names.sort();
+    const prefix = `${dir}${sep}`;
+    let run: ListedRun = { prefix, names: [] };
+    const into = (sub: string) => {
+      if (run.names.length > 0) runs.push(run);
+      walk(sub, depth + 1);
+      run = { prefix, names: [] };
+    };
     for (const name of names) {
       if (name.startsWith(".") || name === "node_modules") continue;
-      const path = `${dir}${sep}${name}`;
-      const kind = kinds.get(name);
+      const kind = kinds.size === 0 ? undefined : kinds.get(name);
       if (kind === undefined) {
-        if (RECORD_FILE.test(name)) files.push(path);
+        if (RECORD_FILE.test(name)) run.names.push(name);
         continue;
       }
       if (kind === "dir") {
-        walk(path, depth + 1);
+        into(prefix + name);
         continue;
       }
       // A symbolic link (or an unknown kind): follow it.
       let st: Stats;
       try {
-        st = statSync(path);
+        st = statSync(prefix + name);
       } catch {
         // Listed anyway, so that it is counted as read and rejected with the reason.
-        if (RECORD_FILE.test(name)) files.push(path);
+        if (RECORD_FILE.test(name)) run.names.push(name);
         continue;
       }
-      if (st.isDirectory()) walk(path, depth + 1);
+      if (st.isDirectory()) into(prefix + name);
       // A FIFO, socket or device named like a record: listed, so that reading rejects it with the reason.
-      else if (RECORD_FILE.test(name)) files.push(path);
+      else if (RECORD_FILE.test(name)) run.names.push(name);
     }
+    if (run.names.length > 0) runs.push(run);
   };
   for (const input of inputs) {
     const abs = resolve(cwd, input);
@@ -141,15 +184,16 @@ export function listRecordFiles(
       continue;
     }
     if (st.isDirectory()) walk(abs, 0);
-    else files.push(abs);
+    else runs.push({ prefix: abs, names: [""] });
   }
-  // One folder's walk is nearly always in order already: checking is cheaper than sorting.
+  // Names within a run are sorted and distinct: the order holds when it holds where runs meet.
   let ordered = true;
-  for (let i = 1; i < files.length && ordered; i++) ordered = (files[i - 1] as string) < (files[i] as string);
-  if (ordered) return { files, diagnostics };
-  files.sort();
-  const unique = files.filter((f, i) => i === 0 || f !== files[i - 1]);
-  return { files: unique, diagnostics };
+  for (let r = 1; r < runs.length && ordered; r++) {
+    const a = runs[r - 1] as ListedRun;
+    const b = runs[r] as ListedRun;
+    ordered = a.prefix + (a.names[a.names.length - 1] as string) < b.prefix + (b.names[0] as string);
+  }
+  return { runs, ordered, diagnostics };
 }
 
 /**

@@ -10,10 +10,11 @@ import { compilePrefilter, emptySummary } from "../select/prefilter.js";
 import type { ArticleRecord, Diagnostic, FeedsConfig } from "../types.js";
 import { beyondLimitRules, createBeyondLimit } from "./_beyond-limit.js";
 import { PathList } from "./_path-list.js";
+import { type Changed, statAgainst } from "./_stat-pass.js";
 import { type HydratedEntry, readHydrateCache, writeHydrateCache } from "./hydrate-cache.js";
 import { lastBuildKey } from "./last-build.js";
 import { type ParseJob, type ParseSettings, parseJob } from "./parse-job.js";
-import { display, listRecordFiles } from "./read-records.js";
+import { display, listRecordRuns, sortedPaths } from "./read-records.js";
 import {
   openRecordCacheWriter,
   type RecordCache,
@@ -107,7 +108,11 @@ const DEFAULT_MAX = 10 * 1024 * 1024;
 // lets less of it reach the old generation (100,000 records: median peak RSS 238 MiB, was 267).
 const BATCH = 100;
 const LEAN_FROM = 30_000;
+// From this many files a scan parses in two threads.
+const MANY_FILES = 4000;
 const MAX_HYDRATE_MISSES = 20;
+// Up to this many files changed since the last build are parsed in this thread alone.
+const FEW_CHANGED = 400;
 
 /**
  * Reads every record under the given paths, fast and in flat memory: files are parsed in worker
@@ -128,7 +133,20 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   const cwd = options.cwd ?? process.cwd();
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX;
   const prefilter = options.prefilter === undefined ? undefined : compilePrefilter(options.prefilter);
-  const { paths, listDiagnostics } = listCompact(inputs, cwd);
+  // A rebuild of a large folder starts its parse worker before listing, so that the worker is
+  // ready to share the `stat`s when the listing ends.
+  const early =
+    options.workers !== 1 && (options.knownIdentities?.length ?? 0) >= 4 * MANY_FILES && availableParallelism() > 1
+      ? new Worker(options.workerUrl ?? new URL("./parse-worker.js", import.meta.url))
+      : undefined;
+  let listed: ReturnType<typeof listCompact>;
+  try {
+    listed = listCompact(inputs, cwd);
+  } catch (error) {
+    void early?.terminate();
+    throw error;
+  }
+  const { paths, listDiagnostics } = listed;
   const listedDiagnostics = listDiagnostics.length;
   // Lean records keep a large build's memory flat; below 30,000 files, reading the chosen ones
   // again costs more than keeping them whole (cold, whole records: 1,000 files 45 ms of 450 faster;
@@ -165,19 +183,29 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   // Jobs are made a batch at a time, as they are handed out: 100,000 of them at once, each with its
   // identity, would be 10 MB more on a rebuild. Diagnostics name files relative to `cwd`.
   const size = options.batchSize ?? BATCH;
+  // With the identities of the last scan, a stat pass first finds the files that changed: batches
+  // without one are answered "as before" without making a job, the others parse only those files.
+  let changed: Changed | undefined;
+  let changedIn: Set<number> | undefined;
+  let changedFiles: Set<number> | undefined;
   const batches: Batches = {
     count: Math.ceil(paths.length / size),
     files: paths.length,
     size: (b) => Math.min(size, paths.length - b * size),
+    ready: (b) => changedIn !== undefined && !changedIn.has(b),
     jobs: (b) => {
       const jobs = paths.slice(b * size, (b + 1) * size).map((path, j) => {
         const job: ParseJob = { path };
+        if (changedFiles !== undefined) {
+          if (!changedFiles.has(b * size + j)) job.same = true;
+          return job;
+        }
         const known = knownAt === undefined ? cached?.identity(path) : identityAt(knownAt, b * size + j);
         if (known !== undefined) job.known = known;
         return job;
       });
       // The identity of a file answered "as in the cache", for the batch's digest.
-      if (listing !== undefined)
+      if (listing !== undefined && changed === undefined)
         knownOf.set(
           b,
           jobs.map((j) => j.known),
@@ -266,14 +294,21 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     return true;
   };
   const digestOf = (b: number, outcomes: (FileOutcome | 0)[]): string => {
-    const known = knownOf.get(b);
-    knownOf.delete(b);
     // Identities as numbers (NaN for none), hashed once per batch: no string per file.
-    const ids = identities.subarray(4 * b * size, 4 * (b * size + outcomes.length)).fill(Number.NaN);
+    const ids = identities.subarray(4 * b * size, 4 * (b * size + outcomes.length));
+    if (changed === undefined) {
+      // (After a stat pass they hold the known ones already.)
+      const known = knownOf.get(b);
+      knownOf.delete(b);
+      ids.fill(Number.NaN);
+      for (let k = 0; k < outcomes.length; k++) {
+        const id = outcomes[k] === 0 ? known?.[k] : undefined;
+        if (id !== undefined) ids.set(id, 4 * k);
+      }
+    }
     for (let k = 0; k < outcomes.length; k++) {
       const res = outcomes[k] as FileOutcome | 0;
-      const id = res === 0 ? known?.[k] : res[0];
-      if (id !== undefined) ids.set(id, 4 * k);
+      if (res !== 0) ids.set(res[0], 4 * k);
     }
     return createHash("sha1")
       .update(new Uint8Array(ids.buffer, ids.byteOffset, ids.byteLength))
@@ -366,12 +401,30 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   };
 
   const cores = availableParallelism();
-  const workers = Math.max(1, Math.min(options.workers ?? (paths.length >= 4000 && cores > 1 ? 2 : 1), 64));
+  const workers = Math.max(1, Math.min(options.workers ?? (paths.length >= MANY_FILES && cores > 1 ? 2 : 1), 64));
+  const pool = Array.from(
+    { length: workers > 1 ? Math.min(workers - 1, batches.count) : 0 },
+    (_, k) =>
+      (k === 0 ? early : undefined) ?? new Worker(options.workerUrl ?? new URL("./parse-worker.js", import.meta.url)),
+  );
+  if (early !== undefined && pool[0] !== early) void early.terminate();
   try {
-    if (workers > 1)
+    if (knownAt !== undefined && listing !== undefined) {
+      changed = await statAgainst(paths, knownAt, pool[0]);
+      identities.set(knownAt);
+      changedFiles = new Set(changed.at);
+      changedIn = new Set();
+      for (let k = 0; k < changed.at.length; k++) {
+        const at = changed.at[k] as number;
+        changedIn.add(Math.floor(at / size));
+        identities.set(changed.identities.subarray(4 * k, 4 * k + 4), 4 * at);
+      }
+    }
+    // A few changed files are parsed here: handing them to a worker costs more.
+    if (pool.length > 0 && (changed === undefined || changed.at.length > FEW_CHANGED))
       await parseInWorkers(
         batches,
-        workers,
+        pool,
         { lean, maxFileSize, cwd, prefilter: prefilter === undefined ? undefined : options.prefilter },
         settings,
         options,
@@ -394,6 +447,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     throw error;
   } finally {
     writer?.abort();
+    await Promise.all(pool.map((w) => w.terminate()));
   }
   let patched = false;
   const lastBase = deferring && differed ? patcher?.set.base() : undefined;
@@ -590,10 +644,12 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   return result;
 }
 
-// The listing as a compact list (the array of strings is let go here, before the scan holds anything).
+// The listing as a compact list, made from each folder's names (a string per path would be made
+// only to be taken apart again) unless they need sorting across folders.
 function listCompact(inputs: readonly string[], cwd: string): { paths: PathList; listDiagnostics: Diagnostic[] } {
-  const listed = listRecordFiles(inputs, cwd);
-  return { paths: new PathList(listed.files), listDiagnostics: [...listed.diagnostics] };
+  const listed = listRecordRuns(inputs, cwd);
+  const paths = listed.ordered ? PathList.fromRuns(listed.runs) : new PathList(sortedPaths(listed));
+  return { paths, listDiagnostics: listed.diagnostics };
 }
 
 // The identity of file `i` in a flat array of four numbers per file; undefined for none (NaN).
@@ -631,7 +687,11 @@ function parseHere(
 ): void {
   let done = 0;
   for (let b = 0; b < batches.count; b++) {
-    consume(JSON.stringify(batches.jobs(b).map((job) => parseJob(job, settings))));
+    consume(
+      batches.ready(b)
+        ? unchangedBatch(batches.size(b))
+        : JSON.stringify(batches.jobs(b).map((job) => parseJob(job, settings))),
+    );
     done += batches.size(b);
     options.onProgress?.(done, batches.files);
   }
@@ -642,7 +702,14 @@ interface Batches {
   count: number;
   files: number;
   size: (batch: number) => number;
+  /** Whether every file of the batch is known unchanged (answered without jobs). */
+  ready: (batch: number) => boolean;
   jobs: (batch: number) => ParseJob[];
+}
+
+// The answer of a batch of `n` files that are all as before.
+function unchangedBatch(n: number): string {
+  return n === 0 ? "[]" : `[0${",0".repeat(n - 1)}]`;
 }
 
 // Parses with `count` threads: this one and `count - 1` workers. This thread takes its share
@@ -650,13 +717,12 @@ interface Batches {
 // has two batches in hand, so it never waits while this thread parses.
 async function parseInWorkers(
   batches: Batches,
-  count: number,
+  pool: Worker[],
   setup: { lean: boolean; maxFileSize: number; cwd: string; prefilter: FeedsConfig | undefined },
   settings: ParseSettings,
   options: ScanOptions,
   consume: (json: string) => void,
 ): Promise<void> {
-  const url = options.workerUrl ?? new URL("./parse-worker.js", import.meta.url);
   // Answers that came before an earlier batch's: held until they can be consumed in order.
   const waiting: (string | undefined)[] = new Array(batches.count);
   let nextToConsume = 0;
@@ -673,8 +739,7 @@ async function parseInWorkers(
     }
     options.onProgress?.(done, batches.files);
   };
-  const pool = Array.from({ length: Math.min(count - 1, batches.count) }, () => new Worker(url));
-  try {
+  {
     const answered = pool.map(
       (worker) =>
         new Promise<void>((resolve, reject) => {
@@ -682,6 +747,10 @@ async function parseInWorkers(
           const send = () => {
             while (inHand < 2 && next < batches.count) {
               const batch = next++;
+              if (batches.ready(batch)) {
+                arrived(batch, unchangedBatch(batches.size(batch)));
+                continue;
+              }
               inHand++;
               worker.postMessage({ batch, jobs: batches.jobs(batch) });
             }
@@ -712,13 +781,16 @@ async function parseInWorkers(
     const here = (async () => {
       while (!failed && next < batches.count) {
         const batch = next++;
-        arrived(batch, JSON.stringify(batches.jobs(batch).map((job) => parseJob(job, settings))));
+        arrived(
+          batch,
+          batches.ready(batch)
+            ? unchangedBatch(batches.size(batch))
+            : JSON.stringify(batches.jobs(batch).map((job) => parseJob(job, settings))),
+        );
         await new Promise((r) => setImmediate(r));
       }
     })();
     await Promise.all([here, ...answered]);
-  } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
   }
   if (nextToConsume < batches.count)
     throw new Error(`parse threads answered ${nextToConsume} of ${batches.count} batches`);
