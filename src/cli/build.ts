@@ -16,6 +16,7 @@ import {
 } from "../io/last-build.js";
 import { CONFIG_NAMES } from "../io/load-config.js";
 import { planFiles } from "../io/plan-files.js";
+import { readRenderMemo, type SavedRenderMemo, writeRenderMemo } from "../io/render-memo-file.js";
 import { scanRecords } from "../io/scan-records.js";
 import { openVerifiedFiles } from "../io/verified-files.js";
 import { outputPaths, writeFiles } from "../io/write-files.js";
@@ -110,6 +111,9 @@ async function buildAndWrite(
       ? undefined
       : lastBuildKey(p.buildConfig, [p.input, io.cwd, p.out, values.strict === true]);
   const last = key === undefined || cacheDir === undefined ? undefined : readLastBuild(cacheDir, key);
+  // Feeds whose items' files, context and config are as the last build rendered them are taken
+  // from its render memo and the output folder, not rendered again.
+  let saved: SavedRenderMemo | undefined;
   if (last !== undefined) {
     scanOptions.unchangedSince = last.listing;
     if (last.identities !== undefined) scanOptions.knownIdentities = last.identities;
@@ -141,11 +145,15 @@ async function buildAndWrite(
       }
       listing = { listing: scan.listing, identities: scan.identities };
       verified = cacheDir === undefined ? undefined : openVerifiedFiles(cacheDir);
-      built = buildFeeds(
-        scan,
-        p.buildConfig,
-        verified === undefined ? { hydrate: scan.hydrate } : { hydrate: scan.hydrate, verify: verified.verify },
-      );
+      if (key !== undefined && cacheDir !== undefined) {
+        saved ??= readRenderMemo(cacheDir, key, p.out);
+        saved.memo.itemKey = scan.sourceOf;
+      }
+      built = buildFeeds(scan, p.buildConfig, {
+        hydrate: scan.hydrate,
+        ...(verified === undefined ? {} : { verify: verified.verify }),
+        ...(saved === undefined ? {} : { memo: saved.memo }),
+      });
     } catch (e) {
       if (!isTopicfeedsError(e) || e.code !== "records-changed" || attempt === 3) throw e;
       if (!p.quiet) {
@@ -156,7 +164,12 @@ async function buildAndWrite(
   }
   const { files, report, idLock } = built;
   verified?.save();
-  timer.mark(`built ${count(files.length, "file")}`);
+  // Feeds taken from the last build's render memo are those still holding the outcome read back.
+  const reused =
+    saved === undefined ? 0 : [...saved.memo.feeds.values()].filter((e) => saved?.lines.has(e.outcome)).length;
+  timer.mark(
+    `built ${count(files.length, "file")}${saved === undefined ? "" : ` (${reused.toLocaleString("en-US")} of ${count(saved.memo.feeds.size, "feed")} as the last build rendered them)`}`,
+  );
   const out = display(p.out, io.cwd);
   if (dryRun) {
     const plan = planFiles(p.out, files);
@@ -174,7 +187,10 @@ async function buildAndWrite(
   }
   // A signal while the build is published takes effect once it is: the output is one whole build.
   const { value: summary, signal } = await deferSignals(() => {
-    const written = writeFiles(p.out, files, { fsync: values.fsync === true });
+    const written = writeFiles(p.out, files, {
+      fsync: values.fsync === true,
+      ...(saved === undefined ? {} : { inPlace: saved.inPlace }),
+    });
     if (p.lockFile !== undefined && idLock !== undefined) {
       try {
         writeIdLock(p.lockFile, idLock);
@@ -192,8 +208,11 @@ async function buildAndWrite(
   timer.mark(
     `wrote ${count(summary.written.length, "file")} (${summary.unchanged.length.toLocaleString("en-US")} unchanged)`,
   );
-  if (key !== undefined && cacheDir !== undefined)
-    writeLastBuild(cacheDir, { key, ...listing, report, outputs: outputDigests(files) });
+  if (key !== undefined && cacheDir !== undefined) {
+    const outputs = outputDigests(files);
+    writeLastBuild(cacheDir, { key, ...listing, report, outputs });
+    if (saved !== undefined) writeRenderMemo(cacheDir, key, saved, outputs);
+  }
   if (p.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   if (!p.quiet)
     io.stderr(

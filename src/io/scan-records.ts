@@ -98,6 +98,12 @@ export interface ScanResult extends RecordSet {
   listing: string[];
   /** With a `cacheDir` and no `onFile`: each listed file's identity (size, mtime, ctime, inode; NaN for a file that could not be read), four numbers per file in listing order, for a later `knownIdentities`; else empty. */
   identities: Float64Array;
+  /**
+   * The file a record of `records` was read from and the identity (size, mtime, ctime, inode) it
+   * had, as one string: the same for a record of the same file unchanged in a later scan (a
+   * persistent render memo keys items by it). Undefined for a record not from this scan.
+   */
+  sourceOf: (record: ArticleRecord) => string | undefined;
   /** Every file is as `unchangedSince` listed it: no outcome was read and no record is here. */
   unchanged?: true;
   stats: { files: number; parsed: number; fromCache: number; workers: number; cache: string; lean: boolean };
@@ -477,6 +483,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
         read: paths.length,
         rejected: 0,
         hydrate: (chosen) => chosen,
+        sourceOf: () => undefined,
         listing,
         identities,
         unchanged: true,
@@ -635,6 +642,10 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     read: paths.length,
     rejected,
     hydrate,
+    sourceOf: (r) => {
+      const at = pathOf.get(r);
+      return at === undefined ? undefined : `${at[0]}\0${at[1].join(" ")}`;
+    },
     listing: listing ?? [],
     identities,
     stats: { files: paths.length, parsed, fromCache: paths.length - parsed, workers, cache: cacheNote, lean },

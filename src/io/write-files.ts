@@ -54,6 +54,12 @@ export interface WriteOptions {
    * level, not the whole tree.
    */
   liveWrote?: readonly string[];
+  /**
+   * Each file (by path) whose given text the caller read from the live build moments ago, under
+   * the lock, and checked: its bytes are not read and compared again. A file given with other
+   * text is compared as usual.
+   */
+  inPlace?: ReadonlyMap<string, string>;
 }
 
 /** Where an output folder's builds and lock live. */
@@ -165,10 +171,11 @@ export function writeFiles(outDir: string, files: readonly OutputFile[], options
     }
     files.forEach((f, i) => {
       const rel = rels[i] as string;
-      const bytes = Buffer.from(f.contents, "utf8");
-      const before = live === undefined ? undefined : readIfFile(join(live, rel));
       const dest = join(fresh as string, rel);
-      if (before?.equals(bytes)) {
+      const known = live !== undefined && options.inPlace?.get(f.path) === f.contents;
+      const bytes = known ? undefined : Buffer.from(f.contents, "utf8");
+      const before = live === undefined || known ? undefined : readIfFile(join(live, rel));
+      if (known || (bytes !== undefined && before?.equals(bytes))) {
         if (!sameFile(join(live as string, rel), dest)) {
           rmSync(dest, { force: true });
           linkOrCopy(join(live as string, rel), dest);
@@ -181,7 +188,7 @@ export function writeFiles(outDir: string, files: readonly OutputFile[], options
         rmSync(dest, { force: true });
         const fd = openSync(dest, "wx");
         try {
-          writeSync(fd, bytes);
+          writeSync(fd, bytes as Buffer);
           if (durable) fsyncSync(fd);
         } finally {
           closeSync(fd);

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { diagnostic } from "../diagnostics/diagnostic.js";
 import { buildFeedModel, type FeedContext } from "../model/build-feed-model.js";
 import { buildFeedPages, type FeedPage } from "../model/build-feed-pages.js";
@@ -63,8 +64,21 @@ export interface RenderedFeeds {
  * shared context are the same. Make one with {@link createRenderMemo}.
  */
 export interface RenderMemo {
-  feeds: Map<string, { key: string; items: ArticleRecord[]; names: string[]; outcome: FeedOutcome }>;
-  ctx: { key: string; hidden: ReadonlySet<string> } | undefined;
+  feeds: Map<
+    string,
+    { key: string; items: ArticleRecord[]; itemKeys?: string[]; names: string[]; outcome: FeedOutcome }
+  >;
+  /**
+   * The context the feeds were rendered with; `hidden` is the set itself, or for a memo read
+   * back from disk its digest (see {@link hiddenDigest}).
+   */
+  ctx: { key: string; hidden: ReadonlySet<string> | string } | undefined;
+  /**
+   * When set, items are told apart by this key instead of by object: a memo kept on disk between
+   * builds keys each record by its file and that file's identity. A record without a key is
+   * never taken as unchanged.
+   */
+  itemKey?: (record: ArticleRecord) => string | undefined;
   /** Preview pages by topic slug, reused while the feed's model is the same object. */
   pages: Map<string, { model: FeedModel; contents: string }>;
   /** The manifest's hash of each subscription document, reused while its text is the same. */
@@ -115,7 +129,13 @@ export function renderFeedFiles(
   };
   const seen = new Set<string>();
   // Which feeds are rendered (the others are the memo's), so that only their items are completed.
-  const plan: { f: FeedItems; key: string; names: string[]; reuse: FeedOutcome | undefined }[] = [];
+  const plan: {
+    f: FeedItems;
+    key: string;
+    names: string[];
+    reuse: FeedOutcome | undefined;
+    itemKeys: string[] | undefined;
+  }[] = [];
   const needed = new Set<ArticleRecord>();
   for (const f of feeds) {
     // A topic without items gets no feed (the site-wide feeds are always written).
@@ -125,25 +145,35 @@ export function renderFeedFiles(
     const names = memo === undefined ? [] : f.items.flatMap((r) => r.topics.map(ctx.topicName));
     const before = memo?.feeds.get(f.spec.slug);
     seen.add(f.spec.slug);
+    const itemKey = memo?.itemKey;
+    const itemKeys = itemKey === undefined ? undefined : keysOf(f.items, itemKey);
     const reuse =
       sameCtx &&
       before !== undefined &&
       before.key === key &&
-      sameList(before.items, f.items) &&
+      (itemKey === undefined
+        ? sameList(before.items, f.items)
+        : itemKeys !== undefined && before.itemKeys !== undefined && sameList(before.itemKeys, itemKeys)) &&
       sameList(before.names, names) &&
       (f.items.length > 0 || before.outcome.model.updated === ctx.emptyUpdated)
         ? before.outcome
         : undefined;
     if (reuse === undefined) for (const r of f.items) needed.add(r);
-    plan.push({ f, key, names, reuse });
+    plan.push({ f, key, names, reuse, itemKeys });
   }
   const full = complete([...needed]);
-  for (const { f, key, names, reuse } of plan) {
+  for (const { f, key, names, reuse, itemKeys } of plan) {
     let outcome: FeedOutcome;
     if (reuse !== undefined) outcome = reuse;
     else {
       outcome = renderFeed(f, full, ctx, settings);
-      memo?.feeds.set(f.spec.slug, { key, items: f.items, names, outcome });
+      memo?.feeds.set(f.spec.slug, {
+        key,
+        items: f.items,
+        ...(itemKeys === undefined ? {} : { itemKeys }),
+        names,
+        outcome,
+      });
     }
     for (let i = 0; i < f.items.length; i++)
       (i < outcome.kept ? out.published : out.cutForBytes).add(f.items[i] as ArticleRecord);
@@ -270,11 +300,45 @@ function reuseContext(memo: RenderMemo, ctx: FeedContext, settings: RenderSettin
   ]);
   const before = memo.ctx;
   memo.ctx = { key, hidden: ctx.hiddenUrls };
-  if (before === undefined || before.key !== key || before.hidden.size !== ctx.hiddenUrls.size) return false;
+  if (before === undefined || before.key !== key) return false;
+  if (typeof before.hidden === "string") return before.hidden === hiddenDigest(ctx.hiddenUrls);
+  if (before.hidden.size !== ctx.hiddenUrls.size) return false;
   // The same set, unchanged (a driver that keeps the set hands over a new one when it changes).
   if (before.hidden === ctx.hiddenUrls) return true;
   for (const k of ctx.hiddenUrls) if (!before.hidden.has(k)) return false;
   return true;
+}
+
+/**
+ * A SHA-1 of a set of hidden keys, in its order: what a memo kept on disk holds of the set (a
+ * set of the same keys in another order only makes every feed render again).
+ *
+ * @example
+ * hiddenDigest(new Set(["a.com/x"])) === hiddenDigest(new Set(["a.com/x"])) // true
+ */
+export function hiddenDigest(hidden: ReadonlySet<string>): string {
+  const before = digests.get(hidden);
+  if (before !== undefined && before.size === hidden.size) return before.digest;
+  // Keys are canonical URLs: never a line break in one.
+  const digest = createHash("sha1")
+    .update([...hidden].join("\n"))
+    .update(`\n${hidden.size}`)
+    .digest("base64");
+  digests.set(hidden, { size: hidden.size, digest });
+  return digest;
+}
+// A set is digested once for the check and once for the memo written after the build.
+const digests = new WeakMap<ReadonlySet<string>, { size: number; digest: string }>();
+
+// Each record's key, or undefined when one has none.
+function keysOf(items: readonly ArticleRecord[], key: (r: ArticleRecord) => string | undefined): string[] | undefined {
+  const out: string[] = [];
+  for (const r of items) {
+    const k = key(r);
+    if (k === undefined) return undefined;
+    out.push(k);
+  }
+  return out;
 }
 
 function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
