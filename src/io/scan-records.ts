@@ -271,10 +271,10 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     options.unchangedSince?.[0] === listing[0];
   const deferred: (FileOutcome | 0)[][] = [];
   // A lean scan that sets records aside saves what it hands the build (`scan-set-v1.json`). The
-  // next scan of the same paths, when each file that changed since is a kept record whose new
-  // outcome differs only in its title or content (same diagnostics, same fields for selection:
-  // a lean row has no excerpt, images or related links), hands on
-  // that set with those records replaced: it reads no other outcome and selects nothing again.
+  // next scan of the same paths, when each file that changed since is a kept record that stays
+  // kept (same diagnostics; it still passes the prefilter, and its dates, URLs, topics and the
+  // other fields that decide which records are kept are the same: see `SetPatcher`), hands on
+  // that set with those records replaced: it reads no other outcome; the build selects from the set.
   const setKey =
     options.cacheDir !== undefined &&
     beyond !== undefined &&
@@ -459,7 +459,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   const lastBase = deferring && differed ? patcher?.set.base() : undefined;
   if (deferring && listing !== undefined) {
     if (lastBase !== undefined && patcher !== undefined) {
-      // Only titles changed: the last scan's set, with those records replaced.
+      // Each changed record stays in the set: the last scan's set, with those records replaced.
       for (const [file, row, identity] of patcher.rows()) {
         const r = decodeRecord(row);
         records.push(r);
@@ -471,7 +471,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
       for (const k of lastBase.hiddenKeys) hiddenKeys.push(k);
       rejected = lastBase.rejected;
       parsed = patcher.patches.size;
-      cacheNote = `${count(parsed, "changed file")}, only in title or content: the other records as the last build selected them`;
+      cacheNote = `${count(parsed, "changed file")}, each still among the records the last build selected from: the others as it selected them`;
       deferred.length = 0;
       deferring = false;
       patched = true;

@@ -7,8 +7,8 @@ import { writeCacheFile } from "./_temp-files.js";
 import type { FileIdentity, FileOutcome, RecordRow } from "./record-rows.js";
 
 const FILE = "scan-set-v1.json";
-// What a change to titles alone never changes is kept apart (the hidden keys of 100,000 records
-// are most of the bytes): a scan that only replaced titles rewrites the first file only.
+// What replacing records of the set never changes is kept apart (the hidden keys of 100,000
+// records are most of the bytes): a scan that only replaced records rewrites the first file only.
 const BASE = "scan-set-v1.base.json";
 
 /**
@@ -32,7 +32,7 @@ export interface ScanSet {
 
 /** A saved set as read: its records and file diagnostics, and the rest read when asked for. */
 export interface SavedScanSet extends Pick<ScanSet, "records" | "fileDiagnostics"> {
-  /** Names the saved rest, for {@link writeScanSet} when only titles or content changed. */
+  /** Names the saved rest, for {@link writeScanSet} when only records of the set were replaced. */
   baseId: string;
   /** The rest, or undefined when it cannot be read (then the set cannot be used). */
   base(): Pick<ScanSet, "dropped" | "rejected" | "hiddenKeys"> | undefined;
@@ -109,10 +109,15 @@ export function writeScanSet(dir: string, set: ScanSet, baseId?: string): void {
 }
 
 /**
- * Collects the changed files a saved set can take: records of the set whose new lean row differs
- * only in its title (the one field of a lean row nothing before rendering reads; excerpts, images
- * and related links are not in it, and are read from the file for rendering) and whose diagnostics are the
- * same. Any other change makes {@link SetPatcher.accept} say no; the scan then reads everything.
+ * Collects the changed files a saved set can take: records of the set that stay in it, with the
+ * same diagnostics. A record that still has a row passed the prefilter, so it passes every
+ * site-wide rule (what a set is made under: no topic has rules of its own); it stays in the set
+ * when its new lean row also keeps every field that decides which of those records a scan keeps:
+ * its id, dates, URLs, `published`, topics and file name (what the entries beyond each feed's
+ * limit are sorted and matched by). Its title, quality, heat, category, type or provider may
+ * change: the build selects from the set again. Excerpts, images and related links are not in a
+ * lean row: they are read from the file for rendering. Any other change makes
+ * {@link SetPatcher.accept} say no; the scan then reads everything.
  *
  * @example
  * const p = new SetPatcher(set); p.accept(12, outcome, "content/a.md") && p.rows()
@@ -130,7 +135,7 @@ export class SetPatcher {
   accept(file: number, outcome: FileOutcome, shown: string): boolean {
     const k = this.indexOf.get(file);
     const row = outcome[2];
-    if (k === undefined || row === 0 || !sameButTitle((this.set.records[k] as [number, RecordRow])[1], row))
+    if (k === undefined || row === 0 || !sameMembership((this.set.records[k] as [number, RecordRow])[1], row))
       return false;
     const before = this.set.fileDiagnostics.filter((d) => d.file === shown);
     if (JSON.stringify(outcome[1] === 0 ? [] : outcome[1]) !== JSON.stringify(before)) return false;
@@ -147,12 +152,13 @@ export class SetPatcher {
   }
 }
 
-// Whether two rows differ in nothing but their title (a lean row has no excerpt, images or related
-// links): nothing selection, de-duplication or the report reads.
-function sameButTitle(a: RecordRow, b: RecordRow): boolean {
-  if (a.length !== b.length) return false;
-  for (let k = 0; k < a.length; k++) if (k !== 1 && JSON.stringify(a[k]) !== JSON.stringify(b[k])) return false;
-  return true;
+// Fields of a lean row that decide whether and how a record that passes the rules is kept: id,
+// published and updated dates, web and original URLs, published flag, topics, file name.
+const MEMBERSHIP = [0, 3, 4, 5, 6, 11, 13, 16];
+
+// Whether two rows of one record agree in every field of MEMBERSHIP.
+function sameMembership(a: RecordRow, b: RecordRow): boolean {
+  return a.length === b.length && MEMBERSHIP.every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k]));
 }
 
 // The rest as JSON in pieces: the hidden keys of 1,000,000 records are 30 MB, never one string.
