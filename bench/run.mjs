@@ -16,7 +16,7 @@
 //   --corpus-dir DIR   corpus folder (default node_modules/.cache/topicfeeds-bench/corpus-<N>);
 //                      "<N>" or "{N}" in DIR is replaced by the size; with several sizes and no
 //                      placeholder, DIR/corpus-<N> is used. Generated (seed 1) if missing or empty.
-//   --only a,b         contenders: read-files, stat-files, handwritten, cold, warm, warm-quality, unchanged, no-cache (or
+//   --only a,b         contenders: read-files, stat-files, handwritten, cold, warm, warm-quality, warm-date, unchanged, no-cache (or
 //                      their full names, e.g. "topicfeeds-cold"); "topicfeeds" selects all of them
 //   --json FILE        also write the raw numbers as JSON
 //   --no-watch         skip bench/watch.mjs (the watcher: latency, idle CPU, memory over edits)
@@ -52,6 +52,7 @@ const CONTENDERS = [
   "topicfeeds cold",
   "topicfeeds warm",
   "topicfeeds warm-quality",
+  "topicfeeds warm-date",
   "topicfeeds unchanged",
   "topicfeeds no-cache",
 ];
@@ -229,6 +230,16 @@ function makeContenders(corpus, work) {
       error: cliError,
     },
     {
+      name: "topicfeeds warm-date",
+      // The same record's date moved by a minute or two: which records each feed keeps may change,
+      // so every record is read and selected again.
+      args: tf("warm-date", ["--cache-dir", join(work, "warm-date-cache")]),
+      prime: true,
+      before: (run) => run >= 0 && editRecord(corpus, run, "date"),
+      after: restore,
+      error: cliError,
+    },
+    {
       name: "topicfeeds unchanged",
       // A rebuild with nothing changed since the last build: an untimed build first takes in the
       // record file the warm runs edit and restore.
@@ -273,14 +284,20 @@ function editRecord(corpus, run, kind) {
   }
   writeFileSync(touched.backup, JSON.stringify({ file: touched.file, original: touched.original.toString("base64") }));
   const text = touched.original.toString("utf8");
+  // One or two steps by turns: each run's value differs from the one the last build saw.
+  const step = 1 + (run % 2);
   const edited =
     kind === "title"
       ? text.replace(/^title: "(.*)"$/m, (_, t) => `title: "${t} (bench edit ${run + 1})"`)
-      : text.replace(/^quality: (\d+)$/m, (_, q) => {
-          // One or two points by turns: each run's value differs from the one the last build saw.
-          const step = 1 + (run % 2);
-          return `quality: ${Number(q) + step > 100 ? Number(q) - step : Number(q) + step}`;
-        });
+      : kind === "quality"
+        ? text.replace(
+            /^quality: (\d+)$/m,
+            (_, q) => `quality: ${Number(q) + step > 100 ? Number(q) - step : Number(q) + step}`,
+          )
+        : text.replace(
+            /^publishedDateTime: (.+)$/m,
+            (_, d) => `publishedDateTime: ${new Date(Date.parse(d.trim()) - step * 60_000).toISOString()}`,
+          );
   if (edited === text) throw new Error(`no ${kind} line in ${touched.file}`);
   writeFileSync(touched.file, edited);
 }
@@ -452,6 +469,7 @@ function printRatios() {
     ["topicfeeds cold / read-files", (n) => ratio(get(n, "topicfeeds cold"), get(n, "read-files"))],
     ["topicfeeds warm / read-files", (n) => ratio(get(n, "topicfeeds warm"), get(n, "read-files"))],
     ["topicfeeds warm-quality / read-files", (n) => ratio(get(n, "topicfeeds warm-quality"), get(n, "read-files"))],
+    ["topicfeeds warm-date / read-files", (n) => ratio(get(n, "topicfeeds warm-date"), get(n, "read-files"))],
     ["topicfeeds unchanged / read-files", (n) => ratio(get(n, "topicfeeds unchanged"), get(n, "read-files"))],
     ["topicfeeds no-cache / read-files", (n) => ratio(get(n, "topicfeeds no-cache"), get(n, "read-files"))],
     ["stat-files / read-files (a rebuild's floor)", (n) => ratio(get(n, "stat-files"), get(n, "read-files"))],
@@ -583,7 +601,7 @@ function parseOptions(argv) {
           );
           if (hits.length === 0)
             usage(
-              `unknown contender ${JSON.stringify(s)}; one of read-files, stat-files, handwritten, cold, warm, warm-quality, unchanged, no-cache, topicfeeds`,
+              `unknown contender ${JSON.stringify(s)}; one of read-files, stat-files, handwritten, cold, warm, warm-quality, warm-date, unchanged, no-cache, topicfeeds`,
             );
           for (const h of hits) o.only.add(h);
         }
