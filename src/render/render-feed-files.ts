@@ -319,11 +319,18 @@ function reuseContext(memo: RenderMemo, ctx: FeedContext, settings: RenderSettin
 export function hiddenDigest(hidden: ReadonlySet<string>): string {
   const before = digests.get(hidden);
   if (before !== undefined && before.size === hidden.size) return before.digest;
-  // Keys are canonical URLs: never a line break in one.
-  const digest = createHash("sha1")
-    .update([...hidden].join("\n"))
-    .update(`\n${hidden.size}`)
-    .digest("base64");
+  // Keys are canonical URLs: never a line break in one. Hashed 4,096 at a time: the keys of
+  // 1,000,000 records joined at once would be some 30 MB more at the end of a build.
+  const h = createHash("sha1");
+  let part: string[] = [];
+  for (const k of hidden) {
+    part.push(k);
+    if (part.length === 4096) {
+      h.update(`${part.join("\n")}\n`);
+      part = [];
+    }
+  }
+  const digest = h.update(`${part.join("\n")}\n${hidden.size}`).digest("base64");
   digests.set(hidden, { size: hidden.size, digest });
   return digest;
 }
