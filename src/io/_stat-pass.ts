@@ -1,4 +1,4 @@
-import { statSync } from "node:fs";
+import { type Stats, statSync } from "node:fs";
 import type { Worker } from "node:worker_threads";
 import type { PathList } from "./_path-list.js";
 
@@ -16,25 +16,43 @@ export function statChunk(prefix: string, rest: string, first: number, known: Fl
   const changed: number[] = [];
   const names = rest.split("\0");
   for (let k = 0; k < names.length; k++) {
-    let st: ReturnType<typeof statSync>;
-    try {
-      st = statSync(prefix + (names[k] as string), { throwIfNoEntry: false });
-    } catch {
-      st = undefined;
-    }
-    const o = 4 * k;
-    if (
-      st !== undefined &&
-      st.size === known[o] &&
-      st.mtimeMs === known[o + 1] &&
-      st.ctimeMs === known[o + 2] &&
-      st.ino === known[o + 3]
-    )
-      continue;
+    const st = statQuietly(prefix + (names[k] as string));
+    if (hasIdentity(st, known, 4 * k)) continue;
     if (st === undefined) changed.push(first + k, Number.NaN, Number.NaN, Number.NaN, Number.NaN);
     else changed.push(first + k, st.size, st.mtimeMs, st.ctimeMs, st.ino);
   }
   return changed;
+}
+
+/**
+ * The `stat` of a path, or undefined when it cannot be taken (missing, unreadable: reading the
+ * file then reports why).
+ *
+ * @example
+ * statQuietly("content/a.md")?.size
+ */
+export function statQuietly(path: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a `stat` shows the identity (size, mtime, ctime, inode) at `known[at]` to `known[at + 3]`.
+ *
+ * @example
+ * hasIdentity(statQuietly(path), [size, mtimeMs, ctimeMs, ino])
+ */
+export function hasIdentity(st: Stats | undefined, known: ArrayLike<number>, at = 0): boolean {
+  return (
+    st !== undefined &&
+    st.size === known[at] &&
+    st.mtimeMs === known[at + 1] &&
+    st.ctimeMs === known[at + 2] &&
+    st.ino === known[at + 3]
+  );
 }
 
 /** The files a stat pass found changed: their indexes in the listing, in order, and each one's identity now. */

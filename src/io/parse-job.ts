@@ -1,6 +1,7 @@
-import { closeSync, constants, fstatSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { diagnostic } from "../diagnostics/diagnostic.js";
 import type { Prefilter } from "../select/prefilter.js";
+import { hasIdentity, statQuietly } from "./_stat-pass.js";
 import { leanRecord } from "./lean-record.js";
 import { display, notRegularFile, notUtf8Name, parseRecordBytes } from "./read-records.js";
 import { dropRow, encodeRecord, type FileIdentity, type FileOutcome } from "./record-rows.js";
@@ -31,7 +32,7 @@ export interface ParseSettings {
  * @param settings - lean, size limit, prefilter
  */
 export function parseJob(job: ParseJob, settings: ParseSettings): FileOutcome | 0 {
-  if (job.same === true || (job.known !== undefined && fileHasIdentity(job.path, job.known))) return 0;
+  if (job.same === true || (job.known !== undefined && hasIdentity(statQuietly(job.path), job.known))) return 0;
   const shown = job.shown ?? display(job.path, settings.cwd ?? process.cwd());
   let fd: number | undefined;
   try {
@@ -88,22 +89,6 @@ export function parseJob(job: ParseJob, settings: ParseSettings): FileOutcome | 
     return [[0, 0, 0, 0], [diagnostic("read-failed", `cannot read the file: ${why}`, { file: shown })], 0, 0];
   } finally {
     if (fd !== undefined) closeSync(fd);
-  }
-}
-
-/** Whether the file at `path` still has the identity `known` (false when it cannot be stat'ed). */
-function fileHasIdentity(path: string, known: FileIdentity): boolean {
-  try {
-    const st = statSync(path, { throwIfNoEntry: false });
-    return (
-      st !== undefined &&
-      st.size === known[0] &&
-      st.mtimeMs === known[1] &&
-      st.ctimeMs === known[2] &&
-      st.ino === known[3]
-    );
-  } catch {
-    return false; // reading it reports why
   }
 }
 

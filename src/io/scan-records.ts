@@ -10,7 +10,7 @@ import { compilePrefilter, emptySummary } from "../select/prefilter.js";
 import type { ArticleRecord, Diagnostic, FeedsConfig } from "../types.js";
 import { beyondLimitRules, createBeyondLimit } from "./_beyond-limit.js";
 import { PathList } from "./_path-list.js";
-import { type Changed, statAgainst } from "./_stat-pass.js";
+import { statAgainst } from "./_stat-pass.js";
 import { type HydratedEntry, readHydrateCache, writeHydrateCache } from "./hydrate-cache.js";
 import { lastBuildKey } from "./last-build.js";
 import { type ParseJob, type ParseSettings, parseJob } from "./parse-job.js";
@@ -141,9 +141,10 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   const prefilter = options.prefilter === undefined ? undefined : compilePrefilter(options.prefilter);
   // A rebuild of a large folder starts its parse worker before listing, so that the worker is
   // ready to share the `stat`s when the listing ends.
+  const newWorker = () => new Worker(options.workerUrl ?? new URL("./parse-worker.js", import.meta.url));
   const early =
     options.workers !== 1 && (options.knownIdentities?.length ?? 0) >= 4 * MANY_FILES && availableParallelism() > 1
-      ? new Worker(options.workerUrl ?? new URL("./parse-worker.js", import.meta.url))
+      ? newWorker()
       : undefined;
   let listed: ReturnType<typeof listCompact>;
   try {
@@ -191,7 +192,6 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   const size = options.batchSize ?? BATCH;
   // With the identities of the last scan, a stat pass first finds the files that changed: batches
   // without one are answered "as before" without making a job, the others parse only those files.
-  let changed: Changed | undefined;
   let changedIn: Set<number> | undefined;
   let changedFiles: Set<number> | undefined;
   const batches: Batches = {
@@ -211,7 +211,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
         return job;
       });
       // The identity of a file answered "as in the cache", for the batch's digest.
-      if (listing !== undefined && changed === undefined)
+      if (listing !== undefined && changedFiles === undefined)
         knownOf.set(
           b,
           jobs.map((j) => j.known),
@@ -302,7 +302,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   const digestOf = (b: number, outcomes: (FileOutcome | 0)[]): string => {
     // Identities as numbers (NaN for none), hashed once per batch: no string per file.
     const ids = identities.subarray(4 * b * size, 4 * (b * size + outcomes.length));
-    if (changed === undefined) {
+    if (changedFiles === undefined) {
       // (After a stat pass they hold the known ones already.)
       const known = knownOf.get(b);
       knownOf.delete(b);
@@ -410,13 +410,12 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   const workers = Math.max(1, Math.min(options.workers ?? (paths.length >= MANY_FILES && cores > 1 ? 2 : 1), 64));
   const pool = Array.from(
     { length: workers > 1 ? Math.min(workers - 1, batches.count) : 0 },
-    (_, k) =>
-      (k === 0 ? early : undefined) ?? new Worker(options.workerUrl ?? new URL("./parse-worker.js", import.meta.url)),
+    (_, k) => (k === 0 ? early : undefined) ?? newWorker(),
   );
   if (early !== undefined && pool[0] !== early) void early.terminate();
   try {
     if (knownAt !== undefined && listing !== undefined) {
-      changed = await statAgainst(paths, knownAt, pool[0]);
+      const changed = await statAgainst(paths, knownAt, pool[0]);
       identities.set(knownAt);
       changedFiles = new Set(changed.at);
       changedIn = new Set();
@@ -427,7 +426,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
       }
     }
     // A few changed files are parsed here: handing them to a worker costs more.
-    if (pool.length > 0 && (changed === undefined || changed.at.length > FEW_CHANGED))
+    if (pool.length > 0 && (changedFiles === undefined || changedFiles.size > FEW_CHANGED))
       await parseInWorkers(
         batches,
         pool,
