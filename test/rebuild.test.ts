@@ -1,8 +1,8 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
-import { join, relative } from "node:path";
+import { mkdirSync, renameSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { inProcessCli, recordWriter, tempDir } from "./helpers/fixtures.js";
+import { inProcessCli, outputTree, recordWriter, tempDir } from "./helpers/fixtures.js";
 
 // One-shot rebuilds (with the record cache, the hydrate cache and records read lean or kept as
 // compact entries beyond each feed's limit) against a cold build: after every step of a random
@@ -11,19 +11,6 @@ import { inProcessCli, recordWriter, tempDir } from "./helpers/fixtures.js";
 // and so must those of the same build run again with nothing changed, which reads no record.
 
 const cli = inProcessCli;
-
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (!e.name.startsWith(".")) out[relative(dir, p)] = readFileSync(p, "utf8");
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 interface Rec {
   title: string;
@@ -112,7 +99,7 @@ describe("one-shot rebuilds", () => {
               const cold = await cli(["build", "content", "--out", "cold", "--no-cache", ...args], dir);
               expect(warm.code).toBe(cold.code);
               expect(warm.stdout).toBe(cold.stdout);
-              expect(tree(join(dir, "warm"))).toEqual(tree(join(dir, "cold")));
+              expect(outputTree(join(dir, "warm"))).toEqual(outputTree(join(dir, "cold")));
               if (/from cache; .*cache used/.test(warm.stderr)) fromCache++;
               // Built again with nothing changed: the last build's report, no record read, the same files.
               if (warm.code !== 0) return;
@@ -123,7 +110,7 @@ describe("one-shot rebuilds", () => {
               expect(again.stderr).toMatch(/checked \d+ files? of the last build/);
               expect(again.code).toBe(0);
               expect(again.stdout).toBe(cold.stdout);
-              expect(tree(join(dir, "warm"))).toEqual(tree(join(dir, "cold")));
+              expect(outputTree(join(dir, "warm"))).toEqual(outputTree(join(dir, "cold")));
               unchanged++;
             };
             await step();

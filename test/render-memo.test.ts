@@ -1,26 +1,13 @@
 import { cpSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { inProcessCli, tempDir, VALID } from "./helpers/fixtures.js";
+import { inProcessCli, outputTree, tempDir, VALID } from "./helpers/fixtures.js";
 
 // A one-shot build keeps its render memo in the cache folder: the next build renders only the
 // feeds whose items' files, context or config changed, and takes the others' files from the
 // output folder, as long as they are there with the bytes it wrote.
 
 const ARGS = ["--base-url", "https://example.com/feeds/", "--min-quality", "30", "--report", "json"];
-
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (!e.name.startsWith(".")) out[relative(dir, p)] = readFileSync(p, "utf8");
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 function setUp() {
   const dir = tempDir();
@@ -33,7 +20,7 @@ function setUp() {
     const cold = await inProcessCli(["build", "content", "--out", "cold", "--no-cache", ...ARGS, ...extra], dir);
     expect(warm.code).toBe(0);
     expect(warm.stdout).toBe(cold.stdout);
-    expect(tree(join(dir, "warm"))).toEqual(tree(join(dir, "cold")));
+    expect(outputTree(join(dir, "warm"))).toEqual(outputTree(join(dir, "cold")));
     const m = /built \d+ files \((\d+) of (\d+) feeds as the last build rendered them\)/.exec(warm.stderr);
     expect(m, warm.stderr).not.toBeNull();
     return { reused: Number(m?.[1]), feeds: Number(m?.[2]) };

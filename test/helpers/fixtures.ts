@@ -1,6 +1,6 @@
-import { mkdtempSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runCli } from "../../src/cli/run-cli.js";
 import type { FeedContext } from "../../src/model/build-feed-model.js";
@@ -43,6 +43,20 @@ export function recordWriter<R>(dir: string, text: (r: R) => string): (i: number
     clock += 10;
     utimesSync(p, clock, clock);
   };
+}
+
+/** Every file under an output folder (not the hidden ones), by path relative to it: for comparing two builds. */
+export function outputTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (!e.name.startsWith(".")) out[relative(dir, p)] = readFileSync(p, "utf8");
+    }
+  };
+  walk(dir);
+  return out;
 }
 
 /** The config the golden files are built with. */
