@@ -197,6 +197,14 @@ function makeContenders(corpus, work) {
       for (const d of dirs) rmSync(d, { recursive: true, force: true });
     };
   const coldCache = join(work, "cold-cache");
+  const warmAfter = (dirName, kind) => ({
+    name: `topicfeeds ${dirName}`,
+    args: tf(dirName, ["--cache-dir", join(work, `${dirName}-cache`)]),
+    prime: true,
+    before: (run) => run >= 0 && editRecord(corpus, run, kind),
+    after: restore,
+    error: cliError,
+  });
   const all = [
     { name: "read-files", args: [join(here, "read-files.mjs"), corpus] },
     { name: "stat-files", args: [join(here, "stat-files.mjs"), corpus] },
@@ -211,34 +219,13 @@ function makeContenders(corpus, work) {
       before: emptied(coldCache, join(work, "cold")),
       error: cliError,
     },
-    {
-      name: "topicfeeds warm",
-      // The output folder and cache are kept from the previous build, as in a real rebuild.
-      args: tf("warm", ["--cache-dir", join(work, "warm-cache")]),
-      prime: true,
-      before: (run) => run >= 0 && editRecord(corpus, run, "title"),
-      after: restore,
-      error: cliError,
-    },
-    {
-      name: "topicfeeds warm-quality",
-      // The same record's quality changed instead of its title: selection must run again.
-      args: tf("warm-quality", ["--cache-dir", join(work, "warm-quality-cache")]),
-      prime: true,
-      before: (run) => run >= 0 && editRecord(corpus, run, "quality"),
-      after: restore,
-      error: cliError,
-    },
-    {
-      name: "topicfeeds warm-date",
-      // The same record's date moved by a minute or two: which records each feed keeps may change,
-      // so every record is read and selected again.
-      args: tf("warm-date", ["--cache-dir", join(work, "warm-date-cache")]),
-      prime: true,
-      before: (run) => run >= 0 && editRecord(corpus, run, "date"),
-      after: restore,
-      error: cliError,
-    },
+    // The output folder and cache are kept from the previous build, as in a real rebuild; one
+    // record is edited before each run: its title, its quality (selection must see it, but the
+    // record stays among those the last build selected from), or its date moved by a minute or
+    // two (which records each feed keeps may change: every record is read and selected again).
+    warmAfter("warm", "title"),
+    warmAfter("warm-quality", "quality"),
+    warmAfter("warm-date", "date"),
     {
       name: "topicfeeds unchanged",
       // A rebuild with nothing changed since the last build: an untimed build first takes in the
