@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { SaxesParser } from "saxes";
 import { TopicfeedsError } from "../diagnostics/topicfeeds-error.js";
+import { saxesParser } from "../render/_saxes.js";
 import { writeCacheFile } from "./_temp-files.js";
 
 /** A subscription feed in an output folder, as `topicfeeds ping` sees it. */
@@ -233,7 +233,7 @@ const ATOM = "http://www.w3.org/2005/Atom";
 
 // The feed-level rel="self" and rel="hub" links (atom:link in RSS), read up to the first item.
 function xmlLinks(text: string): { self: string; hubs: string[] } | undefined {
-  const parser = new SaxesParser({ xmlns: true });
+  const parser = new (saxesParser())({ xmlns: true });
   let depth = 0;
   let self: string | undefined;
   const hubs: string[] = [];

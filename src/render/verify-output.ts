@@ -1,6 +1,6 @@
-import { SaxesParser } from "saxes";
 import { diagnostic } from "../diagnostics/diagnostic.js";
 import type { Diagnostic, OutputFile } from "../types.js";
+import { saxesParser } from "./_saxes.js";
 
 /**
  * Parses every rendered file in memory before anything is written: XML must be well-formed
@@ -42,7 +42,7 @@ function checkXml(text: string): string | undefined {
 }
 
 function parseXml(text: string, position: boolean): string | undefined {
-  const parser = new SaxesParser({ xmlns: true, position });
+  const parser = new (saxesParser())({ xmlns: true, position });
   let problem: string | undefined;
   parser.on("error", (e) => {
     problem ??= e.message;
