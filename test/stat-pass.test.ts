@@ -1,11 +1,12 @@
-import { mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { afterAll, describe, expect, it } from "vitest";
 import { PathList } from "../src/io/_path-list.js";
-import { statAgainst, statChunk } from "../src/io/_stat-pass.js";
+import { StatAhead, statAgainst, statChunk } from "../src/io/_stat-pass.js";
+import { listRecordRuns, sortedPaths } from "../src/io/read-records.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const dir = mkdtempSync(join(tmpdir(), "tf-stat-pass-"));
@@ -38,13 +39,21 @@ describe("statAgainst", () => {
     const want = [3, 512, 700, 1199];
     const worker = new Worker(pathToFileURL(join(ROOT, "dist", "parse-worker.js")));
     try {
-      for (const w of [undefined, worker]) {
-        const found = await statAgainst(list, known, w);
+      // The last time, this thread is busy a while first: the worker takes the chunks meanwhile,
+      // and nothing is stat'ed twice or left out.
+      let calls = 0;
+      const busy = () => {
+        calls++;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 150);
+      };
+      for (const [w, meanwhile] of [[undefined], [worker], [worker, busy]] as const) {
+        const found = await statAgainst(list, known, w, meanwhile);
         expect(found.at).toEqual(want);
         expect(found.identities.length).toBe(16);
         expect(found.identities[0]).toBe(statSync(paths[3] as string).size);
         expect(found.identities[12]).toBeNaN(); // the removed file
       }
+      expect(calls).toBe(1);
     } finally {
       await worker.terminate();
     }
@@ -56,5 +65,59 @@ describe("statAgainst", () => {
     expect(changed.filter((_, k) => k % 5 === 0)).toEqual([40, 41]);
     expect(changed[1]).toBe(statSync(paths[0] as string).size);
     expect(changed[6]).toBeNaN();
+  });
+});
+
+describe("StatAhead", () => {
+  // Two batches of names in one folder, a subfolder between them in sorted order, a link followed.
+  const root = join(dir, "ahead");
+  mkdirSync(join(root, "m-sub"), { recursive: true });
+  for (let i = 0; i < 1100; i++) writeFileSync(join(root, `${i % 2 ? "a" : "z"}-${i}.md`), `---\ntitle: ${i}\n---\n`);
+  for (let i = 0; i < 5; i++) writeFileSync(join(root, "m-sub", `s-${i}.md`), "---\ntitle: s\n---\n");
+  writeFileSync(join(root, "notes.txt"), "not a record");
+  symlinkSync(join(root, "a-1.md"), join(root, "link.md"));
+  // Listed by a pass that is dropped: other names, other sizes.
+  const other = join(dir, "other");
+  mkdirSync(other);
+  for (let i = 0; i < 3100; i++) writeFileSync(join(other, `o-${i}.md`), "x".repeat(i % 7));
+
+  it("stats the names while they are listed and finds exactly the files that changed, in listing order", async () => {
+    const plain = listRecordRuns([root], root);
+    const paths = sortedPaths(plain);
+    const known = identities(paths);
+    const changedPaths = [join(root, "z-1000.md"), join(root, "m-sub", "s-3.md"), join(root, "a-1.md")];
+    writeFileSync(changedPaths[0] as string, "---\ntitle: longer now\n---\n");
+    utimesSync(changedPaths[1] as string, new Date(2001, 1, 1), new Date(2001, 1, 1));
+    writeFileSync(changedPaths[2] as string, "---\ntitle: also longer\n---\n"); // and the link to it
+    const want = [...changedPaths, join(root, "link.md")].map((p) => paths.indexOf(p)).sort((a, b) => a - b);
+    expect(want).not.toContain(-1);
+
+    const worker = new Worker(pathToFileURL(join(ROOT, "dist", "parse-worker.js")));
+    try {
+      for (let round = 0; round < 2; round++) {
+        const ahead = new StatAhead(worker);
+        const passed: string[] = [];
+        const listed = listRecordRuns([root], root, {
+          onNames: (folder, names) => {
+            passed.push(...names.map((n) => join(folder, n)));
+            ahead.add(folder, names);
+          },
+        });
+        // The same listing, every record file passed on but the link, and each run knows where.
+        expect(listed.runs.map((r) => r.names)).toEqual(plain.runs.map((r) => r.names));
+        expect(passed.sort()).toEqual(paths.filter((p) => !p.endsWith("link.md")));
+        const found = await ahead.against(PathList.fromRuns(listed.runs), ahead.placesOf(listed.runs), known);
+        expect(found.at).toEqual(want);
+        const zAt = want.indexOf(paths.indexOf(changedPaths[0] as string));
+        expect(found.identities[4 * zAt]).toBe(statSync(changedPaths[0] as string).size);
+        // Then a pass over other files, dropped as soon as they are listed: what the worker had
+        // not begun of it never answers for the next pass.
+        const dropped = new StatAhead(worker);
+        listRecordRuns([other], other, { onNames: (folder, names) => dropped.add(folder, names) });
+        await dropped.drop();
+      }
+    } finally {
+      await worker.terminate();
+    }
   });
 });

@@ -92,19 +92,9 @@ export class PathList {
     return (this.prefixes[c] as string) + (this.split[i - c * CHUNK] as string);
   }
 
-  /** How many chunks the paths are kept in (see {@link chunkAt}). */
-  get chunks(): number {
-    return this.prefixes.length;
-  }
-
-  /** Chunk `c` as stored: its first path's index, the prefix its paths share and the rest of each joined by NUL. */
-  chunkAt(c: number): { first: number; prefix: string; rest: string } {
-    return { first: c * CHUNK, prefix: this.prefixes[c] as string, rest: this.rests[c] as string };
-  }
-
-  /** The first path's index of chunk `c` and how many paths it holds. */
-  chunkRange(c: number): { first: number; count: number } {
-    return { first: c * CHUNK, count: Math.min(CHUNK, this.length - c * CHUNK) };
+  /** The chunks as stored: each one's prefix and NUL-joined rest, and the paths a chunk holds (the last may hold fewer). */
+  stored(): { prefixes: readonly string[]; rests: readonly string[]; size: number } {
+    return { prefixes: this.prefixes, rests: this.rests, size: CHUNK };
   }
 
   /** A SHA-1 (base64) of every path in order: equal for two lists of the same paths. */

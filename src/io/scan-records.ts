@@ -10,7 +10,7 @@ import { compilePrefilter, emptySummary } from "../select/prefilter.js";
 import type { ArticleRecord, Diagnostic, FeedsConfig } from "../types.js";
 import { beyondLimitRules, createBeyondLimit } from "./_beyond-limit.js";
 import { PathList } from "./_path-list.js";
-import { statAgainst } from "./_stat-pass.js";
+import { type Changed, StatAhead, statAgainst } from "./_stat-pass.js";
 import { type HydratedEntry, readHydrateCache, writeHydrateCache } from "./hydrate-cache.js";
 import { lastBuildKey } from "./last-build.js";
 import { type ParseJob, type ParseSettings, parseJob } from "./parse-job.js";
@@ -139,21 +139,27 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   const cwd = options.cwd ?? process.cwd();
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX;
   const prefilter = options.prefilter === undefined ? undefined : compilePrefilter(options.prefilter);
-  // A rebuild of a large folder starts its parse worker before listing, so that the worker is
-  // ready to share the `stat`s when the listing ends.
+  // A rebuild of a large folder (or with workers asked for) starts its parse worker before
+  // listing: the worker `stat`s the files as the folders are read, for the stat pass below.
   const newWorker = () => new Worker(options.workerUrl ?? new URL("./parse-worker.js", import.meta.url));
   const early =
-    options.workers !== 1 && (options.knownIdentities?.length ?? 0) >= 4 * MANY_FILES && availableParallelism() > 1
+    options.knownIdentities !== undefined &&
+    ((options.workers ?? 0) > 1 ||
+      (options.workers === undefined && options.knownIdentities.length >= 4 * MANY_FILES && availableParallelism() > 1))
       ? newWorker()
+      : undefined;
+  const ahead =
+    early !== undefined && options.cacheDir !== undefined && options.onFile === undefined
+      ? new StatAhead(early)
       : undefined;
   let listed: ReturnType<typeof listCompact>;
   try {
-    listed = listCompact(inputs, cwd);
+    listed = listCompact(inputs, cwd, ahead);
   } catch (error) {
     void early?.terminate();
     throw error;
   }
-  const { paths, listDiagnostics } = listed;
+  const { paths, listDiagnostics, places } = listed;
   const listedDiagnostics = listDiagnostics.length;
   // Lean records keep a large build's memory flat; below 30,000 files, reading the chosen ones
   // again costs more than keeping them whole (cold, whole records: 1,000 files 45 ms of 450 faster;
@@ -282,13 +288,17 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     options.build !== undefined
       ? lastBuildKey(options.build, key)
       : undefined;
-  const lastSet =
-    setKey !== undefined && knownAt !== undefined && deferring && options.cacheDir !== undefined
-      ? readScanSet(options.cacheDir, setKey, options.unchangedSince ?? [])
-      : undefined;
   const fileOf = setKey === undefined ? undefined : new Map<ArticleRecord, number>();
-  // Undefined once a change cannot be patched.
-  let patcher = lastSet === undefined ? undefined : new SetPatcher(lastSet);
+  // Read while the worker starts the stat pass (the set is used only after a stat pass). Undefined
+  // once a change cannot be patched.
+  let patcher: SetPatcher | undefined;
+  const readSet = (): void => {
+    const lastSet =
+      setKey !== undefined && knownAt !== undefined && deferring && options.cacheDir !== undefined
+        ? readScanSet(options.cacheDir, setKey, options.unchangedSince ?? [])
+        : undefined;
+    if (lastSet !== undefined) patcher = new SetPatcher(lastSet);
+  };
   // Whether a batch held back differed from `unchangedSince` (its changes being patches).
   let differed = false;
   const patch = (b: number, outcomes: (FileOutcome | 0)[]): boolean => {
@@ -406,6 +416,17 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     }
   };
 
+  let changedAhead: Changed | undefined;
+  if (ahead !== undefined) {
+    try {
+      if (knownAt !== undefined && listing !== undefined && places !== undefined)
+        changedAhead = await ahead.against(paths, places, knownAt, readSet);
+      else await ahead.drop();
+    } catch (error) {
+      void early?.terminate();
+      throw error;
+    }
+  }
   const cores = availableParallelism();
   const workers = Math.max(1, Math.min(options.workers ?? (paths.length >= MANY_FILES && cores > 1 ? 2 : 1), 64));
   const pool = Array.from(
@@ -415,7 +436,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   if (early !== undefined && pool[0] !== early) void early.terminate();
   try {
     if (knownAt !== undefined && listing !== undefined) {
-      const changed = await statAgainst(paths, knownAt, pool[0]);
+      const changed = changedAhead ?? (await statAgainst(paths, knownAt, pool[0], readSet));
       identities.set(knownAt);
       changedFiles = new Set(changed.at);
       changedIn = new Set();
@@ -655,11 +676,22 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
 }
 
 // The listing as a compact list, made from each folder's names (a string per path would be made
-// only to be taken apart again) unless they need sorting across folders.
-function listCompact(inputs: readonly string[], cwd: string): { paths: PathList; listDiagnostics: Diagnostic[] } {
-  const listed = listRecordRuns(inputs, cwd);
+// only to be taken apart again) unless they need sorting across folders. With `ahead`, the names
+// are handed on as they are read, and `places` says where each file's identity will be (when
+// the list follows the folders' runs; else the stats taken ahead cannot be matched).
+function listCompact(
+  inputs: readonly string[],
+  cwd: string,
+  ahead?: StatAhead,
+): { paths: PathList; listDiagnostics: Diagnostic[]; places: Int32Array | undefined } {
+  const listed = listRecordRuns(
+    inputs,
+    cwd,
+    ahead === undefined ? {} : { onNames: (folder, names) => ahead.add(folder, names) },
+  );
   const paths = listed.ordered ? PathList.fromRuns(listed.runs) : new PathList(sortedPaths(listed));
-  return { paths, listDiagnostics: listed.diagnostics };
+  const places = listed.ordered ? ahead?.placesOf(listed.runs) : undefined;
+  return { paths, listDiagnostics: listed.diagnostics, places };
 }
 
 // The identity of file `i` in a flat array of four numbers per file; undefined for none (NaN).
