@@ -1,5 +1,6 @@
 import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import { groupDigits } from "../diagnostics/_group-digits.js";
 import { formatDiagnostic, formatReport, type ReportStyle } from "../diagnostics/format-report.js";
 import type { TopicfeedsError } from "../diagnostics/topicfeeds-error.js";
 import type { FeedsConfig } from "../types.js";
@@ -115,21 +116,21 @@ const SHOWN = 3;
  * updateLine({ cause: "records", written: ["rss.xml"], changed: 1, held: [], diagnostics: [], ms: 12 })
  */
 export function updateLine(u: WatchUpdate): string {
-  const records = `${u.changed.toLocaleString("en-US")} record${u.changed === 1 ? "" : "s"} changed`;
+  const records = `${groupDigits(u.changed)} record${u.changed === 1 ? "" : "s"} changed`;
   const held =
     u.held.length === 0
       ? ""
-      : `; ${u.held.length.toLocaleString("en-US")} with an error ${u.held.length === 1 ? "keeps its" : "keep their"} last good version`;
+      : `; ${groupDigits(u.held.length)} with an error ${u.held.length === 1 ? "keeps its" : "keep their"} last good version`;
   const what = u.cause === "config" ? "config changed, all records read again" : `${records}${held}`;
   const more = u.written.length - SHOWN;
-  const names = u.written.slice(0, SHOWN).join(" ") + (more > 0 ? ` and ${more.toLocaleString("en-US")} more` : "");
+  const names = u.written.slice(0, SHOWN).join(" ") + (more > 0 ? ` and ${groupDigits(more)} more` : "");
   const files = u.written.length === 0 ? "no feed changed" : `${names} updated`;
   return `${files} (${what}) in ${Math.round(u.ms)} ms`;
 }
 
 function printError(e: TopicfeedsError, io: CliIo, style: ReportStyle): void {
   for (const d of e.diagnostics.slice(0, 50)) io.stderr(`${formatDiagnostic(d, style)}\n`);
-  if (e.diagnostics.length > 50) io.stderr(`… and ${(e.diagnostics.length - 50).toLocaleString("en-US")} more\n`);
+  if (e.diagnostics.length > 50) io.stderr(`… and ${groupDigits(e.diagnostics.length - 50)} more\n`);
   io.stderr(`topicfeeds: ${e.message}\n`);
 }
 

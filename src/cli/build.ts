@@ -2,6 +2,7 @@ import { constants } from "node:os";
 import { join, resolve } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { buildFeeds } from "../build.js";
+import { groupDigits } from "../diagnostics/_group-digits.js";
 import { count, formatDiagnostic, formatReport, type ReportStyle } from "../diagnostics/format-report.js";
 import { isTopicfeedsError, TopicfeedsError } from "../diagnostics/topicfeeds-error.js";
 import { acquireLock, describeHolder, type HeldLock } from "../io/_build-lock.js";
@@ -129,7 +130,7 @@ async function buildAndWrite(
       const scan = await scanRecords(p.input, scanOptions);
       progress?.done();
       timer.mark(
-        `read ${count(scan.stats.files, "record")} (${scan.stats.parsed.toLocaleString("en-US")} parsed, ${scan.stats.fromCache.toLocaleString("en-US")} from cache; ${count(scan.stats.workers, "thread")}; ${scan.stats.cache})`,
+        `read ${count(scan.stats.files, "record")} (${groupDigits(scan.stats.parsed)} parsed, ${groupDigits(scan.stats.fromCache)} from cache; ${count(scan.stats.workers, "thread")}; ${scan.stats.cache})`,
       );
       if (scan.unchanged === true && last !== undefined) {
         if (outputsIntact(p.out, last.outputs)) {
@@ -168,7 +169,7 @@ async function buildAndWrite(
   const reused =
     saved === undefined ? 0 : [...saved.memo.feeds.values()].filter((e) => saved?.lines.has(e.outcome)).length;
   timer.mark(
-    `built ${count(files.length, "file")}${saved === undefined ? "" : ` (${reused.toLocaleString("en-US")} of ${count(saved.memo.feeds.size, "feed")} as the last build rendered them)`}`,
+    `built ${count(files.length, "file")}${saved === undefined ? "" : ` (${groupDigits(reused)} of ${count(saved.memo.feeds.size, "feed")} as the last build rendered them)`}`,
   );
   const out = display(p.out, io.cwd);
   if (dryRun) {
@@ -178,7 +179,7 @@ async function buildAndWrite(
       io.stderr(`${formatReport(report, { out, config: p.configFile, style })}\n`);
       const changes = [...plan.added.map((f) => `  + ${f}`), ...plan.changed.map((f) => `  ~ ${f}`)];
       io.stderr(
-        `dry run: would write ${count(changes.length, "file")} (${plan.added.length.toLocaleString("en-US")} new, ${plan.changed.length.toLocaleString("en-US")} changed), ${plan.unchanged.length.toLocaleString("en-US")} unchanged, in ${out}; nothing was written\n`,
+        `dry run: would write ${count(changes.length, "file")} (${groupDigits(plan.added.length)} new, ${groupDigits(plan.changed.length)} changed), ${groupDigits(plan.unchanged.length)} unchanged, in ${out}; nothing was written\n`,
       );
       for (const line of changes.slice(0, 50)) io.stderr(`${line}\n`);
       if (changes.length > 50) io.stderr(`  … and ${count(changes.length - 50, "more file")}\n`);
@@ -205,9 +206,7 @@ async function buildAndWrite(
     }
     return written;
   });
-  timer.mark(
-    `wrote ${count(summary.written.length, "file")} (${summary.unchanged.length.toLocaleString("en-US")} unchanged)`,
-  );
+  timer.mark(`wrote ${count(summary.written.length, "file")} (${groupDigits(summary.unchanged.length)} unchanged)`);
   if (key !== undefined && cacheDir !== undefined) {
     const outputs = outputDigests(files);
     writeLastBuild(cacheDir, { key, ...listing, report, outputs });
@@ -311,7 +310,7 @@ function progressLine(io: CliIo) {
       if (performance.now() - start < 1000) return;
       shown = true;
       io.stderr(
-        `\rtopicfeeds: reading records ${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")} (${Math.floor((done / Math.max(total, 1)) * 100)}%)`,
+        `\rtopicfeeds: reading records ${groupDigits(done)}/${groupDigits(total)} (${Math.floor((done / Math.max(total, 1)) * 100)}%)`,
       );
     },
     done() {

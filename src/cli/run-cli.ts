@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { closest } from "../diagnostics/_closest.js";
+import { groupDigits } from "../diagnostics/_group-digits.js";
 import { formatDiagnostic, type ReportStyle } from "../diagnostics/format-report.js";
 import { isTopicfeedsError } from "../diagnostics/topicfeeds-error.js";
 import { defaultCacheDir } from "../io/cache-dir.js";
@@ -182,7 +183,7 @@ export function failed(e: unknown, io: CliIo, style: ReportStyle, json: boolean,
   }
   if (isTopicfeedsError(e)) {
     for (const d of e.diagnostics.slice(0, 50)) io.stderr(`${formatDiagnostic(d, style)}\n`);
-    if (e.diagnostics.length > 50) io.stderr(`… and ${(e.diagnostics.length - 50).toLocaleString("en-US")} more\n`);
+    if (e.diagnostics.length > 50) io.stderr(`… and ${groupDigits(e.diagnostics.length - 50)} more\n`);
     if (e.code === "strict-failed") {
       if (!quiet) io.stderr("topicfeeds: strict build failed; nothing was written\n");
     } else if (e.code === "invalid-config") {

@@ -1,4 +1,5 @@
 import type { BuildReport, Diagnostic, Severity } from "../types.js";
+import { groupDigits } from "./_group-digits.js";
 
 /**
  * How the human report is styled: one function per kind of text, each returning the text with
@@ -25,7 +26,7 @@ const PLAIN: ReportStyle = { severity: (_s, t) => t, dim: (t) => t, bold: (t) =>
  * count(20000, "record") // "20,000 records"
  */
 export function count(n: number, noun: string, plural = `${noun}s`): string {
-  return `${n.toLocaleString("en-US")} ${n === 1 ? noun : plural}`;
+  return `${groupDigits(n)} ${n === 1 ? noun : plural}`;
 }
 
 /**
@@ -83,20 +84,19 @@ export function formatReport(report: BuildReport, options: ReportOptions = {}): 
   const drops = dropList(r.droppedBy);
   const lines = [
     style.bold(
-      `topicfeeds: ${count(r.read, "record")} read: ${r.published.toLocaleString("en-US")} published, ${r.dropped.toLocaleString("en-US")} dropped${drops === "" ? "" : ` (${drops})`}, ${r.rejected.toLocaleString("en-US")} rejected`,
+      `topicfeeds: ${count(r.read, "record")} read: ${groupDigits(r.published)} published, ${groupDigits(r.dropped)} dropped${drops === "" ? "" : ` (${drops})`}, ${groupDigits(r.rejected)} rejected`,
     ),
   ];
   if (options.config !== undefined) lines.push(`  config: ${options.config ?? "no config file"}`);
   const feeds = `${count(report.topics.length, "topic feed")}${report.site !== undefined ? ` + site-wide (${count(report.site.items, "item")})` : ""}`;
   let files = count(report.files, "file");
   if (options.written !== undefined)
-    files += ` (${options.written.toLocaleString("en-US")} written, ${(options.unchanged ?? 0).toLocaleString("en-US")} unchanged)`;
+    files += ` (${groupDigits(options.written)} written, ${groupDigits(options.unchanged ?? 0)} unchanged)`;
   lines.push(`  ${feeds}, ${files}${options.out !== undefined ? ` in ${options.out}` : ""}`);
   const empty = report.emptyTopics ?? [];
   if (empty.length > 0) {
     const names = empty.map((t) => t.name);
-    const shownNames =
-      names.length > 20 ? [...names.slice(0, 20), `… ${(names.length - 20).toLocaleString("en-US")} more`] : names;
+    const shownNames = names.length > 20 ? [...names.slice(0, 20), `… ${groupDigits(names.length - 20)} more`] : names;
     lines.push(`  ${count(empty.length, "topic")} without items, no feed: ${shownNames.join(", ")}`);
   }
   const feedsOf = [...report.topics, ...(report.site === undefined ? [] : [{ ...report.site, slug: "", name: "" }])];
@@ -110,9 +110,7 @@ export function formatReport(report: BuildReport, options: ReportOptions = {}): 
   }
   const over = feedsOf.filter((f) => (f.overMaxBytes ?? 0) > 0);
   if (over.length > 0) {
-    const names = over.map(
-      (f) => `${f.slug === "" ? "site-wide" : f.slug} ${(f.overMaxBytes ?? 0).toLocaleString("en-US")}`,
-    );
+    const names = over.map((f) => `${f.slug === "" ? "site-wide" : f.slug} ${groupDigits(f.overMaxBytes ?? 0)}`);
     const where = over.every((f) => f.archive !== undefined)
       ? "into the archive"
       : over.some((f) => f.archive !== undefined)
@@ -131,10 +129,7 @@ export function formatReport(report: BuildReport, options: ReportOptions = {}): 
       `  ${count(errors, "error")}, ${count(warnings, "warning")}, ${count(infos, "note")}${infos > 0 ? " (see --report json)" : ""}`,
     );
   if (r.published === 0 && r.read > 0) {
-    const why = [
-      drops === "" ? "" : `dropped by ${drops}`,
-      r.rejected > 0 ? `rejected ${r.rejected.toLocaleString("en-US")}` : "",
-    ]
+    const why = [drops === "" ? "" : `dropped by ${drops}`, r.rejected > 0 ? `rejected ${groupDigits(r.rejected)}` : ""]
       .filter((t) => t !== "")
       .join("; ");
     lines.push(
@@ -157,6 +152,6 @@ export function formatReport(report: BuildReport, options: ReportOptions = {}): 
 // `minQuality 20, published 17`: dropped records by rule, in the report's order.
 function dropList(droppedBy: Record<string, number>): string {
   return Object.entries(droppedBy)
-    .map(([k, v]) => `${k} ${v.toLocaleString("en-US")}`)
+    .map(([k, v]) => `${k} ${groupDigits(v)}`)
     .join(", ");
 }

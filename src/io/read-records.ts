@@ -2,6 +2,7 @@ import { isUtf8 } from "node:buffer";
 import { opendirSync, readFileSync, realpathSync, type Stats, statSync } from "node:fs";
 import { relative, resolve, sep } from "node:path";
 import type { RecordSet } from "../build.js";
+import { groupDigits } from "../diagnostics/_group-digits.js";
 import { diagnostic } from "../diagnostics/diagnostic.js";
 import { TopicfeedsError } from "../diagnostics/topicfeeds-error.js";
 import { type NormalizeResult, normalizeRecord } from "../records/normalize-record.js";
@@ -120,7 +121,7 @@ export function listRecordRuns(
     if (++folders % 64 === 0 && Date.now() - started > timeLimit)
       throw new TopicfeedsError(
         "list-timeout",
-        `listing the input took more than ${Math.round(timeLimit / 1000)} s (${folders.toLocaleString("en-US")} folders so far, now in ${shown(dir)}); nothing was written. Is a network drive slow, or does the input hold a huge folder tree?`,
+        `listing the input took more than ${Math.round(timeLimit / 1000)} s (${groupDigits(folders)} folders so far, now in ${shown(dir)}); nothing was written. Is a network drive slow, or does the input hold a huge folder tree?`,
       );
     let real: string;
     try {
