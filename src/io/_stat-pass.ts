@@ -68,9 +68,10 @@ export interface Changed {
 /**
  * Which listed files differ from the identities an earlier scan saw (`known`, four numbers per
  * file in listing order): every file is stat'ed once, by this thread and, when given, a parse
- * worker, and nothing else is done per file. The two take chunks from one shared counter, so
- * neither waits for the other to hand out work: the worker goes on while this thread does
- * `meanwhile`. The rebuild's floor: list and `stat`.
+ * worker, and nothing else is done per file. The worker is handed chunks from the first (never
+ * more than a few beyond those it has done, which it counts in memory both threads see), this
+ * thread takes them from the last, so neither waits for the other; the worker goes on while this
+ * thread does `meanwhile`. The rebuild's floor: list and `stat`.
  *
  * @param paths - the listing
  * @param known - the identities an earlier scan returned for the same paths
@@ -85,77 +86,66 @@ export async function statAgainst(
   worker: Worker | undefined,
   meanwhile?: () => void,
 ): Promise<Changed> {
-  const next = new Int32Array(new SharedArrayBuffer(4));
-  const byWorker =
-    worker === undefined
-      ? Promise.resolve([])
-      : new Promise<number[]>((resolve, reject) => {
-          const onMessage = (msg: { statAll?: number[] }) => {
-            if (msg.statAll === undefined) return;
-            done();
-            resolve(msg.statAll);
-          };
-          const onError = (error: unknown) => {
-            done();
-            reject(error);
-          };
-          const onExit = (code: number) => onError(new Error(`a parse worker stopped (exit code ${code})`));
-          const done = () => {
-            worker.off("message", onMessage);
-            worker.off("error", onError);
-            worker.off("exit", onExit);
-          };
-          worker.on("message", onMessage);
-          worker.on("error", onError);
-          worker.on("exit", onExit);
-          // The chunks as stored (a few MB for 100,000 paths) and the identities, copied once.
-          worker.postMessage({ statAll: { ...paths.stored(), known, next } });
-        });
-  meanwhile?.();
-  const mine = statShared(paths.stored(), known, next);
-  const found = [...mine, ...(await byWorker)];
-  // Five numbers per changed file, its index first: in listing order.
-  const order = Array.from({ length: found.length / 5 }, (_, k) => 5 * k).sort(
-    (a, b) => (found[a] as number) - (found[b] as number),
-  );
-  const at: number[] = [];
-  const ids = new Float64Array(4 * order.length);
-  order.forEach((o, k) => {
-    at.push(found[o] as number);
-    for (let j = 0; j < 4; j++) ids[4 * k + j] = found[o + 1 + j] as number;
-  });
-  return { at, identities: ids };
-}
-
-/** A path list's chunks as stored (see {@link PathList.stored}), as a stat pass takes them. */
-export interface StoredChunks {
-  prefixes: readonly string[];
-  rests: readonly string[];
-  size: number;
-}
-
-/**
- * Takes chunk after chunk from the shared counter `next` (another thread may take from it too)
- * and {@link statChunk}s each against `known`: five numbers per file that differs.
- *
- * @example
- * statShared(paths.stored(), known, new Int32Array(new SharedArrayBuffer(4)))
- */
-export function statShared(chunks: StoredChunks, known: Float64Array, next: Int32Array): number[] {
-  const changed: number[] = [];
-  const { prefixes, rests, size } = chunks;
-  for (let c = Atomics.add(next, 0, 1); c < prefixes.length; c = Atomics.add(next, 0, 1)) {
-    const first = c * size;
-    const count = Math.min(size, known.length / 4 - first);
-    const part = statChunk(
-      prefixes[c] as string,
-      rests[c] as string,
-      first,
-      known.subarray(4 * first, 4 * (first + count)),
-    );
-    for (const n of part) changed.push(n);
+  const { prefixes, rests, size } = paths.stored();
+  const found: number[][] = new Array(prefixes.length);
+  const knownOf = (c: number) => known.subarray(4 * c * size, 4 * Math.min((c + 1) * size, paths.length));
+  const done = new Int32Array(new SharedArrayBuffer(4));
+  let front = 0;
+  let back = prefixes.length;
+  const handOut = (ahead: number) => {
+    while (worker !== undefined && front < back && front - Atomics.load(done, 0) < ahead) {
+      const c = front++;
+      // The identities as a copy: a view would send the whole buffer it looks into.
+      const chunk = { c, prefix: prefixes[c], rest: rests[c], first: c * size, known: knownOf(c).slice() };
+      worker.postMessage({ stat: c === 0 ? { ...chunk, done } : chunk });
+    }
+  };
+  let answered = 0;
+  let waiting: (() => void) | undefined;
+  let failure: unknown;
+  const onMessage = (msg: { stat?: number; changed?: number[] }) => {
+    if (msg.stat === undefined) return;
+    found[msg.stat] = msg.changed ?? [];
+    answered++;
+    waiting?.();
+  };
+  const onError = (error: unknown) => {
+    failure ??= error;
+    waiting?.();
+  };
+  const onExit = (code: number) => onError(new Error(`a parse worker stopped (exit code ${code})`));
+  worker?.on("message", onMessage);
+  worker?.on("error", onError);
+  worker?.on("exit", onExit);
+  try {
+    // Work for the worker while this thread does `meanwhile` (16 chunks: 4,096 files).
+    handOut(meanwhile === undefined ? AHEAD : 16);
+    meanwhile?.();
+    for (;;) {
+      handOut(AHEAD);
+      if (front >= back) break;
+      const c = --back;
+      found[c] = statChunk(prefixes[c] as string, rests[c] as string, c * size, knownOf(c));
+    }
+    while (answered < front && failure === undefined)
+      await new Promise<void>((resolve) => {
+        waiting = resolve;
+      });
+    if (failure !== undefined) throw failure;
+  } finally {
+    worker?.off("message", onMessage);
+    worker?.off("error", onError);
+    worker?.off("exit", onExit);
   }
-  return changed;
+  const at: number[] = [];
+  const ids: number[] = [];
+  for (const part of found) {
+    for (let k = 0; k < part.length; k += 5) {
+      at.push(part[k] as number);
+      ids.push(part[k + 1] as number, part[k + 2] as number, part[k + 3] as number, part[k + 4] as number);
+    }
+  }
+  return { at, identities: Float64Array.from(ids) };
 }
 
 /**
@@ -180,11 +170,13 @@ const BATCH = 1024;
 
 /**
  * A rebuild's `stat`s taken while the folders are still being listed: the listing hands each
- * batch of names it reads (`onNames` of `listRecordRuns`) to {@link add}, a parse worker `stat`s
- * them as they come, and once the listing ends this thread takes the batches the worker has not
- * begun (the two take them from one shared counter). {@link against} then compares the listed
- * files, in listing order, with the identities a scan saw before. Listing one large folder is
- * a single stream a second thread cannot share; the `stat`s can be.
+ * batch of names it reads (`onNames` of `listRecordRuns`) to {@link add}, and a parse worker
+ * `stat`s them as they come. It is never handed more than some batches beyond what it has done
+ * (it counts what it has done in memory both threads see), so that names do not pile up in its
+ * queue; the rest wait here. Once the listing ends, this thread takes the waiting batches from
+ * the last while it goes on handing the first to the worker. {@link against} then compares the
+ * listed files, in listing order, with the identities a scan saw before. Listing one large
+ * folder is a single stream that a second thread cannot share; the `stat`s can be shared.
  *
  * @example
  * const ahead = new StatAhead(worker);
@@ -193,11 +185,16 @@ const BATCH = 1024;
  * const { at } = await ahead.against(PathList.fromRuns(listed.runs), places, lastIdentities); // or: await ahead.drop()
  */
 export class StatAhead {
-  private readonly next = new Int32Array(new SharedArrayBuffer(4));
-  private readonly batches: (string | undefined)[][] = [];
+  // Batches the worker has done (it adds to it).
+  private readonly done = new Int32Array(new SharedArrayBuffer(4));
+  // Each batch's folder prefix and names until it is handed out or stat'ed here.
+  private readonly batches: ([prefix: string, names: string[]] | undefined)[] = [];
   private readonly ids: (Float64Array | undefined)[] = [];
   // The first batch of each folder (its prefix); a folder's batches follow each other.
   private readonly firstOf = new Map<string, number>();
+  // Batches before `front` went to the worker; from `back` on, this thread stat'ed them.
+  private front = 0;
+  private back = Number.POSITIVE_INFINITY;
   private answered = 0;
   private waiting: (() => void) | undefined;
   private failure: unknown;
@@ -219,14 +216,12 @@ export class StatAhead {
     worker.on("exit", this.onExit);
   }
 
-  /** Hands the worker the next names read from `folder`. */
+  /** Takes the next names read from `folder`. */
   add(folder: string, names: string[]): void {
     const prefix = `${folder}${sep}`;
-    const k = this.batches.length;
-    if (!this.firstOf.has(prefix)) this.firstOf.set(prefix, k);
-    const rest = names.join("\0");
-    this.batches.push([prefix, rest]);
-    this.worker.postMessage({ ahead: { k, prefix, rest, ...(k === 0 ? { next: this.next } : {}) } });
+    if (!this.firstOf.has(prefix)) this.firstOf.set(prefix, this.batches.length);
+    this.batches.push([prefix, names]);
+    this.handOut(this.batches.length, LISTING_AHEAD);
   }
 
   /**
@@ -279,23 +274,39 @@ export class StatAhead {
     return { at, identities: Float64Array.from(ids) };
   }
 
-  /** Stops taking names: waits for the batches the worker has begun, and lets the worker go. */
+  /** Stops: waits for the batches handed to the worker, and lets the worker go. */
   async drop(): Promise<void> {
     await this.finish(false);
   }
 
-  // Takes what the worker has not begun (stat'ing it here when `mine`), waits for the rest.
+  // Hands the worker the batches before `end` while it is less than `ahead` batches behind.
+  private handOut(end: number, ahead: number): void {
+    while (this.front < end && this.front - Atomics.load(this.done, 0) < ahead) {
+      const k = this.front++;
+      const [prefix, names] = this.batches[k] as [string, string[]];
+      this.batches[k] = undefined;
+      this.worker.postMessage({
+        ahead: { k, prefix, rest: names.join("\0"), ...(k === 0 ? { done: this.done } : {}) },
+      });
+    }
+  }
+
+  // Stats the waiting batches here from the last (when `mine`) while handing out the first, then
+  // waits for the worker's answers.
   private async finish(mine: boolean): Promise<void> {
     try {
-      let taken = 0;
-      for (let c = Atomics.add(this.next, 0, 1); c < this.batches.length; c = Atomics.add(this.next, 0, 1)) {
-        const [prefix, rest] = this.batches[c] as [string, string];
-        if (mine) this.ids[c] = statNames(prefix, rest);
-        taken++;
+      this.back = this.batches.length;
+      if (mine) {
+        for (;;) {
+          this.handOut(this.back, AHEAD);
+          if (this.front >= this.back) break;
+          const k = --this.back;
+          const [prefix, names] = this.batches[k] as [string, string[]];
+          this.batches[k] = undefined;
+          this.ids[k] = statNames(prefix, names.join("\0"));
+        }
       }
-      // Every batch the counter gave out before this thread took the rest is the worker's.
-      const theirs = this.batches.length - taken;
-      while (this.answered < theirs && this.failure === undefined)
+      while (this.answered < this.front && this.failure === undefined)
         await new Promise<void>((resolve) => {
           this.waiting = resolve;
         });
@@ -307,3 +318,9 @@ export class StatAhead {
     }
   }
 }
+
+// Batches the worker may be handed beyond those it has done while the listing goes on (64: about
+// 65,000 names, 3 MB, some 0.5 s of `stat`s, so that it has work while the listing sorts and does
+// not hand out), and once this thread takes batches too (2, so that neither waits long at the end).
+const LISTING_AHEAD = 64;
+const AHEAD = 2;
