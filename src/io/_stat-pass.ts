@@ -189,18 +189,22 @@ export class StatAhead {
   private readonly done = new Int32Array(new SharedArrayBuffer(4));
   // Each batch's folder prefix and names until it is handed out or stat'ed here.
   private readonly batches: ([prefix: string, names: string[]] | undefined)[] = [];
-  private readonly ids: (Float64Array | undefined)[] = [];
   // The first batch of each folder (its prefix); a folder's batches follow each other.
   private readonly firstOf = new Map<string, number>();
   // Batches before `front` went to the worker; from `back` on, this thread stat'ed them.
   private front = 0;
   private back = Number.POSITIVE_INFINITY;
   private answered = 0;
+  // Identities the worker answered before they could be compared (while the listing went on).
+  private readonly pending = new Map<number, Float64Array>();
+  // Once comparing: compares a batch's identities and forgets them.
+  private compare: ((k: number, ids: Float64Array) => void) | undefined;
   private waiting: (() => void) | undefined;
   private failure: unknown;
   private readonly onMessage = (msg: { ahead?: number; ids?: Float64Array }) => {
     if (msg.ahead === undefined || msg.ids === undefined) return;
-    this.ids[msg.ahead] = msg.ids;
+    if (this.compare === undefined) this.pending.set(msg.ahead, msg.ids);
+    else this.compare(msg.ahead, msg.ids);
     this.answered++;
     this.waiting?.();
   };
@@ -220,6 +224,7 @@ export class StatAhead {
   add(folder: string, names: string[]): void {
     const prefix = `${folder}${sep}`;
     if (!this.firstOf.has(prefix)) this.firstOf.set(prefix, this.batches.length);
+    // (Joined only when handed out or stat'ed: joined at once, the copies added to the listing's peak.)
     this.batches.push([prefix, names]);
     this.handOut(this.batches.length, LISTING_AHEAD);
   }
@@ -247,36 +252,51 @@ export class StatAhead {
 
   /**
    * Which listed files differ from `known` (four numbers per file, in listing order): as
-   * {@link statAgainst}, from the identities taken ahead (`places` from {@link placesOf}).
-   * `meanwhile` runs first, while the worker goes on.
+   * {@link statAgainst}, from the identities taken ahead (`places` from {@link placesOf}). Each
+   * batch is compared as its identities come and then forgotten. `meanwhile` runs first, while the
+   * worker goes on.
    */
   async against(paths: PathList, places: Int32Array, known: Float64Array, meanwhile?: () => void): Promise<Changed> {
     meanwhile?.();
-    await this.finish(true);
-    const at: number[] = [];
-    const ids: number[] = [];
-    for (let i = 0; i < places.length; i++) {
-      const place = places[i] as number;
-      const batch = place < 0 ? undefined : this.ids[Math.floor(place / BATCH)];
-      // A followed link was not passed on: stat'ed here.
-      const now = batch ?? statNames("", paths.get(i));
-      const b = batch === undefined ? 0 : 4 * (place % BATCH);
+    // The listed file of each place.
+    const fileAt = new Int32Array(this.batches.length * BATCH).fill(-1);
+    for (let i = 0; i < places.length; i++) if ((places[i] as number) >= 0) fileAt[places[i] as number] = i;
+    const found: number[] = [];
+    const differs = (i: number, now: Float64Array, b: number): void => {
       if (
-        now[b] === known[4 * i] &&
-        now[b + 1] === known[4 * i + 1] &&
-        now[b + 2] === known[4 * i + 2] &&
-        now[b + 3] === known[4 * i + 3]
+        now[b] !== known[4 * i] ||
+        now[b + 1] !== known[4 * i + 1] ||
+        now[b + 2] !== known[4 * i + 2] ||
+        now[b + 3] !== known[4 * i + 3]
       )
-        continue;
-      at.push(i);
-      ids.push(now[b] as number, now[b + 1] as number, now[b + 2] as number, now[b + 3] as number);
-    }
-    return { at, identities: Float64Array.from(ids) };
+        found.push(i, now[b] as number, now[b + 1] as number, now[b + 2] as number, now[b + 3] as number);
+    };
+    this.compare = (k, ids) => {
+      for (let o = 0; o < ids.length / 4; o++) {
+        const i = fileAt[k * BATCH + o] as number;
+        if (i >= 0) differs(i, ids, 4 * o);
+      }
+    };
+    for (const [k, ids] of this.pending) this.compare(k, ids);
+    this.pending.clear();
+    await this.finish(true);
+    // A followed link was not passed on: stat'ed here.
+    for (let i = 0; i < places.length; i++) if ((places[i] as number) < 0) differs(i, statNames("", paths.get(i)), 0);
+    // Five numbers per changed file, its index first: in listing order.
+    const order = Array.from({ length: found.length / 5 }, (_, k) => 5 * k).sort(
+      (a, b) => (found[a] as number) - (found[b] as number),
+    );
+    const ids = new Float64Array(4 * order.length);
+    order.forEach((o, k) => {
+      for (let j = 0; j < 4; j++) ids[4 * k + j] = found[o + 1 + j] as number;
+    });
+    return { at: order.map((o) => found[o] as number), identities: ids };
   }
 
   /** Stops: waits for the batches handed to the worker, and lets the worker go. */
   async drop(): Promise<void> {
     await this.finish(false);
+    this.pending.clear();
   }
 
   // Hands the worker the batches before `end` while it is less than `ahead` batches behind.
@@ -285,25 +305,26 @@ export class StatAhead {
       const k = this.front++;
       const [prefix, names] = this.batches[k] as [string, string[]];
       this.batches[k] = undefined;
-      this.worker.postMessage({
-        ahead: { k, prefix, rest: names.join("\0"), ...(k === 0 ? { done: this.done } : {}) },
-      });
+      const rest = names.join("\0");
+      this.worker.postMessage({ ahead: { k, prefix, rest, ...(k === 0 ? { done: this.done } : {}) } });
     }
   }
 
   // Stats the waiting batches here from the last (when `mine`) while handing out the first, then
-  // waits for the worker's answers.
+  // waits for the worker's answers (taking them in every few batches, so that they are compared
+  // and let go as they come).
   private async finish(mine: boolean): Promise<void> {
     try {
       this.back = this.batches.length;
       if (mine) {
-        for (;;) {
+        for (let n = 1; ; n++) {
           this.handOut(this.back, AHEAD);
           if (this.front >= this.back) break;
           const k = --this.back;
           const [prefix, names] = this.batches[k] as [string, string[]];
           this.batches[k] = undefined;
-          this.ids[k] = statNames(prefix, names.join("\0"));
+          this.compare?.(k, statNames(prefix, names.join("\0")));
+          if (n % 8 === 0) await new Promise((r) => setImmediate(r));
         }
       }
       while (this.answered < this.front && this.failure === undefined)

@@ -119,6 +119,11 @@ const MANY_FILES = 4000;
 const MAX_HYDRATE_MISSES = 20;
 // Up to this many files changed since the last build are parsed in this thread alone.
 const FEW_CHANGED = 400;
+// Up to this many files, a rebuild `stat`s them while they are listed (StatAhead): that keeps the
+// names of those not yet stat'ed, and the order they were read in, until the listing ends. At
+// 1,000,000 files it saved 3.3 s of a rebuild with nothing changed but added 50 MiB (269 → 320);
+// above this the `stat`s follow the listing.
+const AHEAD_MAX_FILES = 400_000;
 
 /**
  * Reads every record under the given paths, fast and in flat memory: files are parsed in worker
@@ -149,7 +154,10 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
       ? newWorker()
       : undefined;
   const ahead =
-    early !== undefined && options.cacheDir !== undefined && options.onFile === undefined
+    early !== undefined &&
+    options.cacheDir !== undefined &&
+    options.onFile === undefined &&
+    (options.knownIdentities?.length ?? 0) <= 4 * AHEAD_MAX_FILES
       ? new StatAhead(early)
       : undefined;
   let listed: ReturnType<typeof listCompact>;
