@@ -123,6 +123,18 @@ describe("scanRecords", () => {
       expect(run.scan.diagnostics).toEqual(loaded.diagnostics);
       last = run.scan;
     }
+    // A file added and one removed: the listing differs, so what was stat'ed while it was read is
+    // dropped and the worker that took it parses with this thread (the record cache answers the rest).
+    rmSync(join(flat, names[7] as string));
+    cpSync(join(flat, names[8] as string), join(flat, "00-added.md"));
+    const changed = await build(dir, {
+      cacheDir,
+      workers: 2,
+      unchangedSince: last.listing,
+      knownIdentities: last.identities,
+    });
+    expect(changed.scan.stats).toMatchObject({ files: 880, parsed: 1, workers: 2 });
+    await expectAsLoaded(dir, changed);
   });
 
   it("parses again only the file that changed, and reports cached diagnostics every time", async () => {
