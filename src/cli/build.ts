@@ -130,7 +130,7 @@ async function buildAndWrite(
       const scan = await scanRecords(p.input, scanOptions);
       progress?.done();
       timer.mark(
-        `read ${count(scan.stats.files, "record")} (${groupDigits(scan.stats.parsed)} parsed, ${groupDigits(scan.stats.fromCache)} from cache; ${count(scan.stats.workers, "thread")}; ${scan.stats.cache})`,
+        `read ${count(scan.stats.files, "record")} (${groupDigits(scan.stats.parsed)} parsed, ${groupDigits(scan.stats.fromCache)} from cache; ${count(scan.stats.workers, "thread")}; ${scan.stats.cache}${scan.stats.listing === "kept" ? "; no folder changed since the last build, none read" : ""})`,
       );
       if (scan.unchanged === true && last !== undefined) {
         if (outputsIntact(p.out, last.outputs)) {

@@ -65,6 +65,20 @@ export class PathList {
     return list;
   }
 
+  /**
+   * The list whose chunks are `stored` (as {@link stored} returned them, with its `length`).
+   *
+   * @example
+   * PathList.fromStored({ ...list.stored(), length: list.length }).get(1) === list.get(1) // true
+   */
+  static fromStored(stored: { prefixes: readonly string[]; rests: readonly string[]; length: number }): PathList {
+    const list = new PathList([]);
+    (list as { length: number }).length = stored.length;
+    list.prefixes.push(...stored.prefixes);
+    list.rests.push(...stored.rests);
+    return list;
+  }
+
   // Adds a chunk: the paths `base + rest` of `rests`, stored as their common prefix and the rest.
   private push(rests: readonly string[], base: string, sorted: boolean): void {
     const first = rests[0] as string;

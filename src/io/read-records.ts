@@ -30,6 +30,10 @@ export interface ListOptions {
   maxDepth?: number;
   /** Milliseconds the walk may take before it stops with a `TopicfeedsError` (`list-timeout`); default 120,000. */
   timeLimit?: number;
+}
+
+/** {@link ListOptions} of {@link listRecordRuns}, which the scan uses. */
+export interface WalkOptions extends ListOptions {
   /**
    * Called as a folder is read, before its names are sorted, with the next names of regular
    * files named like records, in the order the system gives them (so that work on them, say a
@@ -87,8 +91,9 @@ export interface ListedRun {
 
 /**
  * {@link listRecordFiles} without making a string per path: the files as runs of one folder in
- * walk order, and whether that order is already the sorted order of their paths (it is unless a
- * subfolder's name sorts among file names around the separator, or inputs overlap).
+ * walk order, whether that order is already the sorted order of their paths (it is unless a
+ * subfolder's name sorts among file names around the separator, or inputs overlap), and each
+ * folder's {@link FolderStamp} (see `listing-cache.ts`).
  *
  * @example
  * listRecordRuns(["content"], "/site").runs // [{ prefix: "/site/content/", names: ["a.md", "b.md"] }]
@@ -96,8 +101,8 @@ export interface ListedRun {
 export function listRecordRuns(
   inputs: readonly string[],
   cwd = process.cwd(),
-  options: ListOptions = {},
-): { runs: ListedRun[]; ordered: boolean; diagnostics: Diagnostic[] } {
+  options: WalkOptions = {},
+): { runs: ListedRun[]; ordered: boolean; diagnostics: Diagnostic[]; stamps: FolderStamp[] | undefined } {
   const maxDepth = options.maxDepth ?? MAX_DEPTH;
   const timeLimit = options.timeLimit ?? TIME_LIMIT;
   const started = Date.now();
@@ -107,6 +112,10 @@ export function listRecordRuns(
   const diagnostics: Diagnostic[] = [];
   const shown = (p: string) => display(p, cwd);
   const visited = new Set<string>();
+  // Each folder read, with its stamp (mtime, ctime, inode) taken before it was read; undefined
+  // once a link, a special file, an input that is a file or a diagnostic makes a listing one that
+  // could change without a folder's stamp changing.
+  let stamps: FolderStamp[] | undefined = [];
   const walk = (dir: string, depth: number): void => {
     if (depth > maxDepth) {
       diagnostics.push(
@@ -147,11 +156,18 @@ export function listRecordRuns(
     // With `onNames`: each name's place among those passed to it (−1 for the others).
     let passed: Int32Array | undefined;
     try {
+      // Taken before the names: a change while they are read leaves a stamp that no longer matches.
+      if (stamps !== undefined) {
+        const st = statSync(dir);
+        stamps.push([dir, st.mtimeMs, st.ctimeMs, st.ino]);
+      }
       ({ names, passed } = readNames(dir, kinds, options.onNames));
     } catch (e) {
       diagnostics.push(diagnostic("read-failed", `cannot list the folder: ${reason(e)}`, { file: shown(dir) }));
       return;
     }
+    // A link or other special entry: whether it is a folder can change without this folder changing.
+    for (const kind of kinds.values()) if (kind === "other") stamps = undefined;
     // The order the names were read in is kept when it was passed on (sorting indexes by name costs
     // 20–40 ms more per 100,000 names than sorting the names).
     const order: ArrayLike<number> | undefined =
@@ -221,8 +237,12 @@ export function listRecordRuns(
       continue;
     }
     if (st.isDirectory()) walk(abs, 0);
-    else runs.push({ prefix: abs, names: [""] });
+    else {
+      runs.push({ prefix: abs, names: [""] });
+      stamps = undefined;
+    }
   }
+  if (diagnostics.length > 0) stamps = undefined;
   // Names within a run are sorted and distinct: the order holds when it holds where runs meet.
   let ordered = true;
   for (let r = 1; r < runs.length && ordered; r++) {
@@ -230,8 +250,14 @@ export function listRecordRuns(
     const b = runs[r] as ListedRun;
     ordered = a.prefix + (a.names[a.names.length - 1] as string) < b.prefix + (b.names[0] as string);
   }
-  return { runs, ordered, diagnostics };
+  return { runs, ordered, diagnostics, stamps };
 }
+
+/**
+ * A folder as it was when listed: path, mtime, ctime (milliseconds) and inode. Creating, removing
+ * or renaming an entry changes the folder's mtime and ctime; editing a file in it does not.
+ */
+export type FolderStamp = [path: string, mtimeMs: number, ctimeMs: number, ino: number];
 
 /**
  * Reads and checks one record file: size limit, binary and encoding checks, front matter,

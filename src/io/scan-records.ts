@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { availableParallelism } from "node:os";
+import { resolve } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { RecordSet } from "../build.js";
 import { diagnostic } from "../diagnostics/diagnostic.js";
@@ -13,8 +14,9 @@ import { PathList } from "./_path-list.js";
 import { type Changed, StatAhead, statAgainst } from "./_stat-pass.js";
 import { type HydratedEntry, readHydrateCache, writeHydrateCache } from "./hydrate-cache.js";
 import { lastBuildKey } from "./last-build.js";
+import { readListing, writeListing } from "./listing-cache.js";
 import { type ParseJob, type ParseSettings, parseJob } from "./parse-job.js";
-import { display, listRecordRuns, sortedPaths } from "./read-records.js";
+import { display, type FolderStamp, listRecordRuns, sortedPaths } from "./read-records.js";
 import {
   openRecordCacheWriter,
   type RecordCache,
@@ -106,7 +108,16 @@ export interface ScanResult extends RecordSet {
   sourceOf: (record: ArticleRecord) => string | undefined;
   /** Every file is as `unchangedSince` listed it: no outcome was read and no record is here. */
   unchanged?: true;
-  stats: { files: number; parsed: number; fromCache: number; workers: number; cache: string; lean: boolean };
+  stats: {
+    files: number;
+    parsed: number;
+    fromCache: number;
+    workers: number;
+    cache: string;
+    lean: boolean;
+    /** "kept": no folder changed since the last scan with this cache, so none was read; else "read". */
+    listing: "read" | "kept";
+  };
 }
 
 const DEFAULT_MAX = 10 * 1024 * 1024;
@@ -153,16 +164,27 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
       (options.workers === undefined && options.knownIdentities.length >= 4 * MANY_FILES && availableParallelism() > 1))
       ? newWorker()
       : undefined;
+  // A rebuild first looks for the last listing, kept with the stamps of the folders it read: when
+  // none of them changed since, no file was created, removed or renamed, and no folder is read.
+  // It is taken only as what the last build listed (the same digest).
+  const listingKey = JSON.stringify([inputs.map((input) => resolve(cwd, input)), cwd]);
+  const keepsListing = options.cacheDir !== undefined && options.onFile === undefined;
+  const lastListing =
+    keepsListing && options.knownIdentities !== undefined && options.unchangedSince !== undefined
+      ? readListing(options.cacheDir as string, listingKey)
+      : undefined;
+  const sameListing = lastListing !== undefined && lastListing.digest() === options.unchangedSince?.[0];
   const ahead =
-    early !== undefined &&
-    options.cacheDir !== undefined &&
-    options.onFile === undefined &&
-    (options.knownIdentities?.length ?? 0) <= 4 * AHEAD_MAX_FILES
+    early !== undefined && !sameListing && keepsListing && (options.knownIdentities?.length ?? 0) <= 4 * AHEAD_MAX_FILES
       ? new StatAhead(early)
       : undefined;
+  const listingStarted = Date.now();
   let listed: ReturnType<typeof listCompact>;
   try {
-    listed = listCompact(inputs, cwd, ahead);
+    listed =
+      sameListing && lastListing !== undefined
+        ? { paths: lastListing, listDiagnostics: [], places: undefined, stamps: undefined }
+        : listCompact(inputs, cwd, ahead);
   } catch (error) {
     void early?.terminate();
     throw error;
@@ -483,6 +505,15 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     writer?.abort();
     await Promise.all(pool.map((w) => w.terminate()));
   }
+  // The listing, for the next scan, when it was made by reading the folders.
+  if (
+    keepsListing &&
+    listed.stamps !== undefined &&
+    paths.length > 0 &&
+    options.cacheDir !== undefined &&
+    options.writeCacheIf?.(diagnostics) !== false
+  )
+    writeListing(options.cacheDir, listingKey, listingStarted, listed.stamps, paths);
   let patched = false;
   const lastBase = deferring && differed ? patcher?.set.base() : undefined;
   if (deferring && listing !== undefined) {
@@ -522,6 +553,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
           workers,
           lean,
           cache: "no record file changed since the last build",
+          listing: sameListing ? "kept" : "read",
         },
       };
     }
@@ -676,7 +708,15 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     },
     listing: listing ?? [],
     identities,
-    stats: { files: paths.length, parsed, fromCache: paths.length - parsed, workers, cache: cacheNote, lean },
+    stats: {
+      files: paths.length,
+      parsed,
+      fromCache: paths.length - parsed,
+      workers,
+      cache: cacheNote,
+      lean,
+      listing: sameListing ? "kept" : "read",
+    },
   };
   if (prefilter !== undefined) result.dropped = dropped;
   if (hiddenKeys.length > 0) result.hiddenKeys = hiddenKeys;
@@ -691,7 +731,12 @@ function listCompact(
   inputs: readonly string[],
   cwd: string,
   ahead?: StatAhead,
-): { paths: PathList; listDiagnostics: Diagnostic[]; places: Int32Array | undefined } {
+): {
+  paths: PathList;
+  listDiagnostics: Diagnostic[];
+  places: Int32Array | undefined;
+  stamps: FolderStamp[] | undefined;
+} {
   const listed = listRecordRuns(
     inputs,
     cwd,
@@ -699,7 +744,7 @@ function listCompact(
   );
   const paths = listed.ordered ? PathList.fromRuns(listed.runs) : new PathList(sortedPaths(listed));
   const places = listed.ordered ? ahead?.placesOf(listed.runs) : undefined;
-  return { paths, listDiagnostics: listed.diagnostics, places };
+  return { paths, listDiagnostics: listed.diagnostics, places, stamps: listed.stamps };
 }
 
 // The identity of file `i` in a flat array of four numbers per file; undefined for none (NaN).
