@@ -45,6 +45,13 @@ describe("the listing kept with the folders' stamps", () => {
     writeFileSync(join(dir, "r-7.md"), "---\ntitle: edited in place\n---\n");
     expect(all(readListing(cacheDir, "k"))).toEqual(all(paths));
     expect(readListing(cacheDir, "other key")).toBeUndefined();
+    // Its bytes changed (the last letter of the last name, same length): not taken.
+    const file = join(cacheDir, "listing-v1.txt");
+    const bytes = readFileSync(file);
+    expect(bytes.at(-1)).toBe("d".charCodeAt(0));
+    bytes[bytes.length - 1] = "x".charCodeAt(0);
+    writeFileSync(file, bytes);
+    expect(readListing(cacheDir, "k")).toBeUndefined();
   });
 
   for (const [what, change] of [

@@ -17,6 +17,8 @@ export class PathList {
   private readonly rests: string[] = [];
   private at = -1;
   private split: string[] = [];
+  // The digest, once made or when the list was stored with it (see `fromStored`).
+  private known: string | undefined;
 
   constructor(paths: readonly string[]) {
     this.length = paths.length;
@@ -66,16 +68,23 @@ export class PathList {
   }
 
   /**
-   * The list whose chunks are `stored` (as {@link stored} returned them, with its `length`).
+   * The list whose chunks are `stored` (as {@link stored} returned them, with its `length`, and
+   * its {@link digest} when known: the caller vouches for it).
    *
    * @example
    * PathList.fromStored({ ...list.stored(), length: list.length }).get(1) === list.get(1) // true
    */
-  static fromStored(stored: { prefixes: readonly string[]; rests: readonly string[]; length: number }): PathList {
+  static fromStored(stored: {
+    prefixes: readonly string[];
+    rests: readonly string[];
+    length: number;
+    digest?: string;
+  }): PathList {
     const list = new PathList([]);
     (list as { length: number }).length = stored.length;
     list.prefixes.push(...stored.prefixes);
     list.rests.push(...stored.rests);
+    list.known = stored.digest;
     return list;
   }
 
@@ -113,9 +122,11 @@ export class PathList {
 
   /** A SHA-1 (base64) of every path in order: equal for two lists of the same paths. */
   digest(): string {
+    if (this.known !== undefined) return this.known;
     const h = createHash("sha1");
     for (let c = 0; c < this.prefixes.length; c++) h.update(`${this.prefixes[c]}\n${this.rests[c]}\n`);
-    return h.update(String(this.length)).digest("base64");
+    this.known = h.update(String(this.length)).digest("base64");
+    return this.known;
   }
 
   /** The paths from `start` to `end` (exclusive); leaves the chunk {@link get} reads from alone. */

@@ -1,3 +1,5 @@
+import { isAscii } from "node:buffer";
+import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { PathList } from "./_path-list.js";
@@ -17,6 +19,10 @@ interface ListingHead {
   length: number;
   /** The length of each chunk's prefix and rest (UTF-16 code units), in the order they follow the head. */
   sizes: [prefix: number, rest: number][];
+  /** The path list's digest (`PathList.digest`). */
+  digest: string;
+  /** A SHA-1 of the bytes after the head. */
+  body: string;
 }
 
 /**
@@ -26,9 +32,9 @@ interface ListingHead {
  * the listing is the same without reading a folder. Otherwise (or when nothing was saved, or it
  * cannot be read) undefined: list the folders.
  *
- * The file is a line of JSON (the key, the stamps, each chunk's sizes), then the chunks of the
- * path list as stored, one after the other: as JSON, their NULs made reading it take 150 ms at
- * 100,000 paths.
+ * The file is a line of JSON (the key, the stamps, each chunk's sizes, the list's digest and a
+ * SHA-1 of the rest), then the chunks of the path list as stored, one after the other: as JSON,
+ * their NULs made reading it take 150 ms at 100,000 paths.
  *
  * @param dir - the cache folder
  * @param key - the inputs and working folder, as {@link writeListing} was given
@@ -37,17 +43,18 @@ interface ListingHead {
  */
 export function readListing(dir: string, key: string): PathList | undefined {
   try {
-    const text = readFileSync(join(dir, FILE), "utf8");
-    const end = text.indexOf("\n");
-    const head = JSON.parse(text.slice(0, end)) as Partial<ListingHead>;
-    const { at, folders, length, sizes } = head;
+    const bytes = readFileSync(join(dir, FILE));
+    const end = bytes.indexOf(10);
+    const head = JSON.parse(bytes.toString("utf8", 0, end)) as Partial<ListingHead>;
+    const { at, folders, length, sizes, digest } = head;
     if (
       head.key !== key ||
       typeof at !== "number" ||
       !Array.isArray(folders) ||
       folders.length === 0 ||
       typeof length !== "number" ||
-      !Array.isArray(sizes)
+      !Array.isArray(sizes) ||
+      typeof digest !== "string"
     )
       return undefined;
     for (const [path, mtimeMs, ctimeMs, ino] of folders) {
@@ -56,16 +63,21 @@ export function readListing(dir: string, key: string): PathList | undefined {
       if (st?.isDirectory() !== true || st.mtimeMs !== mtimeMs || st.ctimeMs !== ctimeMs || st.ino !== ino)
         return undefined;
     }
+    const body = bytes.subarray(end + 1);
+    if (createHash("sha1").update(body).digest("base64") !== head.body) return undefined;
+    // Paths are mostly ASCII, which reads as Latin-1 without decoding (40 ms → 0.3 ms at 4 MB).
+    const text = isAscii(body) ? body.toString("latin1") : body.toString("utf8");
     const prefixes: string[] = [];
     const rests: string[] = [];
-    let pos = end + 1;
+    let pos = 0;
     for (const [p, r] of sizes) {
       prefixes.push(text.slice(pos, pos + p));
       rests.push(text.slice(pos + p, pos + p + r));
       pos += p + r;
     }
     if (pos !== text.length) return undefined;
-    return PathList.fromStored({ prefixes, rests, length });
+    // The body is as written (its SHA-1), so the digest written with it is the list's.
+    return PathList.fromStored({ prefixes, rests, length, digest });
   } catch {
     return undefined;
   }
@@ -81,8 +93,18 @@ export function readListing(dir: string, key: string): PathList | undefined {
  */
 export function writeListing(dir: string, key: string, at: number, folders: FolderStamp[], paths: PathList): void {
   const { prefixes, rests } = paths.stored();
-  const sizes = prefixes.map((p, c) => [p.length, (rests[c] as string).length]);
-  const head: ListingHead = { key, at, folders, length: paths.length, sizes: sizes as [number, number][] };
+  const sizes = prefixes.map((p, c) => [p.length, (rests[c] as string).length] as [number, number]);
+  const body = createHash("sha1");
+  for (let c = 0; c < prefixes.length; c++) body.update(`${prefixes[c]}${rests[c]}`);
+  const head: ListingHead = {
+    key,
+    at,
+    folders,
+    length: paths.length,
+    sizes,
+    digest: paths.digest(),
+    body: body.digest("base64"),
+  };
   try {
     writeCacheFile(
       dir,
