@@ -59,6 +59,21 @@ describe("statAgainst", () => {
     }
   });
 
+  it("fails, naming the exit code, when the worker stops before answering", async () => {
+    const list = PathList.fromRuns([{ prefix: `${dir}/`, names }]);
+    const known = identities(paths.filter((p) => statSync(p, { throwIfNoEntry: false }) !== undefined));
+    const stopping = () =>
+      new Worker("require('node:worker_threads').parentPort.once('message', () => process.exit(3));", { eval: true });
+    const a = stopping();
+    await expect(statAgainst(list, known, a)).rejects.toThrow("a parse worker stopped (exit code 3)");
+    const b = stopping();
+    const ahead = new StatAhead(b);
+    const listed = listRecordRuns([dir], dir, { onNames: (f, n) => ahead.add(f, n) });
+    await expect(ahead.against(PathList.fromRuns(listed.runs), ahead.placesOf(listed.runs), known)).rejects.toThrow(
+      "a parse worker stopped (exit code 3)",
+    );
+  });
+
   it("statChunk answers five numbers per changed file, counting from the chunk's first index", () => {
     const known = new Float64Array(8).fill(Number.NaN);
     const changed = statChunk(`${dir}/`, `${names[0]}\0missing.md`, 40, known);

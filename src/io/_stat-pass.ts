@@ -100,23 +100,14 @@ export async function statAgainst(
       worker.postMessage({ stat: c === 0 ? { ...chunk, done } : chunk });
     }
   };
-  let answered = 0;
-  let waiting: (() => void) | undefined;
-  let failure: unknown;
-  const onMessage = (msg: { stat?: number; changed?: number[] }) => {
-    if (msg.stat === undefined) return;
-    found[msg.stat] = msg.changed ?? [];
-    answered++;
-    waiting?.();
-  };
-  const onError = (error: unknown) => {
-    failure ??= error;
-    waiting?.();
-  };
-  const onExit = (code: number) => onError(new Error(`a parse worker stopped (exit code ${code})`));
-  worker?.on("message", onMessage);
-  worker?.on("error", onError);
-  worker?.on("exit", onExit);
+  const answers =
+    worker === undefined
+      ? undefined
+      : new WorkerAnswers(worker, (msg: { stat?: number; changed?: number[] }) => {
+          if (msg.stat === undefined) return false;
+          found[msg.stat] = msg.changed ?? [];
+          return true;
+        });
   try {
     // Work for the worker while this thread does `meanwhile` (16 chunks: 4,096 files).
     handOut(meanwhile === undefined ? AHEAD : 16);
@@ -127,15 +118,9 @@ export async function statAgainst(
       const c = --back;
       found[c] = statChunk(prefixes[c] as string, rests[c] as string, c * size, knownOf(c));
     }
-    while (answered < front && failure === undefined)
-      await new Promise<void>((resolve) => {
-        waiting = resolve;
-      });
-    if (failure !== undefined) throw failure;
+    await answers?.wait(front);
   } finally {
-    worker?.off("message", onMessage);
-    worker?.off("error", onError);
-    worker?.off("exit", onExit);
+    answers?.close();
   }
   const at: number[] = [];
   const ids: number[] = [];
@@ -160,7 +145,11 @@ export function statNames(prefix: string, rest: string): Float64Array {
   const out = new Float64Array(4 * names.length).fill(Number.NaN);
   for (let k = 0; k < names.length; k++) {
     const st = statQuietly(prefix + (names[k] as string));
-    if (st !== undefined) out.set([st.size, st.mtimeMs, st.ctimeMs, st.ino], 4 * k);
+    if (st === undefined) continue;
+    out[4 * k] = st.size;
+    out[4 * k + 1] = st.mtimeMs;
+    out[4 * k + 2] = st.ctimeMs;
+    out[4 * k + 3] = st.ino;
   }
   return out;
 }
@@ -194,30 +183,19 @@ export class StatAhead {
   // Batches before `front` went to the worker; from `back` on, this thread stat'ed them.
   private front = 0;
   private back = Number.POSITIVE_INFINITY;
-  private answered = 0;
   // Identities the worker answered before they could be compared (while the listing went on).
   private readonly pending = new Map<number, Float64Array>();
   // Once comparing: compares a batch's identities and forgets them.
   private compare: ((k: number, ids: Float64Array) => void) | undefined;
-  private waiting: (() => void) | undefined;
-  private failure: unknown;
-  private readonly onMessage = (msg: { ahead?: number; ids?: Float64Array }) => {
-    if (msg.ahead === undefined || msg.ids === undefined) return;
-    if (this.compare === undefined) this.pending.set(msg.ahead, msg.ids);
-    else this.compare(msg.ahead, msg.ids);
-    this.answered++;
-    this.waiting?.();
-  };
-  private readonly onError = (error: unknown) => {
-    this.failure ??= error;
-    this.waiting?.();
-  };
-  private readonly onExit = (code: number) => this.onError(new Error(`a parse worker stopped (exit code ${code})`));
+  private readonly answers: WorkerAnswers<{ ahead?: number; ids?: Float64Array }>;
 
   constructor(private readonly worker: Worker) {
-    worker.on("message", this.onMessage);
-    worker.on("error", this.onError);
-    worker.on("exit", this.onExit);
+    this.answers = new WorkerAnswers(worker, (msg) => {
+      if (msg.ahead === undefined || msg.ids === undefined) return false;
+      if (this.compare === undefined) this.pending.set(msg.ahead, msg.ids);
+      else this.compare(msg.ahead, msg.ids);
+      return true;
+    });
   }
 
   /** Takes the next names read from `folder`. */
@@ -327,15 +305,9 @@ export class StatAhead {
           if (n % 8 === 0) await new Promise((r) => setImmediate(r));
         }
       }
-      while (this.answered < this.front && this.failure === undefined)
-        await new Promise<void>((resolve) => {
-          this.waiting = resolve;
-        });
-      if (this.failure !== undefined) throw this.failure;
+      await this.answers.wait(this.front);
     } finally {
-      this.worker.off("message", this.onMessage);
-      this.worker.off("error", this.onError);
-      this.worker.off("exit", this.onExit);
+      this.answers.close();
     }
   }
 }
@@ -345,3 +317,48 @@ export class StatAhead {
 // not hand out), and once this thread takes batches too (2, so that neither waits long at the end).
 const LISTING_AHEAD = 64;
 const AHEAD = 2;
+
+/**
+ * A worker's answers of one kind, until {@link close}: `take` is given each message and says
+ * whether it was one (then it is counted). An error or exit of the worker ends every wait.
+ */
+class WorkerAnswers<T> {
+  private count = 0;
+  private waiting: (() => void) | undefined;
+  private failure: unknown;
+  private readonly onMessage = (msg: T) => {
+    if (!this.take(msg)) return;
+    this.count++;
+    this.waiting?.();
+  };
+  private readonly onError = (error: unknown) => {
+    this.failure ??= error;
+    this.waiting?.();
+  };
+  private readonly onExit = (code: number) => this.onError(new Error(`a parse worker stopped (exit code ${code})`));
+
+  constructor(
+    private readonly worker: Worker,
+    private readonly take: (msg: T) => boolean,
+  ) {
+    worker.on("message", this.onMessage);
+    worker.on("error", this.onError);
+    worker.on("exit", this.onExit);
+  }
+
+  /** Waits until `n` answers came; throws what the worker failed with. */
+  async wait(n: number): Promise<void> {
+    while (this.count < n && this.failure === undefined)
+      await new Promise<void>((resolve) => {
+        this.waiting = resolve;
+      });
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** Stops listening. */
+  close(): void {
+    this.worker.off("message", this.onMessage);
+    this.worker.off("error", this.onError);
+    this.worker.off("exit", this.onExit);
+  }
+}
