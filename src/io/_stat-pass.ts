@@ -16,14 +16,29 @@ import type { ListedRun } from "./read-records.js";
  */
 export function statChunk(prefix: string, rest: string, first: number, known: Float64Array): number[] {
   const changed: number[] = [];
-  const names = rest.split("\0");
-  for (let k = 0; k < names.length; k++) {
-    const st = statQuietly(prefix + (names[k] as string));
-    if (hasIdentity(st, known, 4 * k)) continue;
-    if (st === undefined) changed.push(first + k, Number.NaN, Number.NaN, Number.NaN, Number.NaN);
-    else changed.push(first + k, st.size, st.mtimeMs, st.ctimeMs, st.ino);
-  }
+  const now = statNames(prefix, rest);
+  for (let k = 0; k < now.length / 4; k++) pushIfChanged(changed, first + k, now, 4 * k, known, 4 * k);
   return changed;
+}
+
+// Adds file `i` and its identity now (`now[at]` to `now[at + 3]`) to `changed` unless it is the
+// identity it was known by (`known[k]` to `known[k + 3]`; NaN, for none, is never the same).
+function pushIfChanged(
+  changed: number[],
+  i: number,
+  now: Float64Array,
+  at: number,
+  known: ArrayLike<number>,
+  k: number,
+): void {
+  if (
+    now[at] === known[k] &&
+    now[at + 1] === known[k + 1] &&
+    now[at + 2] === known[k + 2] &&
+    now[at + 3] === known[k + 3]
+  )
+    return;
+  changed.push(i, now[at] as number, now[at + 1] as number, now[at + 2] as number, now[at + 3] as number);
 }
 
 /**
@@ -42,18 +57,18 @@ export function statQuietly(path: string): Stats | undefined {
 }
 
 /**
- * Whether a `stat` shows the identity (size, mtime, ctime, inode) at `known[at]` to `known[at + 3]`.
+ * Whether a `stat` shows the identity (size, mtime, ctime, inode) `known`.
  *
  * @example
  * hasIdentity(statQuietly(path), [size, mtimeMs, ctimeMs, ino])
  */
-export function hasIdentity(st: Stats | undefined, known: ArrayLike<number>, at = 0): boolean {
+export function hasIdentity(st: Stats | undefined, known: ArrayLike<number>): boolean {
   return (
     st !== undefined &&
-    st.size === known[at] &&
-    st.mtimeMs === known[at + 1] &&
-    st.ctimeMs === known[at + 2] &&
-    st.ino === known[at + 3]
+    st.size === known[0] &&
+    st.mtimeMs === known[1] &&
+    st.ctimeMs === known[2] &&
+    st.ino === known[3]
   );
 }
 
@@ -240,26 +255,18 @@ export class StatAhead {
     const fileAt = new Int32Array(this.batches.length * BATCH).fill(-1);
     for (let i = 0; i < places.length; i++) if ((places[i] as number) >= 0) fileAt[places[i] as number] = i;
     const found: number[] = [];
-    const differs = (i: number, now: Float64Array, b: number): void => {
-      if (
-        now[b] !== known[4 * i] ||
-        now[b + 1] !== known[4 * i + 1] ||
-        now[b + 2] !== known[4 * i + 2] ||
-        now[b + 3] !== known[4 * i + 3]
-      )
-        found.push(i, now[b] as number, now[b + 1] as number, now[b + 2] as number, now[b + 3] as number);
-    };
     this.compare = (k, ids) => {
       for (let o = 0; o < ids.length / 4; o++) {
         const i = fileAt[k * BATCH + o] as number;
-        if (i >= 0) differs(i, ids, 4 * o);
+        if (i >= 0) pushIfChanged(found, i, ids, 4 * o, known, 4 * i);
       }
     };
     for (const [k, ids] of this.pending) this.compare(k, ids);
     this.pending.clear();
     await this.finish(true);
     // A followed link was not passed on: stat'ed here.
-    for (let i = 0; i < places.length; i++) if ((places[i] as number) < 0) differs(i, statNames("", paths.get(i)), 0);
+    for (let i = 0; i < places.length; i++)
+      if ((places[i] as number) < 0) pushIfChanged(found, i, statNames("", paths.get(i)), 0, known, 4 * i);
     // Five numbers per changed file, its index first: in listing order.
     const order = Array.from({ length: found.length / 5 }, (_, k) => 5 * k).sort(
       (a, b) => (found[a] as number) - (found[b] as number),

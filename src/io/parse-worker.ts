@@ -6,11 +6,13 @@ import { type ParseJob, type ParseSettings, parseJob } from "./parse-job.js";
 
 // A worker thread of `scanRecords`: stats, reads and parses batches of record files and answers
 // with one JSON string per batch (cheaper to pass between threads than many small objects); or,
-// in a rebuild's stat pass, stats chunks of files and answers with those that changed (counting
-// the chunks done in memory the main thread sees, which hands out only a few beyond them).
+// in a rebuild, stats chunks of files and answers with those that changed, or batches of names
+// as the main thread lists them and answers with their identities.
 let settings: ParseSettings | undefined;
-// A rebuild's stat pass: the chunks done, counted where the main thread sees it.
-let statDone: Int32Array | undefined;
+// A rebuild's stats (a stat pass, or stats taken while the main thread lists): the messages done,
+// counted in memory the main thread reads (it comes with a pass's first message), so that it hands
+// out only a few beyond them.
+let done: Int32Array | undefined;
 parentPort?.on(
   "message",
   (msg: {
@@ -20,16 +22,20 @@ parentPort?.on(
     stat?: { c: number; prefix: string; rest: string; first: number; known: Float64Array; done?: Int32Array };
     ahead?: { k: number; prefix: string; rest: string; done?: Int32Array };
   }) => {
-    if (msg.ahead !== undefined) {
-      statAhead(msg.ahead);
-      return;
-    }
-    if (msg.stat !== undefined) {
-      const { c, prefix, rest, first, known, done } = msg.stat;
-      if (done !== undefined) statDone = done;
-      const changed = statChunk(prefix, rest, first, known);
-      if (statDone !== undefined) Atomics.add(statDone, 0, 1);
-      parentPort?.postMessage({ stat: c, changed });
+    const stats = msg.stat ?? msg.ahead;
+    if (stats !== undefined) {
+      if (stats.done !== undefined) done = stats.done;
+      if (msg.stat !== undefined) {
+        const { c, prefix, rest, first, known } = msg.stat;
+        const changed = statChunk(prefix, rest, first, known);
+        if (done !== undefined) Atomics.add(done, 0, 1);
+        parentPort?.postMessage({ stat: c, changed });
+      } else if (msg.ahead !== undefined) {
+        // A batch of names read by the listing: answered with their identities.
+        const ids = statNames(msg.ahead.prefix, msg.ahead.rest);
+        if (done !== undefined) Atomics.add(done, 0, 1);
+        parentPort?.postMessage({ ahead: msg.ahead.k, ids }, [ids.buffer as ArrayBuffer]);
+      }
       return;
     }
     if (msg.setup !== undefined) {
@@ -46,14 +52,3 @@ parentPort?.on(
     parentPort?.postMessage({ batch: msg.batch, json: JSON.stringify(out) });
   },
 );
-
-// A rebuild's stats while the main thread lists: the names come in batches, numbered in order;
-// each is answered with its identities, and counted in `done` (shared with the main thread, which
-// hands out no more than a few batches beyond it).
-let aheadDone: Int32Array | undefined;
-function statAhead(batch: { k: number; prefix: string; rest: string; done?: Int32Array }): void {
-  if (batch.done !== undefined) aheadDone = batch.done;
-  const ids = statNames(batch.prefix, batch.rest);
-  if (aheadDone !== undefined) Atomics.add(aheadDone, 0, 1);
-  parentPort?.postMessage({ ahead: batch.k, ids }, [ids.buffer as ArrayBuffer]);
-}

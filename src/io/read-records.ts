@@ -178,6 +178,11 @@ export function listRecordRuns(
     const prefix = `${dir}${sep}`;
     const newRun = (): ListedRun => (passed === undefined ? { prefix, names: [] } : { prefix, names: [], read: [] });
     let run = newRun();
+    // A listed file, and its place among the names passed on (−1 for one not passed).
+    const take = (name: string, place = -1) => {
+      run.names.push(name);
+      run.read?.push(place);
+    };
     const into = (sub: string) => {
       if (run.names.length > 0) runs.push(run);
       walk(sub, depth + 1);
@@ -189,17 +194,13 @@ export function listRecordRuns(
       // A name passed on is a regular file named like a record (checked as it was read).
       const place = passed === undefined ? -1 : (passed[at] as number);
       if (place >= 0) {
-        run.names.push(name);
-        run.read?.push(place);
+        take(name, place);
         continue;
       }
       if (name.startsWith(".") || name === "node_modules") continue;
       const kind = kinds.size === 0 ? undefined : kinds.get(name);
       if (kind === undefined) {
-        if (RECORD_FILE.test(name)) {
-          run.names.push(name);
-          run.read?.push(-1);
-        }
+        if (RECORD_FILE.test(name)) take(name);
         continue;
       }
       if (kind === "dir") {
@@ -212,18 +213,12 @@ export function listRecordRuns(
         st = statSync(prefix + name);
       } catch {
         // Listed anyway, so that it is counted as read and rejected with the reason.
-        if (RECORD_FILE.test(name)) {
-          run.names.push(name);
-          run.read?.push(-1);
-        }
+        if (RECORD_FILE.test(name)) take(name);
         continue;
       }
       if (st.isDirectory()) into(prefix + name);
       // A FIFO, socket or device named like a record: listed, so that reading rejects it with the reason.
-      else if (RECORD_FILE.test(name)) {
-        run.names.push(name);
-        run.read?.push(-1);
-      }
+      else if (RECORD_FILE.test(name)) take(name);
     }
     if (run.names.length > 0) runs.push(run);
   };

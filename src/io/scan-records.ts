@@ -168,22 +168,26 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   // none of them changed since, no file was created, removed or renamed, and no folder is read.
   // It is taken only as what the last build listed (the same digest).
   const listingKey = JSON.stringify([inputs.map((input) => resolve(cwd, input)), cwd]);
-  const keepsListing = options.cacheDir !== undefined && options.onFile === undefined;
+  // (A watcher, which follows each file itself through `onFile`, keeps no listing.)
+  const listingDir = options.onFile === undefined ? options.cacheDir : undefined;
   const lastListing =
-    keepsListing && options.knownIdentities !== undefined && options.unchangedSince !== undefined
-      ? readListing(options.cacheDir as string, listingKey)
+    listingDir !== undefined && options.knownIdentities !== undefined && options.unchangedSince !== undefined
+      ? readListing(listingDir, listingKey)
       : undefined;
-  const sameListing = lastListing !== undefined && lastListing.digest() === options.unchangedSince?.[0];
+  const keptListing = lastListing?.digest() === options.unchangedSince?.[0] ? lastListing : undefined;
   const ahead =
-    early !== undefined && !sameListing && keepsListing && (options.knownIdentities?.length ?? 0) <= 4 * AHEAD_MAX_FILES
+    early !== undefined &&
+    keptListing === undefined &&
+    listingDir !== undefined &&
+    (options.knownIdentities?.length ?? 0) <= 4 * AHEAD_MAX_FILES
       ? new StatAhead(early)
       : undefined;
   const listingStarted = Date.now();
   let listed: ReturnType<typeof listCompact>;
   try {
     listed =
-      sameListing && lastListing !== undefined
-        ? { paths: lastListing, listDiagnostics: [], places: undefined, stamps: undefined }
+      keptListing !== undefined
+        ? { paths: keptListing, listDiagnostics: [], places: undefined, stamps: undefined }
         : listCompact(inputs, cwd, ahead);
   } catch (error) {
     void early?.terminate();
@@ -202,8 +206,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   // With the same paths listed as by the scan `unchangedSince` came from, each file is compared
   // with the identity it had then, and the record cache is read only for a file that differs or
   // whose outcome is needed (a build with nothing changed never reads it).
-  // (Nor does a watcher, which follows each file itself through `onFile`, keep a listing.)
-  const pathsDigest = options.cacheDir === undefined || options.onFile !== undefined ? undefined : paths.digest();
+  const pathsDigest = listingDir === undefined ? undefined : paths.digest();
   const knownAt =
     pathsDigest !== undefined &&
     options.unchangedSince?.[0] === pathsDigest &&
@@ -507,13 +510,12 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   }
   // The listing, for the next scan, when it was made by reading the folders.
   if (
-    keepsListing &&
+    listingDir !== undefined &&
     listed.stamps !== undefined &&
     paths.length > 0 &&
-    options.cacheDir !== undefined &&
     options.writeCacheIf?.(diagnostics) !== false
   )
-    writeListing(options.cacheDir, listingKey, listingStarted, listed.stamps, paths);
+    writeListing(listingDir, listingKey, listingStarted, listed.stamps, paths);
   let patched = false;
   const lastBase = deferring && differed ? patcher?.set.base() : undefined;
   if (deferring && listing !== undefined) {
@@ -553,7 +555,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
           workers,
           lean,
           cache: "no record file changed since the last build",
-          listing: sameListing ? "kept" : "read",
+          listing: keptListing === undefined ? "read" : "kept",
         },
       };
     }
@@ -715,7 +717,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
       workers,
       cache: cacheNote,
       lean,
-      listing: sameListing ? "kept" : "read",
+      listing: keptListing === undefined ? "read" : "kept",
     },
   };
   if (prefilter !== undefined) result.dropped = dropped;
@@ -782,11 +784,7 @@ function parseHere(
 ): void {
   let done = 0;
   for (let b = 0; b < batches.count; b++) {
-    consume(
-      batches.ready(b)
-        ? unchangedBatch(batches.size(b))
-        : JSON.stringify(batches.jobs(b).map((job) => parseJob(job, settings))),
-    );
+    consume(parseBatch(batches, b, settings));
     done += batches.size(b);
     options.onProgress?.(done, batches.files);
   }
@@ -805,6 +803,13 @@ interface Batches {
 // The answer of a batch of `n` files that are all as before.
 function unchangedBatch(n: number): string {
   return n === 0 ? "[]" : `[0${",0".repeat(n - 1)}]`;
+}
+
+// A batch's answer made in this thread.
+function parseBatch(batches: Batches, b: number, settings: ParseSettings): string {
+  return batches.ready(b)
+    ? unchangedBatch(batches.size(b))
+    : JSON.stringify(batches.jobs(b).map((job) => parseJob(job, settings)));
 }
 
 // Parses with `count` threads: this one and `count - 1` workers. This thread takes its share
@@ -834,59 +839,52 @@ async function parseInWorkers(
     }
     options.onProgress?.(done, batches.files);
   };
-  {
-    const answered = pool.map(
-      (worker) =>
-        new Promise<void>((resolve, reject) => {
-          let inHand = 0;
-          const send = () => {
-            while (inHand < 2 && next < batches.count) {
-              const batch = next++;
-              if (batches.ready(batch)) {
-                arrived(batch, unchangedBatch(batches.size(batch)));
-                continue;
-              }
-              inHand++;
-              worker.postMessage({ batch, jobs: batches.jobs(batch) });
+  const answered = pool.map(
+    (worker) =>
+      new Promise<void>((resolve, reject) => {
+        let inHand = 0;
+        const send = () => {
+          while (inHand < 2 && next < batches.count) {
+            const batch = next++;
+            if (batches.ready(batch)) {
+              arrived(batch, unchangedBatch(batches.size(batch)));
+              continue;
             }
-            if (inHand === 0) resolve();
-          };
-          const fail = (error: unknown) => {
-            failed = true;
-            reject(error);
-          };
-          worker.on("message", (msg: { batch: number; json: string }) => {
-            try {
-              inHand--;
-              send();
-              arrived(msg.batch, msg.json);
-            } catch (error) {
-              fail(error);
-            }
-          });
-          worker.on("error", fail);
-          worker.on("exit", (code) => {
-            if (inHand > 0) fail(new Error(`a parse worker stopped (exit code ${code})`));
-          });
-          worker.postMessage({ setup });
-          send();
-        }),
-    );
-    // This thread's share: a batch at a time, letting the workers' answers in between.
-    const here = (async () => {
-      while (!failed && next < batches.count) {
-        const batch = next++;
-        arrived(
-          batch,
-          batches.ready(batch)
-            ? unchangedBatch(batches.size(batch))
-            : JSON.stringify(batches.jobs(batch).map((job) => parseJob(job, settings))),
-        );
-        await new Promise((r) => setImmediate(r));
-      }
-    })();
-    await Promise.all([here, ...answered]);
-  }
+            inHand++;
+            worker.postMessage({ batch, jobs: batches.jobs(batch) });
+          }
+          if (inHand === 0) resolve();
+        };
+        const fail = (error: unknown) => {
+          failed = true;
+          reject(error);
+        };
+        worker.on("message", (msg: { batch: number; json: string }) => {
+          try {
+            inHand--;
+            send();
+            arrived(msg.batch, msg.json);
+          } catch (error) {
+            fail(error);
+          }
+        });
+        worker.on("error", fail);
+        worker.on("exit", (code) => {
+          if (inHand > 0) fail(new Error(`a parse worker stopped (exit code ${code})`));
+        });
+        worker.postMessage({ setup });
+        send();
+      }),
+  );
+  // This thread's share: a batch at a time, letting the workers' answers in between.
+  const here = (async () => {
+    while (!failed && next < batches.count) {
+      const batch = next++;
+      arrived(batch, parseBatch(batches, batch, settings));
+      await new Promise((r) => setImmediate(r));
+    }
+  })();
+  await Promise.all([here, ...answered]);
   if (nextToConsume < batches.count)
     throw new Error(`parse threads answered ${nextToConsume} of ${batches.count} batches`);
 }
