@@ -18,6 +18,25 @@ describe("PathList", () => {
     expect(new PathList(["/a.md"]).get(0)).toBe("/a.md");
   });
 
+  it("gives back each path by index, read forwards, backwards, scattered or twice", () => {
+    const paths = Array.from({ length: 1300 }, (_, i) => `/site/${i % 7 === 0 ? "b" : "a"}/${i}-é.md`);
+    const list = new PathList(paths);
+    const order = [
+      ...paths.keys(),
+      ...[...paths.keys()].reverse(),
+      // A fixed scatter: every index, jumping across chunks and back within one.
+      ...Array.from({ length: 1300 }, (_, i) => (i * 577) % 1300),
+      5,
+      5,
+      4,
+      300,
+      299,
+      1299,
+      0,
+    ];
+    for (const i of order) expect(list.get(i)).toBe(paths[i]);
+  });
+
   it("has one digest for the same paths, and another when one path differs, comes or goes", () => {
     const paths = Array.from({ length: 600 }, (_, i) => `/site/content/${String(i).padStart(4, "0")}.md`);
     const digest = new PathList(paths).digest();

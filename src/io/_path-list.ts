@@ -6,7 +6,7 @@ const CHUNK = 256;
  * A long list of paths in little memory: chunks of 256, each stored as the prefix its paths share
  * and one string of the rest joined by NUL (a character no path holds). 1,000,000 paths of
  * ~55 characters take ~45 MB this way against ~76 MB as an array of strings. Reading them in
- * order splits each chunk once.
+ * order goes through each chunk once.
  *
  * @example
  * const list = new PathList(["/c/a.md", "/c/b.md"]); list.get(1) // "/c/b.md"
@@ -15,8 +15,10 @@ export class PathList {
   readonly length: number;
   private readonly prefixes: string[] = [];
   private readonly rests: string[] = [];
+  // Where the last path read was: its chunk, its index there and where its name starts.
   private at = -1;
-  private split: string[] = [];
+  private atK = 0;
+  private atPos = 0;
   // The digest, once made or when the list was stored with it (see `fromStored`).
   private known: string | undefined;
 
@@ -108,11 +110,22 @@ export class PathList {
   /** The path at `i` (0 ≤ i < length). */
   get(i: number): string {
     const c = Math.floor(i / CHUNK);
-    if (c !== this.at) {
-      this.split = (this.rests[c] as string).split("\0");
+    const k = i - c * CHUNK;
+    const rest = this.rests[c] as string;
+    // From the last path read when it is before this one in the same chunk, else from the
+    // chunk's start: no string is made for the paths passed over (a rebuild reads a few
+    // thousand paths scattered over 100,000; splitting each chunk they are in made 100,000).
+    if (c !== this.at || k < this.atK) {
       this.at = c;
+      this.atK = 0;
+      this.atPos = 0;
     }
-    return (this.prefixes[c] as string) + (this.split[i - c * CHUNK] as string);
+    let pos = this.atPos;
+    for (let j = this.atK; j < k; j++) pos = rest.indexOf("\0", pos) + 1;
+    this.atK = k;
+    this.atPos = pos;
+    const end = rest.indexOf("\0", pos);
+    return (this.prefixes[c] as string) + (end === -1 ? rest.slice(pos) : rest.slice(pos, end));
   }
 
   /** The chunks as stored: each one's prefix and NUL-joined rest, and the paths a chunk holds (the last may hold fewer). */
