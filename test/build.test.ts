@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import { buildFeeds } from "../src/build.js";
 import { formatReport } from "../src/diagnostics/format-report.js";
 import { isTopicfeedsError } from "../src/diagnostics/topicfeeds-error.js";
+import { knowHiddenDigest, knownHiddenDigest, nameHidden } from "../src/model/_hidden-names.js";
 import { normalizeRecords } from "../src/records/normalize-records.js";
-import { createRenderMemo } from "../src/render/render-feed-files.js";
+import { createRenderMemo, hiddenDigest } from "../src/render/render-feed-files.js";
 import { rules } from "../src/select/rules.js";
 import type { ArticleRecord } from "../src/types.js";
 import { rawRecord } from "./helpers/fixtures.js";
@@ -276,5 +277,26 @@ describe("buildFeeds with a render memo", () => {
     }
     // The memo was used, not only filled.
     expect(reused).toBeGreaterThan(0);
+  });
+});
+
+describe("hiddenDigest", () => {
+  it("is one digest for the same keys in the same order, another for other keys, and a name's known one", () => {
+    const keys = ["a.com/1", "a.com/2", "b.com/ü"];
+    const d = hiddenDigest(new Set(keys));
+    expect(hiddenDigest(new Set([...keys]))).toBe(d);
+    expect(hiddenDigest(new Set(keys.slice(0, 2)))).not.toBe(d);
+    expect(hiddenDigest(new Set([...keys, "c.com/x"]))).not.toBe(d);
+    // A set named after where its keys came from: the digest known for that name, without hashing
+    // (the name vouches for the keys: see the scan set's property test).
+    const named = new Set(keys);
+    nameHidden(named, "scan-set:test-1");
+    knowHiddenDigest("scan-set:test-1", "known");
+    expect(hiddenDigest(named)).toBe("known");
+    // A name with no digest yet: hashed, and the digest is then known for the name.
+    const fresh = new Set(keys);
+    nameHidden(fresh, "scan-set:test-2");
+    expect(hiddenDigest(fresh)).toBe(d);
+    expect(knownHiddenDigest("scan-set:test-2")).toBe(d);
   });
 });

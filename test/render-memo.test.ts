@@ -1,4 +1,5 @@
-import { cpSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { cpSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { inProcessCli, outputTree, tempDir, VALID } from "./helpers/fixtures.js";
@@ -61,6 +62,82 @@ describe("the render memo of one-shot builds", () => {
     expect(second.reused).toBeLessThan(first.feeds);
     expect(readFileSync(rss, "utf8")).not.toContain("edited");
     expect(readFileSync(page, "utf8")).not.toBe("edited");
+  });
+
+  it("takes a published file by its identity, and reads and hashes it when that could mislead", async () => {
+    const { dir, build, retitle } = setUp();
+    const memo = join(dir, "cache", "render-v1.jsonl");
+    // As if each line's identities were taken `ms` after its files were written (right after, as
+    // a build does, they are within the 2 s in which a coarse clock could hide another write).
+    const takenAfter = (ms: number) => {
+      const [head, ...rest] = readFileSync(memo, "utf8").split("\n");
+      const later = rest.map((l) => {
+        if (l === "") return l;
+        const feed = JSON.parse(l) as { files: [string, string, number, number][]; at: number };
+        return JSON.stringify({ ...feed, at: Math.max(...feed.files.map((f) => f[3])) + ms });
+      });
+      writeFileSync(memo, [head, ...later].join("\n"));
+    };
+    const ats = () =>
+      new Map(
+        readFileSync(memo, "utf8")
+          .split("\n")
+          .slice(1)
+          .filter((l) => l !== "")
+          .map((l) => [JSON.parse(l).slug as string, JSON.parse(l).at as number]),
+      );
+    // A topic feed the retitled record is not in: reused by every build below.
+    const first = await build();
+    const title = "From IoT Devices to Post-Quantum Crypto";
+    const other = readdirSync(join(dir, "warm"), { withFileTypes: true }).find(
+      (e) => e.isDirectory() && !readFileSync(join(dir, "warm", e.name, "rss.xml"), "utf8").includes(title),
+    )?.name as string;
+    expect(other).toBeDefined();
+    const rss = join(dir, "warm", other, "rss.xml");
+    // Puts a file's mtime back to the nanosecond (what `utimes` with a number cannot do).
+    const putBack = (path: string, mtimeNs: bigint) => {
+      const ns = String(mtimeNs % 1_000_000_000n).padStart(9, "0");
+      expect(spawnSync("touch", ["-m", "-d", `@${mtimeNs / 1_000_000_000n}.${ns}`, path]).status).toBe(0);
+      expect(statSync(path, { bigint: true }).mtimeNs).toBe(mtimeNs);
+    };
+    // Other bytes of the same size, in place, with the mtime put back: only the read catches it.
+    const sameSizeEdit = () => {
+      const before = statSync(rss, { bigint: true });
+      writeFileSync(rss, readFileSync(rss, "utf8").replace("<channel>", "<chann3l>"));
+      putBack(rss, before.mtimeNs);
+    };
+    // Taken by identity, long after it was written: the lines of reused feeds are kept as they were.
+    takenAfter(10_000);
+    const aged = ats();
+    retitle("A title seen by identity");
+    const second = await build();
+    expect(second.reused).toBeGreaterThan(0);
+    const kept = [...ats()].filter(([slug, at]) => aged.get(slug) === at).map(([slug]) => slug);
+    expect(kept).toContain(other);
+    expect(kept.length).toBe(second.reused);
+    // Within 2 s of the identity: read and hashed, so the edit is found and the feed restored
+    // (build() compares the output with a cold build's).
+    takenAfter(500);
+    sameSizeEdit();
+    retitle("A title after a racy edit");
+    const third = await build();
+    expect(third.reused).toBeLessThan(first.feeds - 1);
+    expect(readFileSync(rss, "utf8")).not.toContain("<chann3l>");
+    // Replaced by another file (another inode) of the same size and mtime: read, found, restored.
+    takenAfter(10_000);
+    const before = statSync(rss, { bigint: true });
+    writeFileSync(`${rss}.new`, readFileSync(rss, "utf8").replace("<channel>", "<chann3l>"));
+    renameSync(`${rss}.new`, rss);
+    putBack(rss, before.mtimeNs);
+    retitle("A title after a replaced file");
+    await build();
+    expect(readFileSync(rss, "utf8")).not.toContain("<chann3l>");
+    // Edited in place (a new mtime): found and restored.
+    takenAfter(10_000);
+    writeFileSync(rss, readFileSync(rss, "utf8").replace("<channel>", "<chann3l>"));
+    retitle("A title after an edit");
+    await build();
+    expect(readFileSync(rss, "utf8")).not.toContain("<chann3l>");
   });
 
   it("is not used under another config, nor when it cannot be read", async () => {

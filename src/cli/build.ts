@@ -167,7 +167,7 @@ async function buildAndWrite(
   verified?.save();
   // Feeds taken from the last build's render memo are those still holding the outcome read back.
   const reused =
-    saved === undefined ? 0 : [...saved.memo.feeds.values()].filter((e) => saved?.lines.has(e.outcome)).length;
+    saved === undefined ? 0 : [...saved.memo.feeds.values()].filter((e) => saved?.taken.has(e.outcome)).length;
   timer.mark(
     `built ${count(files.length, "file")}${saved === undefined ? "" : ` (${groupDigits(reused)} of ${count(saved.memo.feeds.size, "feed")} as the last build rendered them)`}`,
   );
@@ -210,7 +210,7 @@ async function buildAndWrite(
   if (key !== undefined && cacheDir !== undefined) {
     const outputs = outputDigests(files);
     writeLastBuild(cacheDir, { key, ...listing, report, outputs });
-    if (saved !== undefined) writeRenderMemo(cacheDir, key, saved, outputs);
+    if (saved !== undefined) writeRenderMemo(cacheDir, key, saved, outputs, p.out);
   }
   if (p.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   if (!p.quiet)

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CACHE_VERSION } from "../version.js";
+import { asciiJson, readCacheText } from "./_cache-text.js";
 import { writeCacheFile } from "./_temp-files.js";
 import type { FileIdentity, RecordRow } from "./record-rows.js";
 
@@ -25,7 +25,7 @@ export type HydratedEntry = [path: string, identity: FileIdentity, record: Recor
 export function readHydrateCache(dir: string, key: string): Map<string, [FileIdentity, RecordRow]> | undefined {
   let text: string;
   try {
-    text = readFileSync(join(dir, FILE), "utf8");
+    text = readCacheText(join(dir, FILE));
   } catch {
     return undefined;
   }
@@ -63,7 +63,7 @@ export function readHydrateCache(dir: string, key: string): Map<string, [FileIde
  * @param entries - this build's completed records
  */
 export function writeHydrateCache(dir: string, key: string, entries: readonly HydratedEntry[]): void {
-  const body = JSON.stringify(entries);
+  const body = asciiJson(JSON.stringify(entries));
   const header = JSON.stringify({
     format: "topicfeeds-hydrate-cache",
     version: CACHE_VERSION,

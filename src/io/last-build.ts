@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { BuildReport, FeedsConfig } from "../types.js";
+import type { BuildReport, FeedsConfig, OutputFile } from "../types.js";
 import { CACHE_VERSION } from "../version.js";
+import { asciiJson, readCacheText } from "./_cache-text.js";
+import { fileSha1 } from "./_file-sha1.js";
 import { writeCacheFile } from "./_temp-files.js";
 
 const FILE = "last-build-v1.json";
@@ -65,7 +67,7 @@ export function lastBuildKey(config: FeedsConfig, rest: unknown): string | undef
  */
 export function readLastBuild(dir: string, key: string): LastBuild | undefined {
   try {
-    const saved = JSON.parse(readFileSync(join(dir, FILE), "utf8")) as Partial<LastBuild> & { ids?: unknown };
+    const saved = JSON.parse(readCacheText(join(dir, FILE))) as Partial<LastBuild> & { ids?: unknown };
     if (
       saved.key !== key ||
       !Array.isArray(saved.listing) ||
@@ -122,7 +124,7 @@ export function writeLastBuild(dir: string, last: LastBuild): void {
     ]);
     ids = identities.length;
   }
-  writeCacheFile(dir, FILE, JSON.stringify(ids === undefined ? rest : { ...rest, ids }));
+  writeCacheFile(dir, FILE, asciiJson(JSON.stringify(ids === undefined ? rest : { ...rest, ids })));
 }
 
 /**
@@ -131,8 +133,8 @@ export function writeLastBuild(dir: string, last: LastBuild): void {
  * @example
  * outputDigests([{ path: "rss.xml", contents: "<rss…" }]) // [["rss.xml", "5f1c…"]]
  */
-export function outputDigests(files: readonly { path: string; contents: string }[]): [string, string][] {
-  return files.map((f) => [f.path, createHash("sha1").update(f.contents, "utf8").digest("hex")]);
+export function outputDigests(files: readonly OutputFile[]): [string, string][] {
+  return files.map((f) => [f.path, fileSha1(f)]);
 }
 
 /**

@@ -1,9 +1,9 @@
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { verifyOutput } from "../render/verify-output.js";
 import type { Diagnostic, OutputFile } from "../types.js";
 import { CACHE_VERSION } from "../version.js";
+import { fileSha1 } from "./_file-sha1.js";
 import { writeCacheFile } from "./_temp-files.js";
 
 const FILE = "verified-v1.json";
@@ -43,7 +43,7 @@ export function openVerifiedFiles(dir: string): VerifiedFiles {
     verify(files) {
       const out: Diagnostic[] = [];
       for (const f of files) {
-        const sha1 = createHash("sha1").update(f.contents).digest("hex");
+        const sha1 = fileSha1(f);
         if (known.has(sha1)) {
           passed.push(sha1);
           continue;

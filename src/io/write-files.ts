@@ -57,9 +57,10 @@ export interface WriteOptions {
   /**
    * Each file (by path) whose given text the caller read from the live build moments ago, under
    * the lock, and checked: its bytes are not read and compared again. A file given with other
-   * text is compared as usual.
+   * text is compared as usual. Instead of its text, a path may name the very file object of
+   * `files` known to be in place (a file taken back by its identity, whose text is not read).
    */
-  inPlace?: ReadonlyMap<string, string>;
+  inPlace?: ReadonlyMap<string, string | OutputFile>;
 }
 
 /** Where an output folder's builds and lock live. */
@@ -172,7 +173,8 @@ export function writeFiles(outDir: string, files: readonly OutputFile[], options
     files.forEach((f, i) => {
       const rel = rels[i] as string;
       const dest = join(fresh as string, rel);
-      const known = live !== undefined && options.inPlace?.get(f.path) === f.contents;
+      const given = live === undefined ? undefined : options.inPlace?.get(f.path);
+      const known = given !== undefined && (given === f || given === f.contents);
       const bytes = known ? undefined : Buffer.from(f.contents, "utf8");
       const before = live === undefined || known ? undefined : readIfFile(join(live, rel));
       if (known || (bytes !== undefined && before?.equals(bytes))) {

@@ -2,6 +2,7 @@ import type { RecordSet } from "../build.js";
 import { sameArticleKey } from "../records/canonical-url.js";
 import { topicKey } from "../topics/slug.js";
 import type { ArticleRecord, FeedsConfig } from "../types.js";
+import { hiddenName, nameHidden } from "./_hidden-names.js";
 import type { FeedContext } from "./build-feed-model.js";
 
 /**
@@ -26,6 +27,9 @@ export function buildFeedContext(
   nameOf: ReadonlyMap<string, string>,
 ): FeedContext {
   const hidden = new Set<string>(set.dropped?.hiddenKeys);
+  // (A scan names the hidden keys of a set it hands on: the records' unpublished URLs are part of that.)
+  const name = set.dropped === undefined ? undefined : hiddenName(set.dropped);
+  if (name !== undefined) nameHidden(hidden, name);
   for (const k of set.hiddenKeys ?? []) hidden.add(k);
   for (const r of records) {
     if (!r.published) {

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { diagnostic } from "../diagnostics/diagnostic.js";
+import { hiddenName, knowHiddenDigest, knownHiddenDigest } from "../model/_hidden-names.js";
 import { buildFeedModel, type FeedContext } from "../model/build-feed-model.js";
 import { buildFeedPages, type FeedPage } from "../model/build-feed-pages.js";
 import type { FeedItems } from "../select/take-feeds.js";
@@ -9,7 +10,7 @@ import { renderAtom } from "./render-atom.js";
 import { renderHeaders } from "./render-headers.js";
 import { renderIndexHtml } from "./render-index-html.js";
 import { renderJsonFeed } from "./render-json-feed.js";
-import { type FileDigest, fileDigest, renderManifest } from "./render-manifest.js";
+import { type FileDigest, fileDigest, manifestOf } from "./render-manifest.js";
 import { renderOpml } from "./render-opml.js";
 import { renderPreviewHtml } from "./render-preview-html.js";
 import { renderRss } from "./render-rss.js";
@@ -80,9 +81,9 @@ export interface RenderMemo {
    */
   itemKey?: (record: ArticleRecord) => string | undefined;
   /** Preview pages by topic slug, reused while the feed's model is the same object. */
-  pages: Map<string, { model: FeedModel; contents: string }>;
-  /** The manifest's hash of each subscription document, reused while its text is the same. */
-  digests: Map<string, { contents: string; digest: FileDigest }>;
+  pages: Map<string, { model: FeedModel; file: OutputFile }>;
+  /** The manifest's hash of each subscription document, reused while it is the same file or text. */
+  digests: Map<string, { file: OutputFile; digest: FileDigest }>;
 }
 
 /**
@@ -188,25 +189,30 @@ export function renderFeedFiles(
   for (const m of out.models) {
     if (m.slug === "") continue;
     const before = sameCtx ? memo?.pages.get(m.slug) : undefined;
-    let contents: string;
-    if (before !== undefined && before.model === m) contents = before.contents;
+    let file: OutputFile;
+    if (before !== undefined && before.model === m) file = before.file;
     else {
       const language = m.language ?? settings.language;
       const pageOptions = language === undefined ? { siteUrl: ctx.siteUrl } : { siteUrl: ctx.siteUrl, language };
-      contents = renderPreviewHtml(m, pageOptions);
-      memo?.pages.set(m.slug, { model: m, contents });
+      file = { path: `${m.slug}/index.html`, contents: renderPreviewHtml(m, pageOptions) };
+      memo?.pages.set(m.slug, { model: m, file });
     }
-    out.files.push({ path: `${m.slug}/index.html`, contents });
+    out.files.push(file);
   }
   if (memo !== undefined) for (const slug of [...memo.pages.keys()]) if (!seen.has(slug)) memo.pages.delete(slug);
+  // (A file the memo read back is the same object while reused: its text is not read to compare.)
   const digest =
     memo === undefined
-      ? fileDigest
-      : (path: string, contents: string): FileDigest => {
-          const before = memo.digests.get(path);
-          if (before !== undefined && before.contents === contents) return before.digest;
-          const d = fileDigest(path, contents);
-          memo.digests.set(path, { contents, digest: d });
+      ? (f: OutputFile) => fileDigest(f.path, f.contents)
+      : (f: OutputFile): FileDigest => {
+          const before = memo.digests.get(f.path);
+          if (before !== undefined && before.file === f) return before.digest;
+          if (before !== undefined && before.file.contents === f.contents) {
+            memo.digests.set(f.path, { file: f, digest: before.digest });
+            return before.digest;
+          }
+          const d = fileDigest(f.path, f.contents);
+          memo.digests.set(f.path, { file: f, digest: d });
           return d;
         };
   out.files.push(
@@ -215,12 +221,7 @@ export function renderFeedFiles(
   );
   out.files.push({
     path: "feeds.json",
-    contents: renderManifest(
-      { title: ctx.siteTitle, home: ctx.siteUrl, base: ctx.baseUrl },
-      out.models,
-      out.files,
-      digest,
-    ),
+    contents: manifestOf({ title: ctx.siteTitle, home: ctx.siteUrl, base: ctx.baseUrl }, out.models, out.files, digest),
   });
   out.files.push({ path: "_headers", contents: renderHeaders(ctx.baseUrl, out.files) });
   return out;
@@ -319,6 +320,9 @@ function reuseContext(memo: RenderMemo, ctx: FeedContext, settings: RenderSettin
 export function hiddenDigest(hidden: ReadonlySet<string>): string {
   const before = digests.get(hidden);
   if (before !== undefined && before.size === hidden.size) return before.digest;
+  const name = hiddenName(hidden);
+  const known = name === undefined ? undefined : knownHiddenDigest(name);
+  if (known !== undefined) return known;
   // Keys are canonical URLs: never a line break in one. Hashed 4,096 at a time: the keys of
   // 1,000,000 records joined at once would be some 30 MB more at the end of a build.
   const h = createHash("sha1");
@@ -332,6 +336,7 @@ export function hiddenDigest(hidden: ReadonlySet<string>): string {
   }
   const digest = h.update(`${part.join("\n")}\n${hidden.size}`).digest("base64");
   digests.set(hidden, { size: hidden.size, digest });
+  if (name !== undefined) knowHiddenDigest(name, digest);
   return digest;
 }
 // A set is digested once for the check and once for the memo written after the build.

@@ -90,7 +90,23 @@ export function renderManifest(
   files: readonly OutputFile[],
   digest: (path: string, contents: string) => FileDigest = fileDigest,
 ): string {
-  const byPath = new Map(files.map((f) => [f.path, f.contents]));
+  return manifestOf(site, feeds, files, (f) => digest(f.path, f.contents));
+}
+
+/**
+ * {@link renderManifest} with each file's digest asked for by the file object: a build that took
+ * a feed's files from its render memo knows their digests without their text.
+ *
+ * @example
+ * manifestOf(site, models, files, (f) => fileDigest(f.path, f.contents))
+ */
+export function manifestOf(
+  site: { title: string; home: string; base: string },
+  feeds: readonly FeedModel[],
+  files: readonly OutputFile[],
+  digest: (file: OutputFile) => FileDigest,
+): string {
+  const byPath = new Map(files.map((f) => [f.path, f]));
   const entries: ManifestFeed[] = [];
   const items: ManifestItem[] = [];
   let newest: string | null = null;
@@ -101,9 +117,9 @@ export function renderManifest(
     if (latest !== null && (newest === null || Date.parse(latest) > Date.parse(newest))) newest = latest;
     for (const format of ["rss", "atom", "json"] as const) {
       const path = `${dir}${FEED_FILE_NAMES[format]}`;
-      const contents = byPath.get(path);
-      if (contents === undefined) continue;
-      const { hash, bytes } = digest(path, contents);
+      const file = byPath.get(path);
+      if (file === undefined) continue;
+      const { hash, bytes } = digest(file);
       entries.push({
         topic: feed.topic ?? null,
         slug: feed.slug,
