@@ -1,11 +1,14 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { buildFeeds } from "../src/build.js";
+import type { RecordRow } from "../src/io/record-rows.js";
 import { type ScanOptions, type ScanResult, scanRecords } from "../src/io/scan-records.js";
-import { prefilterConfig } from "../src/select/prefilter.js";
+import { readScanSet, type ScanSet, writeScanSet } from "../src/io/scan-set.js";
+import { hiddenName } from "../src/model/_hidden-names.js";
+import { emptySummary, prefilterConfig } from "../src/select/prefilter.js";
 import { ROOT, recordWriter, tempDir } from "./helpers/fixtures.js";
 
 // A lean scan that sets records aside saves the set it hands the build; the next scan of the
@@ -75,6 +78,11 @@ const edit = fc.oneof(
   fc.record({ kind: fc.constant("url" as const), file, value: fc.integer({ min: 0, max: 40 }) }),
 );
 
+// Every hidden key of a scan, as the build's context takes them.
+function hiddenKeysOf(s: ScanResult): string[] {
+  return [...(s.dropped?.hiddenKeys ?? []), ...(s.hiddenKeys ?? [])];
+}
+
 async function scan(dir: string, options: ScanOptions): Promise<{ scan: ScanResult; out: unknown }> {
   const s = await scanRecords(["content"], {
     cwd: dir,
@@ -111,6 +119,7 @@ describe("a scan that hands on the last scan's set", () => {
             for (const [i, r] of initial.entries()) put(i, r);
             const cacheDir = join(dir, "cache");
             let last = (await scan(dir, { cacheDir })).scan;
+            const names = new Map([[hiddenName(last.dropped as object) as string, hiddenKeysOf(last)]]);
             for (const e of edits) {
               const cur = recs[e.file] as Rec;
               if (e.kind === "title") put(e.file, { ...cur, title: e.value.replace(/["\\]/g, "") });
@@ -126,6 +135,11 @@ describe("a scan that hands on the last scan's set", () => {
               });
               const cold = await scan(dir, {});
               expect(warm.out).toEqual(cold.out);
+              // Hidden keys of one name are the same keys (a build takes their digest by name).
+              const name = hiddenName(warm.scan.dropped as object);
+              expect(name).toMatch(/^scan-set:/);
+              for (const [other, keys] of names) if (other === name) expect(hiddenKeysOf(warm.scan)).toEqual(keys);
+              names.set(name as string, hiddenKeysOf(warm.scan));
               if (/still among the records the last build selected from/.test(warm.scan.stats.cache)) patched++;
               else full++;
               last = warm.scan;
@@ -165,7 +179,7 @@ describe("a scan that hands on the last scan's set", () => {
     );
     expect(JSON.stringify(titled.out)).toContain("New");
     // Without the saved rest of the set, a title edit is read in full, never taken as no change.
-    const rest = join(cacheDir, "scan-set-v1.base.json");
+    const rest = join(cacheDir, "scan-set-v1.base.txt");
     const saved = readFileSync(rest);
     rmSync(rest);
     writeFileSync(join(content, "r0.md"), text({ ...(recs[0] as Rec), title: "Newest" }));
@@ -205,5 +219,84 @@ describe("a scan that hands on the last scan's set", () => {
     const dated = await again(below.scan);
     expect(dated.scan.stats.cache).not.toMatch(/still among the records the last build selected from/);
     expect(dated.out).toEqual((await scan(dir, {})).out);
+  });
+});
+
+describe("a saved set in the cache folder", () => {
+  // Rows are kept as they are given: any JSON does for these tests.
+  const row = (file: number, v: string) => [`id-${file}`, v] as unknown as RecordRow;
+  const setOf = (listing: string[], rows: [number, RecordRow][]): ScanSet => ({
+    key: "k",
+    listing,
+    records: rows,
+    fileDiagnostics: [],
+    dropped: { ...emptySummary(), hiddenKeys: ["a.com/ü", "b.com/x"], byRule: { published: 2 } },
+    rejected: 1,
+    hiddenKeys: ["c.com/y"],
+  });
+
+  it("is written whole, then as patches of the rows replaced, and read back as the set", () => {
+    const dir = tempDir();
+    const rows = Array.from({ length: 200 }, (_, i): [number, RecordRow] => [3 * i, row(3 * i, "v0")]);
+    const base = writeScanSet(dir, setOf(["L0"], rows));
+    const whole = readFileSync(join(dir, "scan-set-v1.json"));
+    const first = readScanSet(dir, "k", ["L0"]);
+    expect(first?.records).toEqual(rows);
+    expect(first?.base()).toEqual({
+      dropped: { byRule: { published: 2 }, topicSpellings: {}, hiddenKeys: ["a.com/ü", "b.com/x"] },
+      rejected: 1,
+      hiddenKeys: ["c.com/y"],
+    });
+    expect(readScanSet(dir, "k", ["L1"])).toBeUndefined();
+    expect(readScanSet(dir, "other", ["L0"])).toBeUndefined();
+    // Two rows replaced: a patch, the whole set as it was.
+    let now = rows.map((r): [number, RecordRow] => [...r]);
+    now[5] = [15, row(15, "v1")];
+    now[7] = [21, row(21, "v1")];
+    const saved = first as NonNullable<typeof first>;
+    expect(writeScanSet(dir, setOf(["L1"], now), { saved, replaced: [5, 7] })).toBe(base);
+    expect(readFileSync(join(dir, "scan-set-v1.json")).equals(whole)).toBe(true);
+    const second = readScanSet(dir, "k", ["L1"]);
+    expect(second?.records).toEqual(now);
+    expect(second?.patched.sort((a, b) => a - b)).toEqual([5, 7]);
+    expect(readScanSet(dir, "k", ["L0"])).toBeUndefined();
+    // One more: the patch holds the rows replaced before too.
+    now = now.map((r): [number, RecordRow] => [...r]);
+    now[9] = [27, row(27, "v2")];
+    writeScanSet(dir, setOf(["L2"], now), { saved: second as NonNullable<typeof second>, replaced: [9] });
+    const third = readScanSet(dir, "k", ["L2"]);
+    expect(third?.records).toEqual(now);
+    const stale = join(dir, "stale-patch.json");
+    copyFileSync(join(dir, "scan-set-v1.patch.json"), stale);
+    // Many rows replaced: the set is written whole again, and the patch is gone.
+    now = now.map((r, i): [number, RecordRow] => (i < 70 ? [r[0], row(r[0], "v3")] : [...r]));
+    expect(
+      writeScanSet(dir, setOf(["L3"], now), {
+        saved: third as NonNullable<typeof third>,
+        replaced: Array.from({ length: 70 }, (_, i) => i),
+      }),
+    ).toBe(base);
+    expect(existsSync(join(dir, "scan-set-v1.patch.json"))).toBe(false);
+    expect(readScanSet(dir, "k", ["L3"])?.records).toEqual(now);
+    expect(readScanSet(dir, "k", ["L3"])?.patched).toEqual([]);
+    // A patch of another set is not taken for this one's.
+    copyFileSync(stale, join(dir, "scan-set-v1.patch.json"));
+    expect(readScanSet(dir, "k", ["L2"])).toBeUndefined();
+    expect(readScanSet(dir, "k", ["L3"])?.records).toEqual(now);
+    // Nor a patch that names rows the set does not have.
+    const patch = JSON.parse(readFileSync(stale, "utf8"));
+    writeFileSync(
+      join(dir, "scan-set-v1.patch.json"),
+      JSON.stringify({ ...patch, of: readScanSet(dir, "k", ["L3"])?.id, rows: [[200, 0, row(0, "x")]] }),
+    );
+    expect(readScanSet(dir, "k", ["L3"])?.records).toEqual(now);
+  });
+
+  it("has no rest when the hidden keys do not add up", () => {
+    const dir = tempDir();
+    writeScanSet(dir, setOf(["L0"], [[0, row(0, "v")]]));
+    const path = join(dir, "scan-set-v1.base.txt");
+    writeFileSync(path, `${readFileSync(path, "utf8")}\nd.com/extra`);
+    expect(readScanSet(dir, "k", ["L0"])?.base()).toBeUndefined();
   });
 });

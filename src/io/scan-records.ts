@@ -6,6 +6,7 @@ import type { RecordSet } from "../build.js";
 import { diagnostic } from "../diagnostics/diagnostic.js";
 import { count } from "../diagnostics/format-report.js";
 import { TopicfeedsError } from "../diagnostics/topicfeeds-error.js";
+import { nameHidden } from "../model/_hidden-names.js";
 import { makeRecord } from "../records/normalize-record.js";
 import { compilePrefilter, emptySummary } from "../select/prefilter.js";
 import type { ArticleRecord, Diagnostic, FeedsConfig } from "../types.js";
@@ -506,7 +507,8 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     throw error;
   } finally {
     writer?.abort();
-    await Promise.all(pool.map((w) => w.terminate()));
+    // Not waited for: a worker takes 30–40 ms to stop, and the scan no longer needs it.
+    for (const w of pool) void w.terminate();
   }
   // The listing, for the next scan, when it was made by reading the folders.
   if (
@@ -517,11 +519,14 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
   )
     writeListing(listingDir, listingKey, listingStarted, listed.stamps, paths);
   let patched = false;
+  // The saved set's rows with the changed ones replaced: written back as they are.
+  let patchedRows: [file: number, row: RecordRow, identity: FileIdentity | undefined][] | undefined;
   const lastBase = deferring && differed ? patcher?.set.base() : undefined;
   if (deferring && listing !== undefined) {
     if (lastBase !== undefined && patcher !== undefined) {
       // Each changed record stays in the set: the last scan's set, with those records replaced.
-      for (const [file, row, identity] of patcher.rows()) {
+      patchedRows = patcher.rows();
+      for (const [file, row, identity] of patchedRows) {
         const r = decodeRecord(row);
         records.push(r);
         pathOf.set(r, [paths.get(file), identity ?? (identityAt(identities, file) as FileIdentity)]);
@@ -638,20 +643,24 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     listing !== undefined &&
     options.cacheDir !== undefined &&
     options.writeCacheIf?.(diagnostics) !== false
-  )
-    writeScanSet(
+  ) {
+    const base = writeScanSet(
       options.cacheDir,
       {
         key: setKey,
         listing,
-        records: records.map((r) => [fileOf.get(r) as number, encodeRecord(r)]),
+        records:
+          patchedRows?.map(([file, row]) => [file, row]) ??
+          records.map((r) => [fileOf.get(r) as number, encodeRecord(r)]),
         fileDiagnostics: diagnostics.slice(listedDiagnostics),
         dropped,
         rejected,
         hiddenKeys,
       },
-      patched ? patcher?.set.baseId : undefined,
+      patched && patcher !== undefined ? { saved: patcher.set, replaced: patcher.replaced() } : undefined,
     );
+    nameHidden(dropped, `scan-set:${base}`);
+  }
 
   // The few thousand records that reach a feed are read again in full; a rebuild takes those whose
   // files kept their identity from the hydrate cache (0.1 s of 100,000 records' build).
