@@ -8,7 +8,8 @@ import type { RecordRow } from "../src/io/record-rows.js";
 import { type ScanOptions, type ScanResult, scanRecords } from "../src/io/scan-records.js";
 import { readScanSet, type ScanSet, writeScanSet } from "../src/io/scan-set.js";
 import { hiddenName } from "../src/model/_hidden-names.js";
-import { emptySummary, prefilterConfig } from "../src/select/prefilter.js";
+import { hiddenKeysTable } from "../src/model/_hidden-set.js";
+import { type DroppedSummary, emptySummary, prefilterConfig } from "../src/select/prefilter.js";
 import { ROOT, recordWriter, tempDir } from "./helpers/fixtures.js";
 
 // A lean scan that sets records aside saves the set it hands the build; the next scan of the
@@ -29,6 +30,8 @@ interface Rec {
   published: boolean;
   url: number;
   note: boolean;
+  /** The URL number of a related article (a link the feeds leave out when that record is unpublished). */
+  related: number;
 }
 
 function text(r: Rec): string {
@@ -44,6 +47,9 @@ function text(r: Rec): string {
     // A warning (the image is ignored; a lean record has no images): a change to the file's
     // diagnostics alone, which a title-only patch must not take for one.
     ...(r.note ? ['images: ["nope"]'] : []),
+    "related:",
+    `  - title: "Related ${r.related}"`,
+    `    webUrl: "https://a.com/${r.related}"`,
     "---",
     "Body.",
     "",
@@ -60,6 +66,7 @@ const rec = fc.record({
   // A few shared URLs make syndicated copies for de-duplication.
   url: fc.integer({ min: 0, max: 40 }),
   note: fc.constantFrom(false, false, false, true),
+  related: fc.integer({ min: 0, max: 40 }),
 });
 const file = fc.integer({ min: 0, max: 29 });
 const edit = fc.oneof(
@@ -135,13 +142,18 @@ describe("a scan that hands on the last scan's set", () => {
               });
               const cold = await scan(dir, {});
               expect(warm.out).toEqual(cold.out);
+              // (Asked before anything below reads the keys as strings.)
+              const table = hiddenKeysTable(warm.scan.dropped as DroppedSummary);
               // Hidden keys of one name are the same keys (a build takes their digest by name).
               const name = hiddenName(warm.scan.dropped as object);
               expect(name).toMatch(/^scan-set:/);
               for (const [other, keys] of names) if (other === name) expect(hiddenKeysOf(warm.scan)).toEqual(keys);
               names.set(name as string, hiddenKeysOf(warm.scan));
-              if (/still among the records the last build selected from/.test(warm.scan.stats.cache)) patched++;
-              else full++;
+              if (/still among the records the last build selected from/.test(warm.scan.stats.cache)) {
+                patched++;
+                // The build looked its hidden keys up in the saved set's table, never as strings.
+                expect(table).toBeDefined();
+              } else full++;
               last = warm.scan;
             }
           } finally {
@@ -160,7 +172,7 @@ describe("a scan that hands on the last scan's set", () => {
     const dir = tempDir();
     const content = join(dir, "content");
     mkdirSync(content);
-    const base = { title: "T", excerpt: "E.", day: 1, topics: ["AI"], published: true, note: false };
+    const base = { title: "T", excerpt: "E.", day: 1, topics: ["AI"], published: true, note: false, related: 9 };
     const recs: Rec[] = [
       { ...base, quality: 90, url: 1 },
       { ...base, quality: 80, url: 2, day: 2 },
@@ -242,11 +254,16 @@ describe("a saved set in the cache folder", () => {
     const whole = readFileSync(join(dir, "scan-set-v1.json"));
     const first = readScanSet(dir, "k", ["L0"]);
     expect(first?.records).toEqual(rows);
-    expect(first?.base()).toEqual({
-      dropped: { byRule: { published: 2 }, topicSpellings: {}, hiddenKeys: ["a.com/ü", "b.com/x"] },
-      rejected: 1,
-      hiddenKeys: ["c.com/y"],
-    });
+    const rest = first?.base();
+    expect(rest).toMatchObject({ dropped: { byRule: { published: 2 }, topicSpellings: {} }, rejected: 1 });
+    expect(rest?.hiddenKeys).toEqual(["c.com/y"]);
+    expect(rest?.keys.lines(1)).toEqual(["a.com/ü", "b.com/x"]);
+    expect(["a.com/ü", "b.com/x", "c.com/y", "d.com/z"].map((k) => rest?.keys.has(k))).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
     expect(readScanSet(dir, "k", ["L1"])).toBeUndefined();
     expect(readScanSet(dir, "other", ["L0"])).toBeUndefined();
     // Two rows replaced: a patch, the whole set as it was.

@@ -7,6 +7,7 @@ import { diagnostic } from "../diagnostics/diagnostic.js";
 import { count } from "../diagnostics/format-report.js";
 import { TopicfeedsError } from "../diagnostics/topicfeeds-error.js";
 import { nameHidden } from "../model/_hidden-names.js";
+import { hideInTable } from "../model/_hidden-set.js";
 import { makeRecord } from "../records/normalize-record.js";
 import { compilePrefilter, emptySummary } from "../select/prefilter.js";
 import type { ArticleRecord, Diagnostic, FeedsConfig } from "../types.js";
@@ -534,6 +535,7 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
       }
       for (const d of patcher.set.fileDiagnostics) diagnostics.push(d);
       Object.assign(dropped, lastBase.dropped);
+      hideInTable(dropped, lastBase.keys, lastBase.hiddenKeys.length);
       for (const k of lastBase.hiddenKeys) hiddenKeys.push(k);
       rejected = lastBase.rejected;
       parsed = patcher.patches.size;

@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { DroppedSummary } from "../select/prefilter.js";
 import type { Diagnostic } from "../types.js";
 import { asciiJson, readCacheText } from "./_cache-text.js";
+import { KeyTable } from "./_key-table.js";
 import { writeCacheFile } from "./_temp-files.js";
 import type { FileIdentity, FileOutcome, RecordRow } from "./record-rows.js";
 
@@ -40,6 +41,16 @@ export interface ScanSet {
   hiddenKeys: string[];
 }
 
+/** The rest of a saved set as read: its hidden keys as a table, not as strings. */
+export interface SavedRest {
+  /** What the prefilter and the entries beyond each feed's limit summed up, but the hidden keys. */
+  dropped: Omit<DroppedSummary, "hiddenKeys">;
+  rejected: number;
+  hiddenKeys: string[];
+  /** Every hidden key of the rest: `hiddenKeys`, then the dropped records' (`dropped.hiddenKeys`). */
+  keys: KeyTable;
+}
+
 /** A saved set as read: its records and file diagnostics, and the rest read when asked for. */
 export interface SavedScanSet extends Pick<ScanSet, "records" | "fileDiagnostics"> {
   /** Names the saved rest, for {@link writeScanSet} when only records of the set were replaced. */
@@ -49,7 +60,7 @@ export interface SavedScanSet extends Pick<ScanSet, "records" | "fileDiagnostics
   /** The records (by index) a patch replaced since the set was written whole. */
   patched: number[];
   /** The rest, or undefined when it cannot be read (then the set cannot be used). */
-  base(): Pick<ScanSet, "dropped" | "rejected" | "hiddenKeys"> | undefined;
+  base(): SavedRest | undefined;
 }
 
 /**
@@ -104,11 +115,12 @@ export function readScanSet(dir: string, key: string, listing: readonly string[]
 }
 
 // The rest of the set `baseId`, when it is there and whole.
-function readBase(dir: string, baseId: string): Pick<ScanSet, "dropped" | "rejected" | "hiddenKeys"> | undefined {
+function readBase(dir: string, baseId: string): SavedRest | undefined {
   try {
-    const text = readCacheText(join(dir, BASE));
-    const nl = text.indexOf("\n");
-    const head = JSON.parse(nl === -1 ? text : text.slice(0, nl)) as {
+    // (The keys are looked up in the bytes as read: see `KeyTable`.)
+    const bytes = readFileSync(join(dir, BASE));
+    const nl = bytes.indexOf(10);
+    const head = JSON.parse(bytes.toString("utf8", 0, nl === -1 ? bytes.length : nl)) as {
       id?: unknown;
       rejected?: unknown;
       dropped?: unknown;
@@ -121,16 +133,23 @@ function readBase(dir: string, baseId: string): Pick<ScanSet, "dropped" | "rejec
       typeof rejected !== "number" ||
       typeof dropped !== "object" ||
       dropped === null ||
-      typeof hidden !== "number" ||
-      typeof droppedHidden !== "number"
+      !Number.isSafeInteger(hidden) ||
+      !Number.isSafeInteger(droppedHidden) ||
+      (hidden as number) < 0 ||
+      (droppedHidden as number) < 0
     )
       return undefined;
-    const keys = hidden + droppedHidden === 0 ? [] : text.slice(nl + 1).split("\n");
-    if (keys.length !== hidden + droppedHidden) return undefined;
+    const keys = KeyTable.fromLines(
+      bytes,
+      nl === -1 ? bytes.length : nl + 1,
+      (hidden as number) + (droppedHidden as number),
+    );
+    if (keys === undefined) return undefined;
     return {
-      dropped: { ...(dropped as Omit<DroppedSummary, "hiddenKeys">), hiddenKeys: keys.slice(hidden) },
+      dropped: dropped as Omit<DroppedSummary, "hiddenKeys">,
       rejected,
-      hiddenKeys: keys.slice(0, hidden),
+      hiddenKeys: keys.lines(0, hidden as number),
+      keys,
     };
   } catch {
     return undefined;

@@ -3,6 +3,7 @@ import { sameArticleKey } from "../records/canonical-url.js";
 import { topicKey } from "../topics/slug.js";
 import type { ArticleRecord, FeedsConfig } from "../types.js";
 import { hiddenName, nameHidden } from "./_hidden-names.js";
+import { HiddenSet, hiddenKeysTable } from "./_hidden-set.js";
 import type { FeedContext } from "./build-feed-model.js";
 
 /**
@@ -26,7 +27,13 @@ export function buildFeedContext(
   visible: readonly ArticleRecord[],
   nameOf: ReadonlyMap<string, string>,
 ): FeedContext {
-  const hidden = new Set<string>(set.dropped?.hiddenKeys);
+  // (Over the table of a saved set's hidden keys, when the scan handed one on: no string per key.)
+  const table = set.dropped === undefined ? undefined : hiddenKeysTable(set.dropped);
+  const dropped = set.dropped;
+  const hidden =
+    table === undefined || dropped === undefined
+      ? new Set<string>(set.dropped?.hiddenKeys)
+      : new HiddenSet(table, () => dropped.hiddenKeys);
   // (A scan names the hidden keys of a set it hands on: the records' unpublished URLs are part of that.)
   const name = set.dropped === undefined ? undefined : hiddenName(set.dropped);
   if (name !== undefined) nameHidden(hidden, name);

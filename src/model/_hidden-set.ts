@@ -1,0 +1,111 @@
+import type { DroppedSummary } from "../select/prefilter.js";
+
+/** Hidden keys looked up without a string per key (see `KeyTable`). */
+export interface KeyLookup {
+  has(key: string): boolean;
+  /** The keys from the `first` on, as strings, in order. */
+  lines(first?: number): string[];
+}
+
+// The table behind a summary's hidden keys, while they are not strings yet.
+const tables = new WeakMap<object, { table: KeyLookup; first: number }>();
+
+/**
+ * Gives a summary hidden keys that stay in `table` (its keys from the `first` on) until
+ * something reads `dropped.hiddenKeys`: then they become the array of strings it always was. A
+ * build that only asks whether a key is hidden (see {@link hiddenKeysTable}) never makes them.
+ *
+ * @example
+ * hideInTable(scanResult.dropped, rest.keys, rest.hiddenKeys.length)
+ */
+export function hideInTable(dropped: DroppedSummary, table: KeyLookup, first: number): void {
+  const settle = (value: string[]) =>
+    Object.defineProperty(dropped, "hiddenKeys", { value, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(dropped, "hiddenKeys", {
+    configurable: true,
+    enumerable: true,
+    get: () => {
+      const keys = table.lines(first);
+      settle(keys);
+      return keys;
+    },
+    set: settle,
+  });
+  tables.set(dropped, { table, first });
+}
+
+/**
+ * The table behind a summary's hidden keys (see {@link hideInTable}), while no one has read or
+ * replaced them as strings; else undefined.
+ *
+ * @example
+ * const table = hiddenKeysTable(set.dropped); table?.has("a.com/x")
+ */
+export function hiddenKeysTable(dropped: DroppedSummary): KeyLookup | undefined {
+  const kept = tables.get(dropped);
+  if (kept === undefined || Object.getOwnPropertyDescriptor(dropped, "hiddenKeys")?.get === undefined) return undefined;
+  return kept.table;
+}
+
+/**
+ * The set of hidden keys a build's context holds, over a table of the dropped records' keys (a
+ * rebuild that hands on its saved set): `has` looks in the table and in the keys added; the
+ * set's order and size, asked for only when it is compared or hashed as a whole, are those of a
+ * `Set` of the table's keys then those added.
+ *
+ * @example
+ * const hidden = new HiddenSet(table, () => dropped.hiddenKeys); hidden.add("a.com/x"); hidden.has("a.com/x") // true
+ */
+export class HiddenSet implements ReadonlySet<string> {
+  private readonly added = new Set<string>();
+  private whole: Set<string> | undefined;
+
+  constructor(
+    private readonly table: KeyLookup,
+    private readonly tableKeys: () => readonly string[],
+  ) {}
+
+  /** Adds a key (only while the set is being made). */
+  add(key: string): this {
+    this.added.add(key);
+    this.whole?.add(key);
+    return this;
+  }
+
+  has(key: string): boolean {
+    return this.added.has(key) || this.table.has(key);
+  }
+
+  get size(): number {
+    return this.all().size;
+  }
+
+  forEach(fn: (value: string, key: string, set: ReadonlySet<string>) => void, thisArg?: unknown): void {
+    for (const k of this.all()) fn.call(thisArg, k, k, this);
+  }
+
+  entries(): SetIterator<[string, string]> {
+    return this.all().entries();
+  }
+
+  keys(): SetIterator<string> {
+    return this.all().keys();
+  }
+
+  values(): SetIterator<string> {
+    return this.all().values();
+  }
+
+  [Symbol.iterator](): SetIterator<string> {
+    return this.all()[Symbol.iterator]();
+  }
+
+  // The keys as a Set, made once.
+  private all(): Set<string> {
+    if (this.whole === undefined) {
+      this.whole = new Set(this.tableKeys());
+      for (const k of this.added) this.whole.add(k);
+    }
+    return this.whole;
+  }
+}
