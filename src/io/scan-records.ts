@@ -345,6 +345,10 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
     return true;
   };
   const digestOf = (b: number, outcomes: (FileOutcome | 0)[]): string => {
+    // After a stat pass, a batch with no changed file has the identities the last scan hashed:
+    // its digest is the one it listed (a thousand SHA-1s fewer at 100,000 files, 20 ms).
+    const before = changedIn?.has(b) === false ? options.unchangedSince?.[b + 1] : undefined;
+    if (before !== undefined) return before;
     // Identities as numbers (NaN for none), hashed once per batch: no string per file.
     const ids = identities.subarray(4 * b * size, 4 * (b * size + outcomes.length));
     if (changedFiles === undefined) {
