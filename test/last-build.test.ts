@@ -1,9 +1,10 @@
-import { mkdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../src/cli/run-cli.js";
 import { rules } from "../src/index.js";
-import { lastBuildKey } from "../src/io/last-build.js";
+import { type LastBuild, lastBuildKey, readLastBuild, writeLastBuild } from "../src/io/last-build.js";
+import type { BuildReport } from "../src/types.js";
 import { tempDir } from "./helpers/fixtures.js";
 
 // A build that finds nothing changed since the last one reads no record and writes nothing; any
@@ -155,5 +156,71 @@ describe("lastBuildKey", () => {
       select: [rules.custom("short", (r) => r.title.length < 80)],
     };
     expect(lastBuildKey(config, [])).toBeUndefined();
+  });
+});
+
+describe("the last build's identities", () => {
+  it("are written whole, then as patches of the files that changed, and read back as they were", () => {
+    const dir = tempDir();
+    const files = 5000;
+    const ids = Float64Array.from({ length: 4 * files }, (_, i) => (i % 97 === 0 ? Number.NaN : i * 1.5));
+    const build = (listing: string[], identities: Float64Array): LastBuild => ({
+      key: "k",
+      listing,
+      identities,
+      report: {} as BuildReport,
+      outputs: [],
+    });
+    // Byte for byte (NaN and all).
+    const same = (a: Float64Array | undefined, b: Float64Array) => {
+      expect(a?.length).toBe(b.length);
+      const bytes = (x: Float64Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLength);
+      expect(bytes(a as Float64Array).equals(bytes(b))).toBe(true);
+    };
+    writeLastBuild(dir, build(["L0"], ids));
+    const whole = readFileSync(join(dir, "last-build-v1.ids"));
+    let last = readLastBuild(dir, "k") as LastBuild;
+    same(last.identities, ids);
+    // Two files changed (one to no identity): a patch; the whole file is as it was.
+    let now = ids.slice();
+    now.set([1, 2, 3, 4], 4 * 7);
+    now.set([Number.NaN, Number.NaN, Number.NaN, Number.NaN], 4 * 4000);
+    writeLastBuild(dir, build(["L1"], now), last);
+    expect(readFileSync(join(dir, "last-build-v1.ids")).equals(whole)).toBe(true);
+    expect(existsSync(join(dir, "last-build-v1.ids-patch"))).toBe(true);
+    last = readLastBuild(dir, "k") as LastBuild;
+    same(last.identities, now);
+    // One more, and one of the two changed back: the patch holds all the files changed since.
+    now = now.slice();
+    now.set(ids.subarray(4 * 7, 4 * 8), 4 * 7);
+    now.set([9, 9, 9, 9], 4 * 4999);
+    writeLastBuild(dir, build(["L2"], now), last);
+    const patch = join(dir, "stale-patch");
+    copyFileSync(join(dir, "last-build-v1.ids-patch"), patch);
+    last = readLastBuild(dir, "k") as LastBuild;
+    same(last.identities, now);
+    // Many changed: written whole again, the patch gone.
+    now = now.map((v, i) => (i < 4 * 200 ? v + 1 : v));
+    writeLastBuild(dir, build(["L3"], now), last);
+    expect(existsSync(join(dir, "last-build-v1.ids-patch"))).toBe(false);
+    last = readLastBuild(dir, "k") as LastBuild;
+    same(last.identities, now);
+    // A patch of other identities is not taken for these: they still read as written.
+    copyFileSync(patch, join(dir, "last-build-v1.ids-patch"));
+    same(readLastBuild(dir, "k")?.identities, now);
+    // Identities whose listing is not the record's are not read at all.
+    writeLastBuild(
+      dir,
+      build(
+        ["L4"],
+        now.map((v) => v + 2),
+      ),
+      last,
+    );
+    writeFileSync(
+      join(dir, "last-build-v1.json"),
+      readFileSync(join(dir, "last-build-v1.json"), "utf8").replace('"L4"', '"L5"'),
+    );
+    expect(readLastBuild(dir, "k")?.identities).toBeUndefined();
   });
 });

@@ -209,7 +209,7 @@ async function buildAndWrite(
   timer.mark(`wrote ${count(summary.written.length, "file")} (${groupDigits(summary.unchanged.length)} unchanged)`);
   if (key !== undefined && cacheDir !== undefined) {
     const outputs = outputDigests(files);
-    writeLastBuild(cacheDir, { key, ...listing, report, outputs });
+    writeLastBuild(cacheDir, { key, ...listing, report, outputs }, last);
     if (saved !== undefined) writeRenderMemo(cacheDir, key, saved, outputs, p.out);
   }
   if (p.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { BuildReport, FeedsConfig, OutputFile } from "../types.js";
 import { CACHE_VERSION } from "../version.js";
@@ -11,6 +11,12 @@ const FILE = "last-build-v1.json";
 // Beside it, the identities of the listed files as raw little-endian doubles (3.2 MB at 100,000
 // files: JSON would take several times that and as long to parse as the listing takes).
 const IDS = "last-build-v1.ids";
+// A rebuild that changed a few files' identities writes only those (the whole file is 3.2 MB at
+// 100,000 files): the SHA-1 tag of the identities file it patches, the tag of its own listing, a
+// count, the files' indexes (uint32) and their identities (four doubles each), little-endian.
+const IDS_PATCH = "last-build-v1.ids-patch";
+// Beyond this many patched files (or a hundredth of them), the identities are written whole.
+const MAX_PATCHED = 2000;
 
 /**
  * What a build published, kept in the cache folder so that the next build can tell that nothing
@@ -23,6 +29,11 @@ export interface LastBuild {
   listing: string[];
   /** The scan's `identities` (four numbers per listed file), for its `knownIdentities`. */
   identities?: Float64Array;
+  /**
+   * With `identities` read back: the tag of the identities file as written whole and the files
+   * a patch changed since (see {@link writeLastBuild}'s `before`).
+   */
+  idsBase?: { tag: Buffer; patched: number[] };
   report: BuildReport;
   outputs: [path: string, sha1: string][];
 }
@@ -79,8 +90,11 @@ export function readLastBuild(dir: string, key: string): LastBuild | undefined {
     const { ids, ...last } = saved as LastBuild & { ids?: unknown };
     // The identities are a help, not a need: without them the scan compares with the record cache.
     if (typeof ids === "number") {
-      const identities = readIdentities(dir, ids, last.listing);
-      if (identities !== undefined) last.identities = identities;
+      const read = readIdentities(dir, ids, last.listing);
+      if (read !== undefined) {
+        last.identities = read.identities;
+        last.idsBase = read.base;
+      }
     }
     return last;
   } catch {
@@ -91,18 +105,63 @@ export function readLastBuild(dir: string, key: string): LastBuild | undefined {
 // The identities end with a SHA-1 of the listing they were taken with: a record and identities
 // of two different builds (one of the two writes failed) are never taken together. (The bytes
 // are not hashed: each batch's identities are checked against its digest in the listing.)
-function readIdentities(dir: string, length: number, listing: readonly string[]): Float64Array | undefined {
+// A patch (see IDS_PATCH) is taken only for the identities file it names, and then its own tag is
+// the one that must match the listing.
+function readIdentities(
+  dir: string,
+  length: number,
+  listing: readonly string[],
+): { identities: Float64Array; base: { tag: Buffer; patched: number[] } } | undefined {
   try {
     const bytes = readFileSync(join(dir, IDS));
-    if (bytes.length !== length * 8 + 20 || !bytes.subarray(length * 8).equals(listingTag(listing))) return undefined;
+    if (bytes.length !== length * 8 + 20) return undefined;
+    const tag = Buffer.from(bytes.subarray(length * 8));
+    const want = listingTag(listing);
+    const patch = readIdsPatch(dir, tag, length / 4);
+    if (!(patch === undefined ? tag : patch.tag).equals(want)) return undefined;
     // The file's own memory when it is aligned (a large read is), else a copy.
-    if (bytes.byteOffset % 8 === 0) return new Float64Array(bytes.buffer, bytes.byteOffset, length);
-    const copy = new Float64Array(length);
-    new Uint8Array(copy.buffer).set(bytes.subarray(0, length * 8));
-    return copy;
+    let identities: Float64Array;
+    if (bytes.byteOffset % 8 === 0) identities = new Float64Array(bytes.buffer, bytes.byteOffset, length);
+    else {
+      identities = new Float64Array(length);
+      new Uint8Array(identities.buffer).set(bytes.subarray(0, length * 8));
+    }
+    const patched: number[] = [];
+    if (patch !== undefined)
+      for (let k = 0; k < patch.at.length; k++) {
+        const i = patch.at[k] as number;
+        identities.set(patch.ids.subarray(4 * k, 4 * k + 4), 4 * i);
+        patched.push(i);
+      }
+    return { identities, base: { tag, patched } };
   } catch {
     return undefined;
   }
+}
+
+// The patch of the identities file tagged `of` (of `files` files), when it is there and whole.
+function readIdsPatch(
+  dir: string,
+  of: Buffer,
+  files: number,
+): { tag: Buffer; at: Uint32Array; ids: Float64Array } | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(join(dir, IDS_PATCH));
+  } catch {
+    return undefined;
+  }
+  if (bytes.length < 44 || !bytes.subarray(0, 20).equals(of)) return undefined;
+  const count = bytes.readUInt32LE(40);
+  if (bytes.length !== 44 + count * 36) return undefined;
+  const at = new Uint32Array(count);
+  const ids = new Float64Array(4 * count);
+  for (let k = 0; k < count; k++) {
+    at[k] = bytes.readUInt32LE(44 + 4 * k);
+    if ((at[k] as number) >= files) return undefined;
+  }
+  for (let j = 0; j < 4 * count; j++) ids[j] = bytes.readDoubleLE(44 + 4 * count + 8 * j);
+  return { tag: Buffer.from(bytes.subarray(20, 40)), at, ids };
 }
 
 /**
@@ -111,17 +170,23 @@ function readIdentities(dir: string, length: number, listing: readonly string[])
  *
  * @param dir - the cache folder
  * @param last - the build's key, listing, report and files
+ * @param before - the last build as read (its identities and their file): when only a few files'
+ *   identities differ from it, only those are written
  * @example
- * writeLastBuild(cacheDir, { key, listing: scan.listing, report, outputs: digestsOf(files) });
+ * writeLastBuild(cacheDir, { key, listing: scan.listing, report, outputs: digestsOf(files) }, last);
  */
-export function writeLastBuild(dir: string, last: LastBuild): void {
-  const { identities, ...rest } = last;
+export function writeLastBuild(dir: string, last: LastBuild, before?: LastBuild): void {
+  const { identities, idsBase: _base, ...rest } = last;
   let ids: number | undefined;
   if (identities !== undefined && identities.length > 0) {
-    writeCacheFile(dir, IDS, [
-      new Uint8Array(identities.buffer, identities.byteOffset, identities.byteLength),
-      listingTag(rest.listing),
-    ]);
+    const tag = listingTag(rest.listing);
+    const patch = before === undefined ? undefined : idsPatch(identities, tag, before);
+    if (patch !== undefined) writeCacheFile(dir, IDS_PATCH, patch);
+    else {
+      // A patch names the identities it patches; gone first all the same, never taken for these.
+      rmSync(join(dir, IDS_PATCH), { force: true });
+      writeCacheFile(dir, IDS, [new Uint8Array(identities.buffer, identities.byteOffset, identities.byteLength), tag]);
+    }
     ids = identities.length;
   }
   writeCacheFile(dir, FILE, asciiJson(JSON.stringify(ids === undefined ? rest : { ...rest, ids })));
@@ -157,6 +222,37 @@ export function outputsIntact(outDir: string, outputs: readonly [string, string]
     if (createHash("sha1").update(bytes).digest("hex") !== sha1) return false;
   }
   return true;
+}
+
+// The patch of `before`'s identities file that gives `identities` (tagged `tag`), or undefined
+// when the identities must be written whole: no file of them, another number of files, or too
+// many changed.
+function idsPatch(identities: Float64Array, tag: Buffer, before: LastBuild): Buffer | undefined {
+  const known = before.identities;
+  const base = before.idsBase;
+  if (known === undefined || base === undefined || known.length !== identities.length) return undefined;
+  const files = identities.length / 4;
+  const at = new Set(base.patched);
+  // Compared as 32-bit words, so that NaN (no identity) equals NaN; no object per file.
+  const a = new Int32Array(identities.buffer, identities.byteOffset, 2 * identities.length);
+  const b = new Int32Array(known.buffer, known.byteOffset, 2 * known.length);
+  for (let w = 0; w < a.length; w++)
+    if (a[w] !== b[w]) {
+      at.add(w >> 3);
+      w |= 7;
+    }
+  if (at.size > Math.max(64, Math.min(MAX_PATCHED, files / 100))) return undefined;
+  const order = [...at].sort((x, y) => x - y);
+  const out = Buffer.alloc(44 + 36 * order.length);
+  base.tag.copy(out, 0);
+  tag.copy(out, 20);
+  out.writeUInt32LE(order.length, 40);
+  order.forEach((i, k) => {
+    out.writeUInt32LE(i, 44 + 4 * k);
+    for (let j = 0; j < 4; j++)
+      out.writeDoubleLE(identities[4 * i + j] as number, 44 + 4 * order.length + 8 * (4 * k + j));
+  });
+  return out;
 }
 
 function listingTag(listing: readonly string[]): Buffer {
