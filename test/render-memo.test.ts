@@ -138,6 +138,16 @@ describe("the render memo of one-shot builds", () => {
     retitle("A title after an edit");
     await build();
     expect(readFileSync(rss, "utf8")).not.toContain("<chann3l>");
+    // Only its preview page changed: the memo keeps no model to render the page from (only its
+    // first items), so the whole feed is rendered again, and its page restored.
+    const page = join(dir, "warm", other, "index.html");
+    const pageText = readFileSync(page, "utf8");
+    takenAfter(10_000);
+    writeFileSync(page, pageText.replace("<main", "<main data-edited"));
+    retitle("A title after a page edit");
+    const paged = await build();
+    expect(readFileSync(page, "utf8")).toBe(pageText.replace(/A title after an edit/g, "A title after a page edit"));
+    expect(paged.reused).toBeLessThan(first.feeds - 1);
   });
 
   it("is not used under another config, nor when it cannot be read", async () => {

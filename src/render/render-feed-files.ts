@@ -192,6 +192,7 @@ export function renderFeedFiles(
     let file: OutputFile;
     if (before !== undefined && before.model === m) file = before.file;
     else {
+      if (summaries.has(m)) throw new Error(`internal: the preview page of ${m.slug} from a model without its items`);
       const language = m.language ?? settings.language;
       const pageOptions = language === undefined ? { siteUrl: ctx.siteUrl } : { siteUrl: ctx.siteUrl, language };
       file = { path: `${m.slug}/index.html`, contents: renderPreviewHtml(m, pageOptions) };
@@ -341,6 +342,20 @@ export function hiddenDigest(hidden: ReadonlySet<string>): string {
 }
 // A set is digested once for the check and once for the memo written after the build.
 const digests = new WeakMap<ReadonlySet<string>, { size: number; digest: string }>();
+
+// Models a persistent memo kept without their items (see `render-memo-file.ts`): never rendered.
+const summaries = new WeakSet<FeedModel>();
+
+/**
+ * Marks a model that holds only its first items (a feed taken back from a render memo on disk):
+ * rendering a page from it is an internal error rather than a page with items missing.
+ *
+ * @example
+ * markSummary(model)
+ */
+export function markSummary(model: FeedModel): void {
+  summaries.add(model);
+}
 
 // Each record's key, or undefined when one has none.
 function keysOf(items: readonly ArticleRecord[], key: (r: ArticleRecord) => string | undefined): string[] | undefined {
