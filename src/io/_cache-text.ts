@@ -25,6 +25,24 @@ export function asciiJson(json: string): string {
 }
 
 /**
+ * How close before a cache took a file's or folder's stamp (mtime, ctime) a change makes that stamp
+ * untrustworthy: another change within the same tick of the file system's clock (whole seconds on
+ * some, two on FAT) would leave it as it was (git's "racily clean" rule).
+ */
+export const RACY_MS = 2000;
+
+/**
+ * Bytes a cache wrote as text: decoded as Latin-1 when all are ASCII (the same text, at well
+ * under 1 ms a MB), else as UTF-8.
+ *
+ * @example
+ * cacheText(Buffer.from("abc")) // "abc"
+ */
+export function cacheText(bytes: Buffer): string {
+  return isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
+}
+
+/**
  * A cache file's text: decoded as Latin-1 when all its bytes are ASCII (what {@link asciiJson}
  * writes), else as UTF-8. Throws as `readFileSync` does.
  *
@@ -32,6 +50,5 @@ export function asciiJson(json: string): string {
  * JSON.parse(readCacheText(join(cacheDir, "scan-set-v1.json")))
  */
 export function readCacheText(path: string): string {
-  const bytes = readFileSync(path);
-  return isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
+  return cacheText(readFileSync(path));
 }

@@ -1,15 +1,12 @@
-import { isAscii } from "node:buffer";
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { cacheText, RACY_MS } from "./_cache-text.js";
 import { PathList } from "./_path-list.js";
 import { writeCacheFile } from "./_temp-files.js";
 import type { FolderStamp } from "./read-records.js";
 
 const FILE = "listing-v1.txt";
-// A folder changed this close before it was listed is not trusted: another change within the same
-// tick of the file system's clock (whole seconds on some, two on FAT) would leave its stamp as it was.
-const RACY_MS = 2000;
 
 interface ListingHead {
   key: string;
@@ -66,7 +63,7 @@ export function readListing(dir: string, key: string): PathList | undefined {
     const body = bytes.subarray(end + 1);
     if (createHash("sha1").update(body).digest("base64") !== head.body) return undefined;
     // Paths are mostly ASCII, which reads as Latin-1 without decoding (40 ms → 0.3 ms at 4 MB).
-    const text = isAscii(body) ? body.toString("latin1") : body.toString("utf8");
+    const text = cacheText(body);
     const prefixes: string[] = [];
     const rests: string[] = [];
     let pos = 0;

@@ -12,7 +12,7 @@ import {
 } from "../render/render-feed-files.js";
 import type { FileDigest } from "../render/render-manifest.js";
 import type { Diagnostic, FeedModel, OutputFile } from "../types.js";
-import { asciiJson, readCacheText } from "./_cache-text.js";
+import { asciiJson, RACY_MS, readCacheText } from "./_cache-text.js";
 import { knowFileSha1 } from "./_file-sha1.js";
 import { writeCacheFile } from "./_temp-files.js";
 
@@ -56,9 +56,7 @@ export interface SavedRenderMemo {
   inPlace: Map<string, OutputFile>;
 }
 
-// A file whose mtime is this close to when its identity was taken may have been written again
-// within the same tick of a coarse file-system clock: its bytes are read and hashed instead.
-const RACY_MS = 2000;
+// (A file whose mtime is within RACY_MS of when its identity was taken is read and hashed.)
 // A reused topic feed's model is read by the front page (its newest three items), the OPML, the
 // manifest and the report (how many items): the memo keeps its first items and their number,
 // not every item (the memo of 100,000 records: 2.3 MB, 30–40 ms to parse, against 0.5 MB).

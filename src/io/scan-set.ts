@@ -174,9 +174,9 @@ export function writeScanSet(
   if (from !== undefined) {
     const rows = [...new Set([...from.saved.patched, ...from.replaced])].sort((a, b) => a - b);
     if (rows.length <= Math.max(64, Math.min(MAX_PATCHED, records.length / 10))) {
+      // (The set it names was written for this key.)
       const patch = {
         of: from.saved.id,
-        key,
         listing,
         rows: rows.map((k) => [k, ...(records[k] as [number, RecordRow])]),
       };

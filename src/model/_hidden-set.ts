@@ -8,7 +8,7 @@ export interface KeyLookup {
 }
 
 // The table behind a summary's hidden keys, while they are not strings yet.
-const tables = new WeakMap<object, { table: KeyLookup; first: number }>();
+const tables = new WeakMap<object, KeyLookup>();
 
 /**
  * Gives a summary hidden keys that stay in `table` (its keys from the `first` on) until
@@ -31,7 +31,7 @@ export function hideInTable(dropped: DroppedSummary, table: KeyLookup, first: nu
     },
     set: settle,
   });
-  tables.set(dropped, { table, first });
+  tables.set(dropped, table);
 }
 
 /**
@@ -42,9 +42,9 @@ export function hideInTable(dropped: DroppedSummary, table: KeyLookup, first: nu
  * const table = hiddenKeysTable(set.dropped); table?.has("a.com/x")
  */
 export function hiddenKeysTable(dropped: DroppedSummary): KeyLookup | undefined {
-  const kept = tables.get(dropped);
-  if (kept === undefined || Object.getOwnPropertyDescriptor(dropped, "hiddenKeys")?.get === undefined) return undefined;
-  return kept.table;
+  // (Read or replaced as strings since: the strings are the keys now.)
+  if (Object.getOwnPropertyDescriptor(dropped, "hiddenKeys")?.get === undefined) return undefined;
+  return tables.get(dropped);
 }
 
 /**
