@@ -1,8 +1,15 @@
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { KeyTable } from "../src/io/_key-table.js";
 import { HiddenSet, hiddenKeysTable, hideInTable } from "../src/model/_hidden-set.js";
 import { emptySummary } from "../src/select/prefilter.js";
+
+const dir = mkdtempSync(join(tmpdir(), "tf-key-table-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
 
 // Keys as the hidden keys are: no line break; some alike but for a few characters, some sharing
 // their last 24 bytes (what the hash takes in) and their length.
@@ -12,34 +19,81 @@ const key = fc.oneof(
   fc.integer({ min: 0, max: 9 }).map((n) => `${n}${"/same-ending-of-thirty-bytes-xx"}`),
 );
 
-function tableOf(head: string, keys: readonly string[]): KeyTable | undefined {
-  const bytes = Buffer.from(keys.length === 0 ? head : `${head}\n${keys.join("\n")}`);
-  return KeyTable.fromLines(bytes, keys.length === 0 ? bytes.length : Buffer.byteLength(head) + 1, keys.length);
+// A new file of these bytes.
+function fileOf(text: string): string {
+  const path = join(dir, `t${files++}.txt`);
+  writeFileSync(path, text);
+  return path;
+}
+
+// The table of a head line and keys as the scan set's rest writes them, read `chunk` bytes at a time.
+function tableOf(head: string, keys: readonly string[], chunk?: number): KeyTable | undefined {
+  const path = fileOf(keys.length === 0 ? head : `${head}\n${keys.join("\n")}`);
+  return KeyTable.fromFile(path, () => keys.length, chunk);
 }
 
 describe("KeyTable", () => {
-  it("has exactly its lines, and gives them back as they were", () => {
+  it("has exactly its lines, and gives them back as they were, whatever the bytes read at a time", () => {
     fc.assert(
-      fc.property(fc.array(key, { maxLength: 60 }), fc.array(key, { maxLength: 20 }), (keys, others) => {
-        const table = tableOf('{"head":"ü"}', keys) as KeyTable;
-        expect(table.count).toBe(keys.length);
-        for (const k of keys) expect(table.has(k)).toBe(true);
-        for (const k of others) expect(table.has(k)).toBe(keys.includes(k));
-        expect(table.lines()).toEqual(keys);
-        expect(table.lines(1)).toEqual(keys.slice(1));
-        expect(table.lines(0, Math.min(2, keys.length))).toEqual(keys.slice(0, 2));
-      }),
+      fc.property(
+        fc.array(key, { maxLength: 60 }),
+        fc.array(key, { maxLength: 20 }),
+        fc.constantFrom(undefined, 1, 2, 5, 17, 64),
+        (keys, others, chunk) => {
+          const table = tableOf('{"head":"ü"}', keys, chunk) as KeyTable;
+          expect(table.count).toBe(keys.length);
+          for (const k of keys) expect(table.has(k)).toBe(true);
+          for (const k of others) expect(table.has(k)).toBe(keys.includes(k));
+          expect(table.lines()).toEqual(keys);
+          expect(table.lines(1)).toEqual(keys.slice(1));
+          expect(table.lines(0, Math.min(2, keys.length))).toEqual(keys.slice(0, 2));
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
-  it("is undefined when the lines are not as many as said", () => {
-    const bytes = Buffer.from("head\na\nb");
-    expect(KeyTable.fromLines(bytes, 5, 2)?.lines()).toEqual(["a", "b"]);
-    expect(KeyTable.fromLines(bytes, 5, 1)).toBeUndefined();
-    expect(KeyTable.fromLines(bytes, 5, 3)).toBeUndefined();
-    expect(KeyTable.fromLines(bytes, 5, 0)).toBeUndefined();
-    expect(KeyTable.fromLines(Buffer.from("head"), 4, 0)?.has("")).toBe(false);
+  it("gives the head line to be checked, and is undefined when the lines are not as many as it says", () => {
+    const path = fileOf("head\na\nb");
+    const heads: string[] = [];
+    expect(
+      KeyTable.fromFile(path, (h) => {
+        heads.push(h);
+        return 2;
+      })?.lines(),
+    ).toEqual(["a", "b"]);
+    expect(heads).toEqual(["head"]);
+    for (const chunk of [1, 3, undefined]) {
+      expect(KeyTable.fromFile(path, () => 2, chunk)?.lines()).toEqual(["a", "b"]);
+      expect(KeyTable.fromFile(path, () => 1, chunk)).toBeUndefined();
+      expect(KeyTable.fromFile(path, () => 3, chunk)).toBeUndefined();
+      expect(KeyTable.fromFile(path, () => 0, chunk)).toBeUndefined();
+    }
+    expect(KeyTable.fromFile(path, () => undefined)).toBeUndefined();
+    expect(KeyTable.fromFile(join(dir, "none.txt"), () => 0)).toBeUndefined();
+    expect(KeyTable.fromFile(fileOf("head"), () => 0)?.has("")).toBe(false);
+    expect(KeyTable.fromFile(fileOf("head\n"), () => 0)?.count).toBe(0);
+    expect(KeyTable.fromFile(fileOf("head\n"), () => 1)?.lines()).toEqual([""]);
+    expect(KeyTable.fromFile(fileOf("head"), () => 1)).toBeUndefined();
+  });
+
+  it("reads a line or a head longer than the bytes read at a time", () => {
+    const long = `https://a.com/${"x".repeat(5000)}`;
+    const path = fileOf(`{"pad":"${"p".repeat(3000)}"}\nb.com/1\n${long}\nc.com/2`);
+    const table = KeyTable.fromFile(path, (h) => (JSON.parse(h).pad.length === 3000 ? 3 : undefined), 64);
+    expect(table?.lines()).toEqual(["b.com/1", long, "c.com/2"]);
+    expect(table?.has(long)).toBe(true);
+    expect(table?.has(`${long}y`)).toBe(false);
+  });
+
+  it("keeps reading the file it was made from when another is renamed over it", () => {
+    const path = fileOf("head\na.com/1\nb.com/2");
+    const table = KeyTable.fromFile(path, () => 2) as KeyTable;
+    const next = fileOf("head\nz.com/1\ny.com/2");
+    renameSync(next, path);
+    expect(table.has("a.com/1")).toBe(true);
+    expect(table.has("z.com/1")).toBe(false);
+    expect(table.lines()).toEqual(["a.com/1", "b.com/2"]);
   });
 });
 

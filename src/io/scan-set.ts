@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { DroppedSummary } from "../select/prefilter.js";
 import type { Diagnostic } from "../types.js";
@@ -116,17 +116,16 @@ export function readScanSet(dir: string, key: string, listing: readonly string[]
 
 // The rest of the set `baseId`, when it is there and whole.
 function readBase(dir: string, baseId: string): SavedRest | undefined {
-  try {
-    // (The keys are looked up in the bytes as read: see `KeyTable`.)
-    const bytes = readFileSync(join(dir, BASE));
-    const nl = bytes.indexOf(10);
-    const head = JSON.parse(bytes.toString("utf8", 0, nl === -1 ? bytes.length : nl)) as {
-      id?: unknown;
-      rejected?: unknown;
-      dropped?: unknown;
-      hidden?: unknown;
-      droppedHidden?: unknown;
-    };
+  let rest: Omit<SavedRest, "keys"> | undefined;
+  let hiddenCount = 0;
+  // (The keys stay in the file, looked up there: see `KeyTable`.)
+  const keys = KeyTable.fromFile(join(dir, BASE), (line) => {
+    let head: { id?: unknown; rejected?: unknown; dropped?: unknown; hidden?: unknown; droppedHidden?: unknown };
+    try {
+      head = JSON.parse(line) as typeof head;
+    } catch {
+      return undefined;
+    }
     const { id, rejected, dropped, hidden, droppedHidden } = head;
     if (
       id !== baseId ||
@@ -139,21 +138,12 @@ function readBase(dir: string, baseId: string): SavedRest | undefined {
       (droppedHidden as number) < 0
     )
       return undefined;
-    const keys = KeyTable.fromLines(
-      bytes,
-      nl === -1 ? bytes.length : nl + 1,
-      (hidden as number) + (droppedHidden as number),
-    );
-    if (keys === undefined) return undefined;
-    return {
-      dropped: dropped as Omit<DroppedSummary, "hiddenKeys">,
-      rejected,
-      hiddenKeys: keys.lines(0, hidden as number),
-      keys,
-    };
-  } catch {
-    return undefined;
-  }
+    rest = { dropped: dropped as Omit<DroppedSummary, "hiddenKeys">, rejected, hiddenKeys: [] };
+    hiddenCount = hidden as number;
+    return hiddenCount + (droppedHidden as number);
+  });
+  if (keys === undefined || rest === undefined) return undefined;
+  return { ...(rest as Omit<SavedRest, "keys">), hiddenKeys: keys.lines(0, hiddenCount), keys };
 }
 
 /**
