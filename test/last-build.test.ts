@@ -185,7 +185,7 @@ describe("the last build's identities", () => {
     let now = ids.slice();
     now.set([1, 2, 3, 4], 4 * 7);
     now.set([Number.NaN, Number.NaN, Number.NaN, Number.NaN], 4 * 4000);
-    writeLastBuild(dir, build(["L1"], now), last);
+    writeLastBuild(dir, build(["L1"], now), { last, changed: [7, 4000] });
     expect(readFileSync(join(dir, "last-build-v1.ids")).equals(whole)).toBe(true);
     expect(existsSync(join(dir, "last-build-v1.ids-patch"))).toBe(true);
     last = readLastBuild(dir, "k") as LastBuild;
@@ -194,14 +194,14 @@ describe("the last build's identities", () => {
     now = now.slice();
     now.set(ids.subarray(4 * 7, 4 * 8), 4 * 7);
     now.set([9, 9, 9, 9], 4 * 4999);
-    writeLastBuild(dir, build(["L2"], now), last);
+    writeLastBuild(dir, build(["L2"], now), { last, changed: [7, 4999] });
     const patch = join(dir, "stale-patch");
     copyFileSync(join(dir, "last-build-v1.ids-patch"), patch);
     last = readLastBuild(dir, "k") as LastBuild;
     same(last.identities, now);
     // Many changed: written whole again, the patch gone.
     now = now.map((v, i) => (i < 4 * 200 ? v + 1 : v));
-    writeLastBuild(dir, build(["L3"], now), last);
+    writeLastBuild(dir, build(["L3"], now), { last, changed: Array.from({ length: 200 }, (_, i) => i) });
     expect(existsSync(join(dir, "last-build-v1.ids-patch"))).toBe(false);
     last = readLastBuild(dir, "k") as LastBuild;
     same(last.identities, now);
@@ -215,12 +215,36 @@ describe("the last build's identities", () => {
         ["L4"],
         now.map((v) => v + 2),
       ),
-      last,
+      { last, changed: undefined },
     );
     writeFileSync(
       join(dir, "last-build-v1.json"),
       readFileSync(join(dir, "last-build-v1.json"), "utf8").replace('"L4"', '"L5"'),
     );
     expect(readLastBuild(dir, "k")?.identities).toBeUndefined();
+  });
+
+  it("are patched from the files named as changed when the scan wrote into the array read back", () => {
+    const dir = tempDir();
+    const ids = Float64Array.from({ length: 4 * 3000 }, (_, i) => i);
+    const build = (listing: string[], identities: Float64Array): LastBuild => ({
+      key: "k",
+      listing,
+      identities,
+      report: {} as BuildReport,
+      outputs: [],
+    });
+    writeLastBuild(dir, build(["L0"], ids));
+    const last = readLastBuild(dir, "k") as LastBuild;
+    const now = last.identities as Float64Array;
+    now.set([5, 5, 5, 5], 4 * 12);
+    now.set([6, 6, 6, 6], 4 * 2500);
+    writeLastBuild(dir, build(["L1"], now), { last, changed: [12, 2500] });
+    expect(existsSync(join(dir, "last-build-v1.ids-patch"))).toBe(true);
+    const back = readLastBuild(dir, "k")?.identities as Float64Array;
+    expect(Array.from(back)).toEqual(Array.from(now));
+    expect(back[4 * 12]).toBe(5);
+    expect(back[4 * 2500 + 3]).toBe(6);
+    expect(back[4 * 13]).toBe(52);
   });
 });

@@ -99,9 +99,11 @@ describe("scanRecords", () => {
     const cacheDir = join(tempDir(), "cache");
     const names = readdirSync(flat).sort();
     let last = (await build(dir, { cacheDir, workers: 2 })).scan;
+    const bytes = (x: Float64Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLength);
     for (const edits of [3, 500]) {
       const later = new Date(Date.UTC(2030, 0, edits));
-      for (const name of names.filter((_, i) => i % Math.floor(names.length / edits) === 0).slice(0, edits)) {
+      const edited = names.filter((_, i) => i % Math.floor(names.length / edits) === 0).slice(0, edits);
+      for (const name of edited) {
         const file = join(flat, name);
         writeFileSync(
           file,
@@ -109,15 +111,23 @@ describe("scanRecords", () => {
         );
         utimesSync(file, later, later);
       }
+      // The first time, the new identities are written into the array passed.
+      const known = last.identities;
       const run = await build(dir, {
         cacheDir,
         workers: 2,
         unchangedSince: last.listing,
-        knownIdentities: last.identities,
+        knownIdentities: known,
+        reuseKnownIdentities: edits === 3,
       });
       // (The record cache is not rewritten for 3 changes: the one file edited then and not now is
       // parsed again too, its cached outcome being older than its identity.)
       expect(run.scan.stats).toMatchObject({ files: 880, parsed: edits === 3 ? 3 : 501 });
+      expect(run.scan.identities === known).toBe(edits === 3);
+      expect(run.scan.changedIdentities).toEqual(edited.map((n) => names.indexOf(n)).sort((a, b) => a - b));
+      // The identities a scan that compares nothing finds.
+      const fresh = (await build(dir, { cacheDir: join(tempDir(), "cache"), workers: 1 })).scan.identities;
+      expect(bytes(run.scan.identities).equals(bytes(fresh))).toBe(true);
       await expectAsLoaded(dir, run);
       const loaded = await loadRecords(dir, { cwd: dir });
       expect(run.scan.diagnostics).toEqual(loaded.diagnostics);

@@ -117,7 +117,11 @@ async function buildAndWrite(
   let saved: SavedRenderMemo | undefined;
   if (last !== undefined) {
     scanOptions.unchangedSince = last.listing;
-    if (last.identities !== undefined) scanOptions.knownIdentities = last.identities;
+    if (last.identities !== undefined) {
+      // (Written into by the scan: then they are the scan's, not the last build's.)
+      scanOptions.knownIdentities = last.identities;
+      scanOptions.reuseKnownIdentities = true;
+    }
   }
   // Lean records are completed from their files after selection; when one changed in between,
   // the build stops (records-changed) and is made again from a new scan (the cache makes that
@@ -125,6 +129,7 @@ async function buildAndWrite(
   let built: ReturnType<typeof buildFeeds> | undefined;
   let verified: ReturnType<typeof openVerifiedFiles> | undefined;
   let listing: Pick<LastBuild, "listing" | "identities"> = { listing: [] };
+  let changedIdentities: number[] | undefined;
   for (let attempt = 1; built === undefined; attempt++) {
     try {
       const scan = await scanRecords(p.input, scanOptions);
@@ -145,6 +150,7 @@ async function buildAndWrite(
         continue;
       }
       listing = { listing: scan.listing, identities: scan.identities };
+      changedIdentities = scan.changedIdentities;
       verified = cacheDir === undefined ? undefined : openVerifiedFiles(cacheDir);
       if (key !== undefined && cacheDir !== undefined) {
         saved ??= readRenderMemo(cacheDir, key, p.out);
@@ -157,6 +163,10 @@ async function buildAndWrite(
       });
     } catch (e) {
       if (!isTopicfeedsError(e) || e.code !== "records-changed" || attempt === 3) throw e;
+      // The last build's identities hold the scan's now: the next scan compares with the record
+      // cache, which the scan brought up to date.
+      delete scanOptions.unchangedSince;
+      delete scanOptions.knownIdentities;
       if (!p.quiet) {
         io.stderr(`topicfeeds: ${e.message.replace(/; nothing was written$/, "")}; reading the records again\n`);
         for (const d of e.diagnostics.slice(0, 10)) io.stderr(`${formatDiagnostic(d, style)}\n`);
@@ -209,7 +219,11 @@ async function buildAndWrite(
   timer.mark(`wrote ${count(summary.written.length, "file")} (${groupDigits(summary.unchanged.length)} unchanged)`);
   if (key !== undefined && cacheDir !== undefined) {
     const outputs = outputDigests(files);
-    writeLastBuild(cacheDir, { key, ...listing, report, outputs }, last);
+    writeLastBuild(
+      cacheDir,
+      { key, ...listing, report, outputs },
+      last === undefined ? undefined : { last, changed: changedIdentities },
+    );
     if (saved !== undefined) writeRenderMemo(cacheDir, key, saved, outputs, p.out);
   }
   if (p.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);

@@ -170,17 +170,22 @@ function readIdsPatch(
  *
  * @param dir - the cache folder
  * @param last - the build's key, listing, report and files
- * @param before - the last build as read (its identities and their file): when only a few files'
- *   identities differ from it, only those are written
+ * @param before - the last build as read (its identities' file), and the files whose identities
+ *   may differ from it now (the scan's `changedIdentities`): when they are few, only those are
+ *   written
  * @example
- * writeLastBuild(cacheDir, { key, listing: scan.listing, report, outputs: digestsOf(files) }, last);
+ * writeLastBuild(cacheDir, { key, listing: scan.listing, report, outputs: digestsOf(files) }, { last, changed: scan.changedIdentities });
  */
-export function writeLastBuild(dir: string, last: LastBuild, before?: LastBuild): void {
+export function writeLastBuild(
+  dir: string,
+  last: LastBuild,
+  before?: { last: LastBuild; changed: readonly number[] | undefined },
+): void {
   const { identities, idsBase: _base, ...rest } = last;
   let ids: number | undefined;
   if (identities !== undefined && identities.length > 0) {
     const tag = listingTag(rest.listing);
-    const patch = before === undefined ? undefined : idsPatch(identities, tag, before);
+    const patch = before?.changed === undefined ? undefined : idsPatch(identities, tag, before.last, before.changed);
     if (patch !== undefined) writeCacheFile(dir, IDS_PATCH, patch);
     else {
       // A patch names the identities it patches; gone first all the same, never taken for these.
@@ -224,23 +229,23 @@ export function outputsIntact(outDir: string, outputs: readonly [string, string]
   return true;
 }
 
-// The patch of `before`'s identities file that gives `identities` (tagged `tag`), or undefined
-// when the identities must be written whole: no file of them, another number of files, or too
-// many changed.
-function idsPatch(identities: Float64Array, tag: Buffer, before: LastBuild): Buffer | undefined {
-  const known = before.identities;
+// The patch of `before`'s identities file that gives `identities` (tagged `tag`), where only the
+// files `changed` may differ from `before`'s identities; undefined when the identities must be
+// written whole: no file of them, another number of files, or too many changed.
+function idsPatch(
+  identities: Float64Array,
+  tag: Buffer,
+  before: LastBuild,
+  changed: readonly number[],
+): Buffer | undefined {
   const base = before.idsBase;
-  if (known === undefined || base === undefined || known.length !== identities.length) return undefined;
+  // (The scan may have written the new identities into `before.identities`: its length still says
+  // how many files the identities' file holds.)
+  if (before.identities === undefined || base === undefined || before.identities.length !== identities.length)
+    return undefined;
   const files = identities.length / 4;
   const at = new Set(base.patched);
-  // Compared as 32-bit words, so that NaN (no identity) equals NaN; no object per file.
-  const a = new Int32Array(identities.buffer, identities.byteOffset, 2 * identities.length);
-  const b = new Int32Array(known.buffer, known.byteOffset, 2 * known.length);
-  for (let w = 0; w < a.length; w++)
-    if (a[w] !== b[w]) {
-      at.add(w >> 3);
-      w |= 7;
-    }
+  for (const i of changed) at.add(i);
   if (at.size > Math.max(64, Math.min(MAX_PATCHED, files / 100))) return undefined;
   const order = [...at].sort((x, y) => x - y);
   const out = Buffer.alloc(44 + 36 * order.length);
