@@ -1,12 +1,14 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { buildFeeds } from "../src/build.js";
-import { beyondLimitRules } from "../src/io/_beyond-limit.js";
+import { beyondLimitRules, createBeyondLimit } from "../src/io/_beyond-limit.js";
 import { loadRecords } from "../src/io/read-records.js";
+import type { FileIdentity } from "../src/io/record-rows.js";
 import { scanRecords } from "../src/io/scan-records.js";
-import type { FeedsConfig } from "../src/types.js";
+import type { ArticleRecord, FeedsConfig } from "../src/types.js";
 import { ROOT, tempDir } from "./helpers/fixtures.js";
 
 const workerUrl = pathToFileURL(join(ROOT, "dist", "parse-worker.js"));
@@ -97,6 +99,86 @@ describe("records beyond every feed's limit", () => {
         config.select?.some((r) => r.rule === "dedupe") !== true,
       );
     }
+  });
+
+  it("names each entry to read again with its identity: the scan's, or the one it was added with when that differs", async () => {
+    const { records } = await loadRecords([corpus(12)], { cwd: tempDir() });
+    const rules = beyondLimitRules({ ...base, select: [{ rule: "published", value: true }] });
+    const ids = (file: number): FileIdentity => [100 + file, 2e12 + file, 3e12 + file, 7000 + file];
+    const scan = new Float64Array(4 * 20);
+    for (let f = 0; f < 20; f++) scan.set(ids(f), 4 * f);
+    const cases = [
+      { known: scan, differs: [3] },
+      { known: undefined, differs: [] as number[] },
+    ];
+    for (const { known, differs } of cases) {
+      const beyond = createBeyondLimit(rules as NonNullable<typeof rules>, true, known);
+      const added = new Map<number, FileIdentity>();
+      records.forEach((r, k) => {
+        const file = 2 * k;
+        const id: FileIdentity = differs.includes(file) ? [1, 2, 3, 4] : ids(file);
+        if (beyond.add(r, file, id)) added.set(file, id);
+      });
+      expect(added.size).toBeGreaterThan(4);
+      const kept = beyond.keep();
+      expect(kept.length).toBe(added.size);
+      for (const { file, identity } of kept) expect(identity).toEqual(added.get(file));
+    }
+  });
+
+  it("reads again, per feed, exactly the newest `limit` entries (ties at the cut), and each topic's first file", () => {
+    const topics = ["A", "B", "C", "D"];
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ day: fc.integer({ min: 1, max: 9 }), topics: fc.subarray(topics) }), { maxLength: 120 }),
+        fc.integer({ min: 0, max: 6 }),
+        fc.boolean(),
+        (entries, limit, siteFeeds) => {
+          const rules = beyondLimitRules({ ...base, siteFeeds, select: [{ rule: "limit", value: limit }] });
+          const beyond = createBeyondLimit(rules as NonNullable<typeof rules>, siteFeeds);
+          const records = entries.map(
+            (e, i) =>
+              ({
+                id: `https://a.com/${i}`,
+                webUrl: `https://a.com/${i}`,
+                originalUrl: `https://a.com/${i}`,
+                title: "T",
+                publishedDateTime: `2024-01-0${e.day}T00:00:00Z`,
+                topics: e.topics,
+                published: true,
+                quality: 50,
+                source: `r${String(1000 - i).padStart(4, "0")}.md`,
+                related: [],
+                images: [],
+              }) as unknown as ArticleRecord,
+          );
+          records.forEach((r, i) => {
+            expect(beyond.add(r, i, [i, 0, 0, i])).toBe(true);
+          });
+          // By sorting: each feed's members newest first, the cut at the `limit`-th.
+          const want = new Set<number>();
+          const feeds = [
+            ...(siteFeeds ? [records.map((_, i) => i)] : []),
+            ...topics.map((t) => records.flatMap((r, i) => (r.topics.includes(t) ? [i] : []))),
+          ];
+          for (const members of feeds) {
+            if (limit === 0) continue;
+            const days = members.map((i) => (entries[i] as { day: number }).day).sort((a, b) => b - a);
+            const cut = days.length <= limit ? 0 : (days[limit - 1] as number);
+            for (const i of members) if ((entries[i] as { day: number }).day >= cut) want.add(i);
+          }
+          for (const t of topics) {
+            const first = records
+              .map((r, i) => [r, i] as const)
+              .filter(([r]) => r.topics.includes(t))
+              .at(-1);
+            if (first !== undefined) want.add(first[1]);
+          }
+          expect(beyond.keep().map((k) => k.file)).toEqual([...want].sort((a, b) => a - b));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it("keeps every record for configs that need them: archives, topic rules, an id lock, maxAge", () => {

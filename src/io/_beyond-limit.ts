@@ -11,8 +11,9 @@ import type { FileIdentity } from "./record-rows.js";
 
 /**
  * Sets aside, while a scan reads, the records that pass every rule but can be in no feed's newest
- * `limit` items: each is kept as a compact entry (its file, identity, sort time, topics and a
- * hash of its same-article keys: about 100 bytes, not a lean record's 800), counted as a `limit`
+ * `limit` items: each is kept as a compact entry (its file, sort time, topics and a hash of its
+ * same-article keys, its identity too when the scan keeps none: about 60–100 bytes, not a lean
+ * record's 800), counted as a `limit`
  * drop at the end, and never read again.
  *
  * At the end, {@link BeyondLimit.keep} names the entries a build still needs in full, read again
@@ -64,11 +65,15 @@ function keyHash(s: string): number {
  *
  * @param rules - the site-wide rules
  * @param siteFeeds - whether the site-wide feeds are written
+ * @param identities - the scan's identities of every listed file (four numbers per file), when it
+ *   keeps them: an entry's identity is then looked up there (32 bytes per entry less), kept apart
+ *   only when it differs
  */
-export function createBeyondLimit(rules: ResolvedRules, siteFeeds: boolean): BeyondLimit {
+export function createBeyondLimit(rules: ResolvedRules, siteFeeds: boolean, identities?: Float64Array): BeyondLimit {
   const file = new Grow(Uint32Array);
   const time = new Grow(Float64Array);
-  const ident = new Grow(Float64Array);
+  // Per entry, its identity when `identities` cannot give it.
+  const ident = new Map<number, FileIdentity>();
   const topicStart = new Grow(Uint32Array);
   const topicIds = new Grow(Uint32Array);
   const linked: number[] = [];
@@ -82,6 +87,74 @@ export function createBeyondLimit(rules: ResolvedRules, siteFeeds: boolean): Bey
   let newest: string | undefined;
   let newestMs = Number.NEGATIVE_INFINITY;
   const failure = (r: ArticleRecord) => rules.filters.some((f) => !f.keep(r));
+  // Marks in `want`, per feed (the site-wide one, then each topic), the newest `limit` of its
+  // entries not linked to another (ties at the cut included). Each feed's newest times are kept
+  // in a min-heap of `limit` slots, whose root is the cut once full: no list of members per feed
+  // (a million numbers at 1,000,000 records, and a sorted copy of each).
+  const wantNewest = (want: Uint8Array, isLinked: Uint8Array): void => {
+    const n = file.n;
+    const limit = rules.limit;
+    const t = time.a;
+    const feeds = 1 + firstOf.length;
+    // Entry i's feeds: 0 when the site-wide feeds are written, then 1 + each of its topics.
+    const forFeeds = (i: number, fn: (feed: number) => void) => {
+      if (siteFeeds) fn(0);
+      for (let j = topicStart.a[i] as number; j < (topicStart.a[i + 1] as number); j++)
+        fn(1 + (topicIds.a[j] as number));
+    };
+    const count = new Uint32Array(feeds);
+    for (let i = 0; i < n; i++)
+      if (isLinked[i] !== 1)
+        forFeeds(i, (f) => {
+          count[f] = (count[f] as number) + 1;
+        });
+    // A feed with no more than `limit` entries wants them all (no heap).
+    const at = new Int32Array(feeds + 1);
+    for (let f = 0; f < feeds; f++) at[f + 1] = (at[f] as number) + ((count[f] as number) > limit ? limit : 0);
+    const heap = new Float64Array(at[feeds] as number);
+    const size = new Uint32Array(feeds);
+    for (let i = 0; i < n; i++) {
+      if (isLinked[i] === 1) continue;
+      const v = t[i] as number;
+      forFeeds(i, (f) => {
+        const base = at[f] as number;
+        if (base === at[f + 1]) return;
+        const k0 = size[f] as number;
+        if (k0 < limit) {
+          size[f] = k0 + 1;
+          let k = k0;
+          while (k > 0) {
+            const p = (k - 1) >> 1;
+            if ((heap[base + p] as number) <= v) break;
+            heap[base + k] = heap[base + p] as number;
+            k = p;
+          }
+          heap[base + k] = v;
+        } else if (v > (heap[base] as number)) {
+          let k = 0;
+          for (;;) {
+            let c = 2 * k + 1;
+            if (c >= limit) break;
+            if (c + 1 < limit && (heap[base + c + 1] as number) < (heap[base + c] as number)) c++;
+            if ((heap[base + c] as number) >= v) break;
+            heap[base + k] = heap[base + c] as number;
+            k = c;
+          }
+          heap[base + k] = v;
+        }
+      });
+    }
+    const cut = new Float64Array(feeds);
+    for (let f = 0; f < feeds; f++)
+      cut[f] = at[f] === at[f + 1] ? Number.NEGATIVE_INFINITY : (heap[at[f] as number] as number);
+    for (let i = 0; i < n; i++) {
+      if (isLinked[i] === 1 || want[i] === 1) continue;
+      const v = t[i] as number;
+      forFeeds(i, (f) => {
+        if (v >= (cut[f] as number)) want[i] = 1;
+      });
+    }
+  };
   return {
     get size() {
       return file.n;
@@ -94,7 +167,12 @@ export function createBeyondLimit(rules: ResolvedRules, siteFeeds: boolean): Bey
       time.push(
         Date.parse(rules.sortBy === "updated" ? (r.updatedDateTime ?? r.publishedDateTime) : r.publishedDateTime),
       );
-      for (const v of identity) ident.push(v);
+      if (
+        identities === undefined ||
+        identities.length < 4 * (f + 1) ||
+        !identity.every((v, k) => Object.is(v, identities[4 * f + k]))
+      )
+        ident.set(i, identity);
       for (const k of new Set(copyKeys(r, rules.dedupe))) {
         const h = keyHash(k);
         const o = owner.get(h);
@@ -147,38 +225,22 @@ export function createBeyondLimit(rules: ResolvedRules, siteFeeds: boolean): Bey
       }
       for (const f of firstOf) want[f.entry] = 1;
       topicStart.push(topicIds.n);
-      // Per feed, the newest `limit` of the unlinked records (the linked ones are all kept).
-      const feeds: number[][] = firstOf.map(() => []);
-      const site: number[] = [];
-      for (let i = 0; i < n; i++) {
-        if (isLinked[i] === 1) continue;
-        if (siteFeeds) site.push(i);
-        for (let j = topicStart.a[i] as number; j < (topicStart.a[i + 1] as number); j++)
-          (feeds[topicIds.a[j] as number] as number[]).push(i);
-      }
-      const t = time.a;
-      for (const members of [site, ...feeds]) {
-        if (rules.limit === 0 || members.length === 0) continue;
-        if (members.length <= rules.limit) {
-          for (const i of members) want[i] = 1;
-          continue;
-        }
-        const times = Float64Array.from(members, (i) => t[i] as number).sort();
-        const cut = times[times.length - rules.limit] as number;
-        for (const i of members) if ((t[i] as number) >= cut) want[i] = 1;
-      }
+      if (rules.limit > 0) wantNewest(want, isLinked);
       const out: { file: number; identity: FileIdentity }[] = [];
-      for (let i = 0; i < n; i++)
-        if (want[i] === 1)
-          out.push({
-            file: file.a[i] as number,
-            identity: [
-              ident.a[4 * i] as number,
-              ident.a[4 * i + 1] as number,
-              ident.a[4 * i + 2] as number,
-              ident.a[4 * i + 3] as number,
-            ],
-          });
+      for (let i = 0; i < n; i++) {
+        if (want[i] !== 1) continue;
+        const f = file.a[i] as number;
+        const known = identities as Float64Array;
+        out.push({
+          file: f,
+          identity: ident.get(i) ?? [
+            known[4 * f] as number,
+            known[4 * f + 1] as number,
+            known[4 * f + 2] as number,
+            known[4 * f + 3] as number,
+          ],
+        });
+      }
       return out;
     },
     summarize(kept, summary) {
