@@ -247,6 +247,31 @@ describe("a saved set in the cache folder", () => {
     hiddenKeys: ["c.com/y"],
   });
 
+  it("is written in pieces as the bytes of one escaped JSON text", () => {
+    const dir = tempDir();
+    for (const count of [0, 1, 999, 1000, 2501]) {
+      const rows = Array.from({ length: count }, (_, i): [number, RecordRow] => [
+        i,
+        row(i, i % 7 === 0 ? "ü\u2028😀" : "v"),
+      ]);
+      const set = {
+        ...setOf(["L0", "Lü"], rows),
+        fileDiagnostics: [{ code: "x", message: "é" }] as ScanSet["fileDiagnostics"],
+      };
+      const base = writeScanSet(dir, set);
+      const json = JSON.stringify({
+        key: set.key,
+        listing: set.listing,
+        base,
+        id: base,
+        records: rows,
+        fileDiagnostics: set.fileDiagnostics,
+      });
+      const escaped = json.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+      expect(readFileSync(join(dir, "scan-set-v1.json"), "latin1")).toBe(escaped);
+    }
+  });
+
   it("is written whole, then as patches of the rows replaced, and read back as the set", () => {
     const dir = tempDir();
     const rows = Array.from({ length: 200 }, (_, i): [number, RecordRow] => [3 * i, row(3 * i, "v0")]);
