@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -5,6 +6,7 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { KeyTable } from "../src/io/_key-table.js";
 import { HiddenSet, hiddenKeysTable, hideInTable } from "../src/model/_hidden-set.js";
+import { hiddenDigest } from "../src/render/render-feed-files.js";
 import { emptySummary } from "../src/select/prefilter.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tf-key-table-"));
@@ -86,6 +88,16 @@ describe("KeyTable", () => {
     expect(table?.has(`${long}y`)).toBe(false);
   });
 
+  it("feeds a hash its lines as they are in the file, past the bytes read at a time", () => {
+    for (const count of [0, 1, 9000]) {
+      const keys = Array.from({ length: count }, (_, i) => `https://a.com/ü/${i}/${"x".repeat(i % 50)}`);
+      const table = tableOf('{"h":1}', keys) as KeyTable;
+      const h = createHash("sha1");
+      table.hashLines(h);
+      expect(h.digest("hex")).toBe(createHash("sha1").update(keys.join("\n")).digest("hex"));
+    }
+  });
+
   it("keeps reading the file it was made from when another is renamed over it", () => {
     const path = fileOf("head\na.com/1\nb.com/2");
     const table = KeyTable.fromFile(path, () => 2) as KeyTable;
@@ -121,6 +133,32 @@ describe("HiddenSet", () => {
         hidden.add(`${other}+`);
         expect(hidden.has(`${other}+`)).toBe(true);
         expect([...hidden.values()].at(-1)).toBe(`${other}+`);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("is digested from the table's bytes and the keys added, without making the keys strings", () => {
+    fc.assert(
+      fc.property(fc.array(key, { maxLength: 30 }), fc.array(key, { maxLength: 5 }), key, (keys, added, other) => {
+        let asked = 0;
+        const digestOf = (tableKeys: readonly string[], more: readonly string[]) => {
+          const hidden = new HiddenSet(tableOf("{}", tableKeys) as KeyTable, () => {
+            asked++;
+            return tableKeys;
+          });
+          for (const k of more) hidden.add(k);
+          return hiddenDigest(hidden);
+        };
+        const d = digestOf(keys, added);
+        expect(digestOf(keys, added)).toBe(d);
+        expect(digestOf([...keys, other], added)).not.toBe(d);
+        if (!added.includes(other)) expect(digestOf(keys, [...added, other])).not.toBe(d);
+        if (keys.length > 0) expect(digestOf(keys.slice(1), [keys[0] as string, ...added])).not.toBe(d);
+        // One key for another, the counts the same.
+        if (keys.length > 0 && keys[0] !== other) expect(digestOf([other, ...keys.slice(1)], added)).not.toBe(d);
+        if (added.length > 0 && !added.includes(other)) expect(digestOf(keys, [other, ...added.slice(1)])).not.toBe(d);
+        expect(asked).toBe(0);
       }),
       { numRuns: 200 },
     );

@@ -1,3 +1,4 @@
+import type { Hash } from "node:crypto";
 import { closeSync, openSync, readSync } from "node:fs";
 
 // How many bytes from the end of a key its hash takes in: keys are canonical URLs, alike at the
@@ -86,6 +87,14 @@ export class KeyTable {
       const start = this.starts[k] as number;
       if ((this.starts[k + 1] as number) - 1 - start === b.length && this.bytes(start, b.length).equals(b)) return true;
     }
+  }
+
+  /** Feeds every line's bytes to `hash`, in order, each but the last followed by "\n" (as in the file). */
+  hashLines(hash: Hash): void {
+    if (this.count === 0) return;
+    const from = this.starts[0] as number;
+    const end = (this.starts[this.count] as number) - 1;
+    for (let at = from; at < end; at += CHUNK) hash.update(this.bytes(at, Math.min(CHUNK, end - at)));
   }
 
   /** The lines from line `first` to line `end` (exclusive), as strings, in order. */

@@ -114,6 +114,17 @@ export function readScanSet(dir: string, key: string, listing: readonly string[]
   }
 }
 
+/**
+ * The rest of the set `baseId` as saved (its hidden keys a table over the file), when it is
+ * there and whole.
+ *
+ * @example
+ * readSavedRest(cacheDir, writeScanSet(cacheDir, set))?.keys.has("a.com/x")
+ */
+export function readSavedRest(dir: string, baseId: string): SavedRest | undefined {
+  return readBase(dir, baseId);
+}
+
 // The rest of the set `baseId`, when it is there and whole.
 function readBase(dir: string, baseId: string): SavedRest | undefined {
   let rest: Omit<SavedRest, "keys"> | undefined;

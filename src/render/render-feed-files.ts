@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { diagnostic } from "../diagnostics/diagnostic.js";
 import { hiddenName, knowHiddenDigest, knownHiddenDigest } from "../model/_hidden-names.js";
+import { HiddenSet } from "../model/_hidden-set.js";
 import { buildFeedModel, type FeedContext } from "../model/build-feed-model.js";
 import { buildFeedPages, type FeedPage } from "../model/build-feed-pages.js";
 import type { FeedItems } from "../select/take-feeds.js";
@@ -320,10 +321,17 @@ function reuseContext(memo: RenderMemo, ctx: FeedContext, settings: RenderSettin
  */
 export function hiddenDigest(hidden: ReadonlySet<string>): string {
   const before = digests.get(hidden);
-  if (before !== undefined && before.size === hidden.size) return before.digest;
+  // (A set over a table of keys is digested as made: its size would make every key a string.)
+  if (before !== undefined && (hidden instanceof HiddenSet || before.size === hidden.size)) return before.digest;
   const name = hiddenName(hidden);
   const known = name === undefined ? undefined : knownHiddenDigest(name);
   if (known !== undefined) return known;
+  if (hidden instanceof HiddenSet) {
+    const digest = hidden.digest();
+    digests.set(hidden, { size: -1, digest });
+    if (name !== undefined) knowHiddenDigest(name, digest);
+    return digest;
+  }
   // Keys are canonical URLs: never a line break in one. Hashed 4,096 at a time: the keys of
   // 1,000,000 records joined at once would be some 30 MB more at the end of a build.
   const h = createHash("sha1");
