@@ -4,7 +4,7 @@ import { pathToFileURL } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { buildFeeds } from "../src/build.js";
-import { beyondLimitRules, createBeyondLimit } from "../src/io/_beyond-limit.js";
+import { beyondLimitRules, createBeyondLimit, Owners } from "../src/io/_beyond-limit.js";
 import { loadRecords } from "../src/io/read-records.js";
 import type { FileIdentity } from "../src/io/record-rows.js";
 import { scanRecords } from "../src/io/scan-records.js";
@@ -178,6 +178,32 @@ describe("records beyond every feed's limit", () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it("keeps each key hash's entry as a Map does, through the table's growth", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.oneof(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 2 ** 30 - 1 })),
+            fc.integer({ min: -1, max: 5000 }),
+          ),
+          { maxLength: 3000, size: "max" },
+        ),
+        (ops) => {
+          const owners = new Owners();
+          const map = new Map<number, number>();
+          for (const [h, v] of ops) {
+            expect(owners.get(h)).toBe(map.get(h));
+            owners.set(h, v);
+            map.set(h, v);
+          }
+          for (const [h] of ops) expect(owners.get(h)).toBe(map.get(h));
+          expect(owners.get(2 ** 30 + 5)).toBeUndefined();
+        },
+      ),
+      { numRuns: 100 },
     );
   });
 

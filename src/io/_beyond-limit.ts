@@ -77,7 +77,7 @@ export function createBeyondLimit(rules: ResolvedRules, siteFeeds: boolean, iden
   const topicStart = new Grow(Uint32Array);
   const topicIds = new Grow(Uint32Array);
   const linked: number[] = [];
-  const owner = new Map<number, number>();
+  const owner = new Owners();
   const topicId = new Map<string, number>();
   // Per topic key: the first file name among its records, and that record's entry.
   const firstOf: { source: string | undefined; entry: number }[] = [];
@@ -256,4 +256,53 @@ export function createBeyondLimit(rules: ResolvedRules, siteFeeds: boolean, iden
         summary.newest = newest;
     },
   };
+}
+
+/**
+ * Per key hash (a 30-bit integer), the entry that holds it, or -1 once two do: open addressing
+ * over two typed arrays, 8 bytes a slot. A `Map` of the 700,000 hashes of 1,000,000 records took
+ * some 30 MB more.
+ *
+ * @example
+ * const o = new Owners(); o.set(12, 3); o.get(12) // 3
+ */
+export class Owners {
+  // keys[s] is a hash, or -1 for an empty slot; a power of two long, at most half full.
+  private keys = new Int32Array(1024).fill(-1);
+  private values = new Int32Array(1024);
+  private size = 0;
+
+  /** The entry that holds hash `h`, or undefined. */
+  get(h: number): number | undefined {
+    const mask = this.keys.length - 1;
+    for (let s = Math.imul(h, 0x9e3779b1) & mask; ; s = (s + 1) & mask) {
+      const k = this.keys[s] as number;
+      if (k === -1) return undefined;
+      if (k === h) return this.values[s] as number;
+    }
+  }
+
+  /** Sets the entry of hash `h` (a non-negative 31-bit integer). */
+  set(h: number, value: number): void {
+    if (2 * (this.size + 1) > this.keys.length) this.grow();
+    const mask = this.keys.length - 1;
+    for (let s = Math.imul(h, 0x9e3779b1) & mask; ; s = (s + 1) & mask) {
+      const k = this.keys[s] as number;
+      if (k === h || k === -1) {
+        if (k === -1) this.size++;
+        this.keys[s] = h;
+        this.values[s] = value;
+        return;
+      }
+    }
+  }
+
+  private grow(): void {
+    const { keys, values } = this;
+    this.keys = new Int32Array(2 * keys.length).fill(-1);
+    this.values = new Int32Array(2 * keys.length);
+    this.size = 0;
+    for (let s = 0; s < keys.length; s++)
+      if ((keys[s] as number) !== -1) this.set(keys[s] as number, values[s] as number);
+  }
 }
