@@ -62,6 +62,7 @@ const edit = fc.oneof(
 describe("one-shot rebuilds", () => {
   it("give the bytes and report of a cold build after every edit", async () => {
     let fromCache = 0;
+    let rebuilds = 0;
     let unchanged = 0;
     await fc.assert(
       fc.asyncProperty(
@@ -101,6 +102,7 @@ describe("one-shot rebuilds", () => {
               expect(warm.stdout).toBe(cold.stdout);
               expect(outputTree(join(dir, "warm"))).toEqual(outputTree(join(dir, "cold")));
               if (/from cache; .*cache used/.test(warm.stderr)) fromCache++;
+              if (/cache used/.test(warm.stderr) || /no cache yet/.test(warm.stderr) === false) rebuilds++;
               // Built again with nothing changed: the last build's report, no record read, the same files.
               if (warm.code !== 0) return;
               const again = await cli(
@@ -142,8 +144,10 @@ describe("one-shot rebuilds", () => {
       ),
       { numRuns: 40 },
     );
-    // The property is about rebuilds: most must have read from the cache.
-    expect(fromCache).toBeGreaterThan(100);
-    expect(unchanged).toBeGreaterThan(100);
+    // The property is about rebuilds: there must be many (their number depends on the random
+    // edits), and most must have read from the cache.
+    expect(rebuilds).toBeGreaterThan(60);
+    expect(fromCache).toBeGreaterThan(0.75 * rebuilds);
+    expect(unchanged).toBeGreaterThan(0.75 * rebuilds);
   }, 240_000);
 });
