@@ -160,17 +160,18 @@ describe("lastBuildKey", () => {
 });
 
 describe("the last build's identities", () => {
+  const build = (listing: string[], identities: Float64Array): LastBuild => ({
+    key: "k",
+    listing,
+    identities,
+    report: {} as BuildReport,
+    outputs: [],
+  });
+
   it("are written whole, then as patches of the files that changed, and read back as they were", () => {
     const dir = tempDir();
     const files = 5000;
     const ids = Float64Array.from({ length: 4 * files }, (_, i) => (i % 97 === 0 ? Number.NaN : i * 1.5));
-    const build = (listing: string[], identities: Float64Array): LastBuild => ({
-      key: "k",
-      listing,
-      identities,
-      report: {} as BuildReport,
-      outputs: [],
-    });
     // Byte for byte (NaN and all).
     const same = (a: Float64Array | undefined, b: Float64Array) => {
       expect(a?.length).toBe(b.length);
@@ -227,13 +228,6 @@ describe("the last build's identities", () => {
   it("are patched from the files named as changed when the scan wrote into the array read back", () => {
     const dir = tempDir();
     const ids = Float64Array.from({ length: 4 * 3000 }, (_, i) => i);
-    const build = (listing: string[], identities: Float64Array): LastBuild => ({
-      key: "k",
-      listing,
-      identities,
-      report: {} as BuildReport,
-      outputs: [],
-    });
     writeLastBuild(dir, build(["L0"], ids));
     const last = readLastBuild(dir, "k") as LastBuild;
     const now = last.identities as Float64Array;

@@ -227,10 +227,11 @@ export function createBeyondLimit(rules: ResolvedRules, siteFeeds: boolean, iden
       topicStart.push(topicIds.n);
       if (rules.limit > 0) wantNewest(want, isLinked);
       const out: { file: number; identity: FileIdentity }[] = [];
+      // (Every identity not kept apart is there.)
+      const known = identities as Float64Array;
       for (let i = 0; i < n; i++) {
         if (want[i] !== 1) continue;
         const f = file.a[i] as number;
-        const known = identities as Float64Array;
         out.push({
           file: f,
           identity: ident.get(i) ?? [

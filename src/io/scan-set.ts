@@ -107,7 +107,7 @@ export function readScanSet(dir: string, key: string, listing: readonly string[]
       baseId,
       id,
       patched,
-      base: () => readBase(dir, baseId),
+      base: () => readSavedRest(dir, baseId),
     };
   } catch {
     return undefined;
@@ -122,11 +122,6 @@ export function readScanSet(dir: string, key: string, listing: readonly string[]
  * readSavedRest(cacheDir, writeScanSet(cacheDir, set))?.keys.has("a.com/x")
  */
 export function readSavedRest(dir: string, baseId: string): SavedRest | undefined {
-  return readBase(dir, baseId);
-}
-
-// The rest of the set `baseId`, when it is there and whole.
-function readBase(dir: string, baseId: string): SavedRest | undefined {
   let rest: Omit<SavedRest, "keys"> | undefined;
   let hiddenCount = 0;
   // (The keys stay in the file, looked up there: see `KeyTable`.)

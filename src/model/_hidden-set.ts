@@ -64,6 +64,7 @@ export function hiddenKeysTable(dropped: DroppedSummary): KeyLookup | undefined 
 export class HiddenSet implements ReadonlySet<string> {
   private readonly added = new Set<string>();
   private whole: Set<string> | undefined;
+  private digested: { added: number; digest: string } | undefined;
 
   constructor(
     private readonly table: KeyLookup,
@@ -87,11 +88,14 @@ export class HiddenSet implements ReadonlySet<string> {
    * memo that holds one and is compared with the other only renders its feeds again.
    */
   digest(): string {
+    // (Made once per number of keys added: a build digests its set for the check and the memo.)
+    if (this.digested?.added === this.added.size) return this.digested.digest;
     const h = createHash("sha1").update(`table ${this.table.count}\n`);
     this.table.hashLines(h);
     h.update(`\nadded ${this.added.size}\n`);
     for (const k of this.added) h.update(`${k}\n`);
-    return h.digest("base64");
+    this.digested = { added: this.added.size, digest: h.digest("base64") };
+    return this.digested.digest;
   }
 
   get size(): number {

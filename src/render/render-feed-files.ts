@@ -320,18 +320,19 @@ function reuseContext(memo: RenderMemo, ctx: FeedContext, settings: RenderSettin
  * hiddenDigest(new Set(["a.com/x"])) === hiddenDigest(new Set(["a.com/x"])) // true
  */
 export function hiddenDigest(hidden: ReadonlySet<string>): string {
-  const before = digests.get(hidden);
-  // (A set over a table of keys is digested as made: its size would make every key a string.)
-  if (before !== undefined && (hidden instanceof HiddenSet || before.size === hidden.size)) return before.digest;
   const name = hiddenName(hidden);
   const known = name === undefined ? undefined : knownHiddenDigest(name);
   if (known !== undefined) return known;
-  if (hidden instanceof HiddenSet) {
-    const digest = hidden.digest();
-    digests.set(hidden, { size: -1, digest });
-    if (name !== undefined) knowHiddenDigest(name, digest);
-    return digest;
-  }
+  // (A set over a table of keys digests the table's bytes: its size would make every key a string.)
+  const digest = hidden instanceof HiddenSet ? hidden.digest() : setDigest(hidden);
+  if (name !== undefined) knowHiddenDigest(name, digest);
+  return digest;
+}
+
+// The digest of a set of strings, made once per set and size.
+function setDigest(hidden: ReadonlySet<string>): string {
+  const before = digests.get(hidden);
+  if (before !== undefined && before.size === hidden.size) return before.digest;
   // Keys are canonical URLs: never a line break in one. Hashed 4,096 at a time: the keys of
   // 1,000,000 records joined at once would be some 30 MB more at the end of a build.
   const h = createHash("sha1");
@@ -345,7 +346,6 @@ export function hiddenDigest(hidden: ReadonlySet<string>): string {
   }
   const digest = h.update(`${part.join("\n")}\n${hidden.size}`).digest("base64");
   digests.set(hidden, { size: hidden.size, digest });
-  if (name !== undefined) knowHiddenDigest(name, digest);
   return digest;
 }
 // A set is digested once for the check and once for the memo written after the build.
