@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import fc from "fast-check";
@@ -232,6 +232,41 @@ describe("a scan that hands on the last scan's set", () => {
     expect(dated.scan.stats.cache).not.toMatch(/still among the records the last build selected from/);
     expect(dated.out).toEqual((await scan(dir, {})).out);
   });
+});
+
+describe("a first scan with a cache folder", () => {
+  it("spools the set-aside records' hidden keys and hands the build a table of them, or the same keys as strings when the set cannot be written", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(rec, { minLength: 20, maxLength: 20 }), async (recs) => {
+        const dir = tempDir();
+        try {
+          const content = join(dir, "content");
+          mkdirSync(content);
+          const write = recordWriter(content, text);
+          // Unpublished and set aside: their URLs are hidden keys.
+          for (const [i, r] of recs.entries()) write(i, i < 3 ? { ...r, published: false, quality: 10 } : r);
+          const cold = await scan(dir, {});
+          expect(hiddenKeysOf(cold.scan).length).toBeGreaterThan(0);
+          const spooled = await scan(dir, { cacheDir: join(dir, "cache") });
+          expect(hiddenKeysTable(spooled.scan.dropped as DroppedSummary)).toBeDefined();
+          expect(spooled.out).toEqual(cold.out);
+          expect(hiddenKeysOf(spooled.scan)).toEqual(hiddenKeysOf(cold.scan));
+          // A folder where the set's rest should go: the set is not written.
+          const blocked = join(dir, "blocked");
+          mkdirSync(join(blocked, "scan-set-v1.base.txt"), { recursive: true });
+          const unwritten = await scan(dir, { cacheDir: blocked });
+          expect(hiddenKeysTable(unwritten.scan.dropped as DroppedSummary)).toBeUndefined();
+          expect(unwritten.out).toEqual(cold.out);
+          expect(hiddenKeysOf(unwritten.scan)).toEqual(hiddenKeysOf(cold.scan));
+          // The spool leaves nothing in the cache folder.
+          expect(readdirSync(join(dir, "cache")).filter((e) => e.includes("spool"))).toEqual([]);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }),
+      { numRuns: 10 },
+    );
+  }, 120_000);
 });
 
 describe("a saved set in the cache folder", () => {

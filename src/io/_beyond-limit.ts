@@ -34,9 +34,10 @@ export interface BeyondLimit {
   keep(): { file: number; identity: FileIdentity }[];
   /**
    * Adds what the set-aside records leave to a summary: their count (`limit`), topic spellings,
-   * newest date and hidden keys. `kept` are the records read again (from {@link keep}).
+   * newest date and hidden keys (to `keys`, the summary's by default). `kept` are the records read
+   * again (from {@link keep}).
    */
-  summarize(kept: readonly ArticleRecord[], summary: DroppedSummary): void;
+  summarize(kept: readonly ArticleRecord[], summary: DroppedSummary, keys?: { push(key: string): unknown }): void;
   /** How many records it holds as entries. */
   readonly size: number;
 }
@@ -244,7 +245,7 @@ export function createBeyondLimit(rules: ResolvedRules, siteFeeds: boolean, iden
       }
       return out;
     },
-    summarize(kept, summary) {
+    summarize(kept, summary, keys = summary.hiddenKeys) {
       let count = file.n;
       for (const r of kept) {
         count--;
@@ -252,7 +253,7 @@ export function createBeyondLimit(rules: ResolvedRules, siteFeeds: boolean, iden
       }
       if (count > 0) summary.byRule.limit = (summary.byRule.limit ?? 0) + count;
       for (const [t, c] of spellings) if (c > 0) summary.topicSpellings[t] = (summary.topicSpellings[t] ?? 0) + c;
-      for (const k of hidden) summary.hiddenKeys.push(k);
+      for (const k of hidden) keys.push(k);
       if (newest !== undefined && (summary.newest === undefined || Date.parse(newest) > Date.parse(summary.newest)))
         summary.newest = newest;
     },

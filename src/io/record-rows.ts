@@ -184,10 +184,14 @@ export function dropRow(prefilter: Prefilter, r: ArticleRecord, rule: string): D
   return [rule, s.hiddenKeys, Object.keys(s.topicSpellings), s.newest ?? null];
 }
 
-/** Adds a {@link DropRow} to a summary. */
-export function addDropRow(summary: DroppedSummary, [rule, hidden, topics, newest]: DropRow): void {
+/** Adds a {@link DropRow} to a summary; its hidden keys go to `keys` (the summary's by default). */
+export function addDropRow(
+  summary: DroppedSummary,
+  [rule, hidden, topics, newest]: DropRow,
+  keys: { push(key: string): unknown } = summary.hiddenKeys,
+): void {
   summary.byRule[rule] = (summary.byRule[rule] ?? 0) + 1;
-  for (const k of hidden) summary.hiddenKeys.push(k);
+  for (const k of hidden) keys.push(k);
   for (const t of topics) summary.topicSpellings[t] = (summary.topicSpellings[t] ?? 0) + 1;
   if (newest !== null && (summary.newest === undefined || Date.parse(newest) > Date.parse(summary.newest)))
     summary.newest = newest;

@@ -39,6 +39,11 @@ export interface ScanSet {
   dropped: DroppedSummary;
   rejected: number;
   hiddenKeys: string[];
+  /**
+   * The dropped records' hidden keys when they were spooled to a file as the scan read (see
+   * `KeySpool`) rather than held in `dropped.hiddenKeys`: pieces of text, each key after a "\n".
+   */
+  droppedKeys?: { readonly count: number; pieces(): Iterable<string | Uint8Array> };
 }
 
 /** The rest of a saved set as read: its hidden keys as a table, not as strings. */
@@ -166,7 +171,7 @@ export function writeScanSet(
   set: ScanSet,
   from?: { saved: Pick<SavedScanSet, "baseId" | "id" | "patched">; replaced: Iterable<number> },
 ): string {
-  const { key, listing, records, fileDiagnostics, dropped, rejected, hiddenKeys } = set;
+  const { key, listing, records, fileDiagnostics, dropped, rejected, hiddenKeys, droppedKeys } = set;
   if (from !== undefined) {
     const rows = [...new Set([...from.saved.patched, ...from.replaced])].sort((a, b) => a - b);
     if (rows.length <= Math.max(64, Math.min(MAX_PATCHED, records.length / 10))) {
@@ -186,7 +191,7 @@ export function writeScanSet(
   let base = from?.saved.baseId;
   if (base === undefined) {
     base = id;
-    writeCacheFile(dir, BASE, baseText(base, dropped, rejected, hiddenKeys));
+    writeCacheFile(dir, BASE, baseText(base, dropped, rejected, hiddenKeys, droppedKeys));
   }
   // A patch names the set it patches; gone first all the same, so that it is never taken for this one.
   rmSync(join(dir, PATCH), { force: true });
@@ -293,10 +298,18 @@ function sameMembership(a: RecordRow, b: RecordRow): boolean {
 }
 
 // The rest in pieces: the hidden keys of 1,000,000 records are 30 MB, never one string.
-function* baseText(id: string, dropped: DroppedSummary, rejected: number, hiddenKeys: string[]): Generator<string> {
+function* baseText(
+  id: string,
+  dropped: DroppedSummary,
+  rejected: number,
+  hiddenKeys: string[],
+  spooled: ScanSet["droppedKeys"],
+): Generator<string | Uint8Array> {
   const { hiddenKeys: droppedKeys, ...summary } = dropped;
-  const head = { id, rejected, dropped: summary, hidden: hiddenKeys.length, droppedHidden: droppedKeys.length };
+  const droppedHidden = spooled?.count ?? droppedKeys.length;
+  const head = { id, rejected, dropped: summary, hidden: hiddenKeys.length, droppedHidden };
   yield asciiJson(JSON.stringify(head));
-  for (const keys of [hiddenKeys, droppedKeys])
+  for (const keys of spooled === undefined ? [hiddenKeys, droppedKeys] : [hiddenKeys])
     for (let i = 0; i < keys.length; i += 10_000) yield `\n${keys.slice(i, i + 10_000).join("\n")}`;
+  if (spooled !== undefined) yield* spooled.pieces();
 }
