@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { PathList } from "../src/io/_path-list.js";
+import { chunkNames, PathList } from "../src/io/_path-list.js";
 
 describe("PathList", () => {
   it("gives back every path, one by one in any order and in slices", () => {
@@ -73,5 +74,57 @@ describe("PathList.fromRuns", () => {
     const paths = ["/c/😀.md", "/c/😁.md"];
     expect(new PathList(paths).slice(0, 2)).toEqual(paths);
     expect(PathList.fromRuns([{ prefix: "/c/", names: ["😀.md", "😁.md"] }]).slice(0, 2)).toEqual(paths);
+  });
+});
+
+describe("PathList's front-coded chunks", () => {
+  // Paths as listings are: folders of names alike at the start (some longer than a name may
+  // share), some not ASCII, some with surrogate pairs cut anywhere by a shared start.
+  const name = fc.oneof(
+    fc.constantFrom("a", "ab", "post-", "😀", "😁", "é", "x".repeat(130), "-2", ".md"),
+    fc.string({ unit: "grapheme", maxLength: 4 }),
+  );
+  const path = fc
+    .tuple(fc.constantFrom("/site/", "/site/news/", "/other/😀/"), fc.array(name, { minLength: 1, maxLength: 5 }))
+    .map(([dir, parts]) => dir + parts.join("").replace(/\0/g, ""));
+  const paths = fc.array(path, { maxLength: 700 });
+
+  it("give back every path in any order, sorted or not, and the chunks decode to them", () => {
+    fc.assert(
+      fc.property(paths, fc.boolean(), fc.array(fc.nat(), { maxLength: 60 }), (list, sort, reads) => {
+        const given = sort ? [...list].sort() : list;
+        const made = new PathList(given);
+        expect(made.slice(0, given.length)).toEqual(given);
+        // Scattered reads, forwards and back, within a chunk and across chunks.
+        for (const r of reads) if (given.length > 0) expect(made.get(r % given.length)).toBe(given[r % given.length]);
+        for (let i = 0; i < given.length; i++) expect(made.get(i)).toBe(given[i]);
+        const { prefixes, rests, size } = made.stored();
+        const decoded = prefixes.flatMap((p, c) => chunkNames(rests[c] as string).map((n) => p + n));
+        expect(decoded).toEqual(given);
+        expect(rests.every((r, c) => chunkNames(r).length === Math.min(size, given.length - c * size))).toBe(true);
+        // Stored and read back as the listing cache does: through UTF-8.
+        const again = PathList.fromStored({
+          prefixes: prefixes.map((p) => Buffer.from(p).toString()),
+          rests: rests.map((r) => Buffer.from(r).toString()),
+          length: given.length,
+        });
+        expect(again.slice(0, given.length)).toEqual(given);
+        expect(again.digest()).toBe(made.digest());
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("hold sorted names in a fraction of their length, as ASCII when the paths are", () => {
+    // (Some share more than a count can say: 150 characters.)
+    const names = Array.from(
+      { length: 5000 },
+      (_, i) => `/site/content/provider-${i % 7}-${i % 3 === 0 ? "x".repeat(150) : ""}the-story-of-${i}.md`,
+    ).sort();
+    const { prefixes, rests } = new PathList(names).stored();
+    const kept = [...prefixes, ...rests].join("").length;
+    const whole = names.join("").length;
+    expect(kept).toBeLessThan(whole / 2);
+    expect([...prefixes, ...rests].every((r) => /^[\x00-\x7f]*$/.test(r))).toBe(true);
   });
 });

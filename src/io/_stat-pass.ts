@@ -1,22 +1,22 @@
 import { type Stats, statSync } from "node:fs";
 import { sep } from "node:path";
 import type { Worker } from "node:worker_threads";
-import type { PathList } from "./_path-list.js";
+import { chunkNames, type PathList } from "./_path-list.js";
 import type { ListedRun } from "./read-records.js";
 
 /**
- * Stats the files of one chunk of a {@link PathList} (its prefix and its NUL-joined rest, starting
+ * Stats the files of one chunk of a {@link PathList} (its prefix and its rest as stored, starting
  * at file `first`) and compares each with `known` (four numbers per file: size, mtime, ctime,
  * inode; NaN for a file that had none). Returns five numbers per file that differs: its index and
  * its identity now (NaN when it cannot be stat'ed). No object per file is kept: a rebuild's
  * 100,000 `stat`s cost what the `stat`s cost.
  *
  * @example
- * statChunk("/c/", "a.md\0b.md", 0, new Float64Array(8).fill(Number.NaN)) // [0, size, …, 1, size, …]
+ * statChunk("/c/", "a.md\0\u0001b.md", 0, new Float64Array(8).fill(Number.NaN)) // [0, size, …, 1, size, …]
  */
 export function statChunk(prefix: string, rest: string, first: number, known: Float64Array): number[] {
   const changed: number[] = [];
-  const now = statNames(prefix, rest);
+  const now = statNames(prefix, chunkNames(rest));
   for (let k = 0; k < now.length / 4; k++) pushIfChanged(changed, first + k, now, 4 * k, known, 4 * k);
   return changed;
 }
@@ -150,13 +150,12 @@ export async function statAgainst(
 
 /**
  * The identities (size, mtime, ctime, inode; NaN when it cannot be stat'ed) of the files
- * `prefix + name`, for the NUL-joined names `rest`: four numbers per file.
+ * `prefix + name` of each of `names`: four numbers per file.
  *
  * @example
- * statNames("/c/", "a.md\0b.md") // Float64Array(8)
+ * statNames("/c/", ["a.md", "b.md"]) // Float64Array(8)
  */
-export function statNames(prefix: string, rest: string): Float64Array {
-  const names = rest.split("\0");
+export function statNames(prefix: string, names: readonly string[]): Float64Array {
   const out = new Float64Array(4 * names.length).fill(Number.NaN);
   for (let k = 0; k < names.length; k++) {
     const st = statQuietly(prefix + (names[k] as string));
@@ -266,7 +265,7 @@ export class StatAhead {
     await this.finish(true);
     // A followed link was not passed on: stat'ed here.
     for (let i = 0; i < places.length; i++)
-      if ((places[i] as number) < 0) pushIfChanged(found, i, statNames("", paths.get(i)), 0, known, 4 * i);
+      if ((places[i] as number) < 0) pushIfChanged(found, i, statNames("", [paths.get(i)]), 0, known, 4 * i);
     // Five numbers per changed file, its index first: in listing order.
     const order = Array.from({ length: found.length / 5 }, (_, k) => 5 * k).sort(
       (a, b) => (found[a] as number) - (found[b] as number),
@@ -308,7 +307,7 @@ export class StatAhead {
           const k = --this.back;
           const [prefix, names] = this.batches[k] as [string, string[]];
           this.batches[k] = undefined;
-          this.compare?.(k, statNames(prefix, names.join("\0")));
+          this.compare?.(k, statNames(prefix, names));
           if (n % 8 === 0) await new Promise((r) => setImmediate(r));
         }
       }

@@ -6,7 +6,7 @@ import { PathList } from "./_path-list.js";
 import { writeCacheFile } from "./_temp-files.js";
 import type { FolderStamp } from "./read-records.js";
 
-const FILE = "listing-v1.txt";
+const FILE = "listing-v2.txt";
 
 interface ListingHead {
   key: string;

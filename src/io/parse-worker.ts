@@ -32,7 +32,7 @@ parentPort?.on(
         parentPort?.postMessage({ stat: c, changed });
       } else if (msg.ahead !== undefined) {
         // A batch of names read by the listing: answered with their identities.
-        const ids = statNames(msg.ahead.prefix, msg.ahead.rest);
+        const ids = statNames(msg.ahead.prefix, msg.ahead.rest.split("\0"));
         if (done !== undefined) Atomics.add(done, 0, 1);
         parentPort?.postMessage({ ahead: msg.ahead.k, ids }, [ids.buffer as ArrayBuffer]);
       }
