@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { CACHE_VERSION } from "../version.js";
+import { CACHE_FILES } from "./_cache-files.js";
 import { asciiJson, readCacheText } from "./_cache-text.js";
 import { writeCacheFile } from "./_temp-files.js";
 import type { FileIdentity, RecordRow } from "./record-rows.js";
 
-const FILE = "hydrated-v1.json";
+const FILE = CACHE_FILES.hydrated;
 
 /** A record file as it was completed for a feed: its identity then, and the whole record. */
 export type HydratedEntry = [path: string, identity: FileIdentity, record: RecordRow];

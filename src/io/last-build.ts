@@ -3,18 +3,19 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { BuildReport, FeedsConfig, OutputFile } from "../types.js";
 import { CACHE_VERSION } from "../version.js";
+import { CACHE_FILES } from "./_cache-files.js";
 import { asciiJson, readCacheText } from "./_cache-text.js";
 import { fileSha1 } from "./_file-sha1.js";
 import { writeCacheFile } from "./_temp-files.js";
 
-const FILE = "last-build-v1.json";
+const FILE = CACHE_FILES.lastBuild;
 // Beside it, the identities of the listed files as raw little-endian doubles (3.2 MB at 100,000
 // files: JSON would take several times that and as long to parse as the listing takes).
-const IDS = "last-build-v1.ids";
+const IDS = CACHE_FILES.lastBuildIds;
 // A rebuild that changed a few files' identities writes only those (the whole file is 3.2 MB at
 // 100,000 files): the SHA-1 tag of the identities file it patches, the tag of its own listing, a
 // count, the files' indexes (uint32) and their identities (four doubles each), little-endian.
-const IDS_PATCH = "last-build-v1.ids-patch";
+const IDS_PATCH = CACHE_FILES.lastBuildIdsPatch;
 // Beyond this many patched files (or a hundredth of them), the identities are written whole.
 const MAX_PATCHED = 2000;
 

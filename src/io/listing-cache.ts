@@ -1,12 +1,13 @@
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { CACHE_FILES } from "./_cache-files.js";
 import { cacheText, RACY_MS } from "./_cache-text.js";
 import { PathList } from "./_path-list.js";
 import { writeCacheFile } from "./_temp-files.js";
 import type { FolderStamp } from "./read-records.js";
 
-const FILE = "listing-v2.txt";
+const FILE = CACHE_FILES.listing;
 
 interface ListingHead {
   key: string;

@@ -2,11 +2,12 @@ import { createHash } from "node:crypto";
 import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { CACHE_VERSION } from "../version.js";
+import { CACHE_FILES } from "./_cache-files.js";
 import { Grow } from "./_grow.js";
 import { sweepDeadTemps } from "./_temp-files.js";
 import type { FileIdentity, FileOutcome } from "./record-rows.js";
 
-const FILE = "records-v5.jsonl";
+const FILE = CACHE_FILES.records;
 const CHUNK = 1 << 22;
 
 /**

@@ -12,11 +12,12 @@ import {
 } from "../render/render-feed-files.js";
 import type { FileDigest } from "../render/render-manifest.js";
 import type { Diagnostic, FeedModel, OutputFile } from "../types.js";
+import { CACHE_FILES } from "./_cache-files.js";
 import { asciiJson, RACY_MS, readCacheText } from "./_cache-text.js";
 import { knowFileSha1 } from "./_file-sha1.js";
 import { writeCacheFile } from "./_temp-files.js";
 
-const FILE = "render-v1.jsonl";
+const FILE = CACHE_FILES.render;
 
 /**
  * A published file as the memo keeps it: its path and SHA-1, and its identity (size, mtime in

@@ -12,6 +12,7 @@ import { makeRecord } from "../records/normalize-record.js";
 import { compilePrefilter, emptySummary } from "../select/prefilter.js";
 import type { ArticleRecord, Diagnostic, FeedsConfig } from "../types.js";
 import { type BeyondLimit, beyondLimitRules, createBeyondLimit } from "./_beyond-limit.js";
+import { removeOldCacheFiles } from "./_cache-files.js";
 import { KeySpool } from "./_key-spool.js";
 import { PathList } from "./_path-list.js";
 import { type Changed, StatAhead, statAgainst } from "./_stat-pass.js";
@@ -168,6 +169,8 @@ const AHEAD_MAX_FILES = 400_000;
 export async function scanRecords(inputs: readonly string[], options: ScanOptions = {}): Promise<ScanResult> {
   const cwd = options.cwd ?? process.cwd();
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX;
+  // What another version of topicfeeds kept in the cache folder is never read: it goes.
+  if (options.cacheDir !== undefined) removeOldCacheFiles(options.cacheDir);
   const prefilter = options.prefilter === undefined ? undefined : compilePrefilter(options.prefilter);
   // A rebuild of a large folder (or with workers asked for) starts its parse worker before
   // listing: the worker `stat`s the files as the folders are read, for the stat pass below.

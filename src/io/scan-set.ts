@@ -3,16 +3,17 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { DroppedSummary } from "../select/prefilter.js";
 import type { Diagnostic } from "../types.js";
+import { CACHE_FILES } from "./_cache-files.js";
 import { asciiJson, readCacheText } from "./_cache-text.js";
 import { KeyTable } from "./_key-table.js";
 import { writeCacheFile } from "./_temp-files.js";
 import type { FileIdentity, FileOutcome, RecordRow } from "./record-rows.js";
 
-const FILE = "scan-set-v1.json";
+const FILE = CACHE_FILES.scanSet;
 // A scan that only replaced records writes the rows it replaced (and those replaced before it
 // since the set was written whole) here, not the whole set again: 1.2 MB at 100,000 records,
 // 40–60 ms to write, for the few hundred bytes of an edit.
-const PATCH = "scan-set-v1.patch.json";
+const PATCH = CACHE_FILES.scanSetPatch;
 // Beyond this many replaced rows (or a tenth of the set) the set is written whole again.
 const MAX_PATCHED = 1000;
 // What replacing records of the set never changes is kept apart (the hidden keys of 100,000
@@ -20,7 +21,7 @@ const MAX_PATCHED = 1000;
 // A JSON head line, then the hidden keys one per line (canonical URLs: never a line break in
 // one; a count that does not add up leaves the set unused): splitting 33,000 keys takes a few
 // ms, parsing them as JSON 40–50.
-const BASE = "scan-set-v1.base.txt";
+const BASE = CACHE_FILES.scanSetBase;
 
 /**
  * What a lean scan with a cache folder handed the build, saved so that a later scan of the same

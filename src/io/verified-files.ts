@@ -3,10 +3,11 @@ import { join } from "node:path";
 import { verifyOutput } from "../render/verify-output.js";
 import type { Diagnostic, OutputFile } from "../types.js";
 import { CACHE_VERSION } from "../version.js";
+import { CACHE_FILES } from "./_cache-files.js";
 import { fileSha1 } from "./_file-sha1.js";
 import { writeCacheFile } from "./_temp-files.js";
 
-const FILE = "verified-v1.json";
+const FILE = CACHE_FILES.verified;
 
 /** A verifier for {@link buildFeeds}' `verify` option that remembers, in a cache folder, what it has checked. */
 export interface VerifiedFiles {
