@@ -40,16 +40,27 @@ describe("userCacheDir", () => {
 });
 
 describe("files of other versions in the cache folder", () => {
-  // Names earlier versions wrote (an older record cache, the listing before its chunks were
-  // front-coded, a temporary file one of them left), and files that are not topicfeeds' own.
+  // Names earlier versions wrote (older record caches, the listing before its chunks were
+  // front-coded, a set's rest as JSON, a temporary file one of them left), and files that are
+  // not topicfeeds' own.
   const old = [
+    "records-v2.json",
     "records-v4.jsonl",
     "listing-v1.txt",
+    "scan-set-v1.base.json",
     "render-v0.jsonl",
     "last-build-v2.ids",
     "scan-set-v0.base.txt.tmp-1",
   ];
-  const foreign = ["notes.txt", "records.jsonl", "records-vx.jsonl", "my-records-v4.jsonl", "build.lock.d"];
+  const foreign = [
+    "notes.txt",
+    "records.jsonl",
+    "records-vx.jsonl",
+    "my-records-v4.jsonl",
+    "records-v2.csv",
+    "listing-v1.txt.bak",
+    "build.lock.d",
+  ];
 
   it("are removed, and nothing else is", () => {
     const dir = tempDir();

@@ -21,20 +21,17 @@ export const CACHE_FILES = {
   verified: "verified-v1.json",
 } as const;
 
-// A cache file's name: what it holds, its version, then the rest (an extension, a temporary suffix).
-const NAMED = /^([a-z]+(?:-[a-z]+)*)-v(\d+)\./;
-
-// The version this build writes of each kind of file.
-const current = new Map<string, string>();
-for (const name of Object.values(CACHE_FILES)) {
-  const m = NAMED.exec(name) as RegExpExecArray;
-  current.set(m[1] as string, m[2] as string);
-}
+// A name topicfeeds gave a cache file in some version: what it holds, its version, one of the
+// extensions any version used, and maybe the suffix of a temporary file being written.
+const OURS =
+  /^(records|listing|hydrated|last-build|render|scan-set|verified)-v\d+\.(json|jsonl|txt|ids|ids-patch|patch\.json|base\.txt|base\.json)(\.tmp-\d+)?$/;
+const kept = new Set<string>(Object.values(CACHE_FILES));
 
 /**
  * Removes from a cache folder the files an earlier (or later) version of topicfeeds kept there
- * under another version of one of {@link CACHE_FILES}' names (an upgrade would otherwise leave
- * them, up to hundreds of MB at 1,000,000 records); any other file is left alone. Never throws.
+ * under a name that is not one of {@link CACHE_FILES} (an upgrade would otherwise leave them, up
+ * to hundreds of MB at 1,000,000 records), and temporary files of those; any other file is left
+ * alone (temporary files of current names are swept by their writers). Never throws.
  *
  * @example
  * removeOldCacheFiles(cacheDir); // removes records-v4.jsonl and listing-v1.txt, keeps records-v5.jsonl
@@ -47,8 +44,7 @@ export function removeOldCacheFiles(dir: string): void {
     return;
   }
   for (const e of entries) {
-    const m = NAMED.exec(e);
-    const version = m === null ? undefined : current.get(m[1] as string);
-    if (version !== undefined && version !== m?.[2]) removeQuietly(join(dir, e));
+    const m = OURS.exec(e);
+    if (m !== null && !kept.has(m[3] === undefined ? e : e.slice(0, -m[3].length))) removeQuietly(join(dir, e));
   }
 }
