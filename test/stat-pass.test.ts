@@ -75,10 +75,15 @@ describe("statAgainst", () => {
   });
 
   it("statChunk answers five numbers per changed file, counting from the chunk's first index", () => {
-    const known = new Float64Array(8).fill(Number.NaN);
-    const changed = statChunk(`${dir}/`, `${names[0]}\0missing.md`, 40, known);
-    expect(changed.filter((_, k) => k % 5 === 0)).toEqual([40, 41]);
-    expect(changed[1]).toBe(statSync(paths[0] as string).size);
+    // A chunk as a path list stores it (its names front-coded): two files as known, one with no
+    // identity known, one missing.
+    const chunk = [paths[0], paths[1], paths[2], join(dir, "missing.md")] as string[];
+    const { prefixes, rests } = new PathList(chunk).stored();
+    const known = new Float64Array(16).fill(Number.NaN);
+    known.set(identities(chunk.slice(0, 2)));
+    const changed = statChunk(prefixes[0] as string, rests[0] as string, 40, known);
+    expect(changed.filter((_, k) => k % 5 === 0)).toEqual([42, 43]);
+    expect(changed[1]).toBe(statSync(paths[2] as string).size);
     expect(changed[6]).toBeNaN();
   });
 });
