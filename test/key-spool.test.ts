@@ -59,6 +59,29 @@ describe("KeySpool", () => {
     );
   });
 
+  it("hands its keys on as a table over its file", () => {
+    fc.assert(
+      fc.property(keys, (list) => {
+        const spool = KeySpool.open(dir);
+        for (const k of list) spool.push(k);
+        const table = spool.table();
+        expect(table?.count).toBe(list.length);
+        expect(table?.lines()).toEqual(list);
+        for (const k of list) expect(table?.has(k)).toBe(true);
+        expect(table?.has("not.a/key")).toBe(list.includes("not.a/key"));
+        // The file is the table's now: the spool is closed.
+        expect(spool.keys()).toEqual([]);
+      }),
+      { numRuns: 30 },
+    );
+    // A spool in memory has no file to hand on.
+    writeFileSync(join(dir, "a-file-for-table"), "");
+    const memory = KeySpool.open(join(dir, "a-file-for-table", "x"));
+    memory.push("a.com/x");
+    expect(memory.table()).toBeUndefined();
+    expect(memory.keys()).toEqual(["a.com/x"]);
+  });
+
   it("leaves no file in its folder, even while open", () => {
     const own = mkdtempSync(join(dir, "own-"));
     const spool = KeySpool.open(own);

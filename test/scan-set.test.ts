@@ -234,8 +234,8 @@ describe("a scan that hands on the last scan's set", () => {
   });
 });
 
-describe("a first scan with a cache folder", () => {
-  it("spools the set-aside records' hidden keys and hands the build a table of them, or the same keys as strings when the set cannot be written", async () => {
+describe("a first scan's hidden keys", () => {
+  it("are spooled and handed to the build as a table: over the set's rest, over the spool's file without a cache folder or when the set cannot be written", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(rec, { minLength: 20, maxLength: 20 }), async (recs) => {
         const dir = tempDir();
@@ -245,19 +245,23 @@ describe("a first scan with a cache folder", () => {
           const write = recordWriter(content, text);
           // Unpublished and set aside: their URLs are hidden keys.
           for (const [i, r] of recs.entries()) write(i, i < 3 ? { ...r, published: false, quality: 10 } : r);
-          const cold = await scan(dir, {});
-          expect(hiddenKeysOf(cold.scan).length).toBeGreaterThan(0);
-          const spooled = await scan(dir, { cacheDir: join(dir, "cache") });
-          expect(hiddenKeysTable(spooled.scan.dropped as DroppedSummary)).toBeDefined();
-          expect(spooled.out).toEqual(cold.out);
-          expect(hiddenKeysOf(spooled.scan)).toEqual(hiddenKeysOf(cold.scan));
-          // A folder where the set's rest should go: the set is not written.
-          const blocked = join(dir, "blocked");
-          mkdirSync(join(blocked, "scan-set-v1.base.txt"), { recursive: true });
-          const unwritten = await scan(dir, { cacheDir: blocked });
-          expect(hiddenKeysTable(unwritten.scan.dropped as DroppedSummary)).toBeUndefined();
-          expect(unwritten.out).toEqual(cold.out);
-          expect(hiddenKeysOf(unwritten.scan)).toEqual(hiddenKeysOf(cold.scan));
+          // The oracle: records read whole, nothing spooled, the keys as strings.
+          const whole = await scan(dir, { lean: false });
+          expect(hiddenKeysTable(whole.scan.dropped as DroppedSummary)).toBeUndefined();
+          expect(hiddenKeysOf(whole.scan).length).toBeGreaterThan(0);
+          const cases = {
+            cached: { cacheDir: join(dir, "cache") },
+            uncached: {},
+            // A folder where the set's rest should go: the set is not written.
+            unwritten: { cacheDir: join(dir, "blocked") },
+          };
+          mkdirSync(join(dir, "blocked", "scan-set-v1.base.txt"), { recursive: true });
+          for (const options of Object.values(cases)) {
+            const lean = await scan(dir, options);
+            expect(hiddenKeysTable(lean.scan.dropped as DroppedSummary)).toBeDefined();
+            expect(lean.out).toEqual(whole.out);
+            expect(hiddenKeysOf(lean.scan).sort()).toEqual(hiddenKeysOf(whole.scan).sort());
+          }
           // The spool leaves nothing in the cache folder.
           expect(readdirSync(join(dir, "cache")).filter((e) => e.includes("spool"))).toEqual([]);
         } finally {

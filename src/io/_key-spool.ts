@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, readSync, unlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { TopicfeedsError } from "../diagnostics/topicfeeds-error.js";
+import { KeyTable } from "./_key-table.js";
 import { removeQuietly, sweepDeadTemps } from "./_temp-files.js";
 
 // Characters held before they are written (about 256 KiB of URLs).
@@ -45,13 +46,17 @@ export class KeySpool {
 
   private constructor() {}
 
-  /** A spool over a new file in `dir` (made if missing), or in memory when that fails. */
-  static open(dir: string): KeySpool {
+  /**
+   * A spool over a new file in `dir` (made if missing), or in memory when that fails. With
+   * `sweep`, leftover spool files of dead processes in `dir` are removed first (a cache folder;
+   * not the system's temporary folder, which may hold many files and is cleaned by the system).
+   */
+  static open(dir: string, sweep = true): KeySpool {
     const spool = new KeySpool();
     const path = join(dir, `${NAME}${process.pid}`);
     try {
       mkdirSync(dir, { recursive: true });
-      sweepDeadTemps(dir, (e) => (e.startsWith(NAME) ? Number(e.slice(NAME.length)) : undefined));
+      if (sweep) sweepDeadTemps(dir, (e) => (e.startsWith(NAME) ? Number(e.slice(NAME.length)) : undefined));
       spool.fd = openSync(path, "w+");
       closer.register(spool, spool.fd, spool);
       try {
@@ -109,6 +114,24 @@ export class KeySpool {
       at += n;
     }
     return bytes.toString("utf8", 1).split("\n");
+  }
+
+  /**
+   * The keys as a table over the spool's file (see `KeyTable`), which then owns the file: the
+   * spool is closed. Undefined for a spool in memory or a file that cannot be read back: the keys
+   * are then still in the spool.
+   */
+  table(): KeyTable | undefined {
+    this.flush();
+    if (this.memory !== undefined || this.fd === undefined) return undefined;
+    const count = this.count;
+    // (The file is "\n" then a key, for each key: an empty first line, then the keys.)
+    const table = KeyTable.fromDescriptor(this.fd, (head) => (head === "" ? count : undefined));
+    if (table === undefined) return undefined;
+    closer.unregister(this);
+    this.fd = undefined;
+    this.close();
+    return table;
   }
 
   /** Closes and removes the file; the spool must not be used again. */

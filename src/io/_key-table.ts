@@ -75,6 +75,22 @@ export class KeyTable {
     }
   }
 
+  /**
+   * The table of the lines of the file open as `fd`, as {@link fromFile} reads them; the table
+   * then owns the descriptor (closed once the table is collected). Undefined, the descriptor left
+   * to the caller, when the file is refused or cannot be read.
+   *
+   * @example
+   * KeyTable.fromDescriptor(fd, (head) => (head === "" ? 2 : undefined))?.count // 2
+   */
+  static fromDescriptor(fd: number, countOf: (head: string) => number | undefined): KeyTable | undefined {
+    try {
+      return KeyTable.read(fd, countOf, CHUNK);
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Whether `key` is one of the lines. */
   has(key: string): boolean {
     const b = Buffer.from(key, "utf8");

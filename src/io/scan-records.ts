@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { availableParallelism } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { resolve } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { RecordSet } from "../build.js";
@@ -349,9 +349,15 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
       ? lastBuildKey(options.build, key)
       : undefined;
   const fileOf = setKey === undefined ? undefined : new Map<ArticleRecord, number>();
-  // A scan that may write its set whole spools the dropped records' hidden keys to the cache
-  // folder as it reads them, instead of holding them as strings (34 MB at 1,000,000 records).
-  let spool = setKey !== undefined && listing !== undefined ? KeySpool.open(options.cacheDir as string) : undefined;
+  // A lean scan that sets records aside spools their hidden keys to a file as it reads them
+  // (in the cache folder, else the system's temporary folder), instead of holding them as
+  // strings (34 MB at 1,000,000 records); the build looks them up in a table over that file or
+  // over the set's rest written from it. (Not for a scan that hands each file on: the watcher
+  // keeps and changes its hidden keys.)
+  let spool =
+    lean && prefilter !== undefined && options.onFile === undefined
+      ? KeySpool.open(options.cacheDir ?? tmpdir(), options.cacheDir !== undefined)
+      : undefined;
   // Read while the worker starts the stat pass (the set is used only after a stat pass). Undefined
   // once a change cannot be patched.
   let patcher: SetPatcher | undefined;
@@ -719,9 +725,12 @@ export async function scanRecords(inputs: readonly string[], options: ScanOption
       spool = undefined;
     }
   }
-  // Spooled keys the build has no table of (the set was not written): as strings after all.
+  // Spooled keys the build has no table of yet (no cache folder, or the set was not written):
+  // a table over the spool's file, else (a spool in memory) the strings.
   if (spool !== undefined) {
-    dropped.hiddenKeys = spool.keys();
+    const table = spool.table();
+    if (table !== undefined) hideInTable(dropped, table, 0);
+    else dropped.hiddenKeys = spool.keys();
     spool.close();
     spool = undefined;
   }
