@@ -73,8 +73,10 @@ function keyHash(s: string): number {
 export function createBeyondLimit(rules: ResolvedRules, siteFeeds: boolean, identities?: Float64Array): BeyondLimit {
   const file = new Grow(Uint32Array);
   const time = new Grow(Float64Array);
-  // Per entry, its identity when `identities` cannot give it.
+  // Per entry, its identity when `identities` cannot give it; without `identities`, every entry's
+  // as four numbers in `own` (32 bytes, where a map of arrays took some 120).
   const ident = new Map<number, FileIdentity>();
+  const own = identities === undefined ? new Grow(Float64Array) : undefined;
   const topicStart = new Grow(Uint32Array);
   const topicIds = new Grow(Uint32Array);
   const linked: number[] = [];
@@ -168,10 +170,10 @@ export function createBeyondLimit(rules: ResolvedRules, siteFeeds: boolean, iden
       time.push(
         Date.parse(rules.sortBy === "updated" ? (r.updatedDateTime ?? r.publishedDateTime) : r.publishedDateTime),
       );
-      if (
-        identities === undefined ||
-        identities.length < 4 * (f + 1) ||
-        !identity.every((v, k) => Object.is(v, identities[4 * f + k]))
+      if (own !== undefined) for (const v of identity) own.push(v);
+      else if (
+        (identities as Float64Array).length < 4 * (f + 1) ||
+        !identity.every((v, k) => Object.is(v, (identities as Float64Array)[4 * f + k]))
       )
         ident.set(i, identity);
       for (const k of new Set(copyKeys(r, rules.dedupe))) {
@@ -229,17 +231,19 @@ export function createBeyondLimit(rules: ResolvedRules, siteFeeds: boolean, iden
       if (rules.limit > 0) wantNewest(want, isLinked);
       const out: { file: number; identity: FileIdentity }[] = [];
       // (Every identity not kept apart is there.)
-      const known = identities as Float64Array;
+      const known = own?.a ?? (identities as Float64Array);
       for (let i = 0; i < n; i++) {
         if (want[i] !== 1) continue;
         const f = file.a[i] as number;
+        // (`own` by entry, the scan's by file.)
+        const at = own === undefined ? f : i;
         out.push({
           file: f,
           identity: ident.get(i) ?? [
-            known[4 * f] as number,
-            known[4 * f + 1] as number,
-            known[4 * f + 2] as number,
-            known[4 * f + 3] as number,
+            known[4 * at] as number,
+            known[4 * at + 1] as number,
+            known[4 * at + 2] as number,
+            known[4 * at + 3] as number,
           ],
         });
       }
