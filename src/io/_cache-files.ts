@@ -1,6 +1,4 @@
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
-import { removeQuietly } from "./_temp-files.js";
+import { removeEntries } from "./_temp-files.js";
 
 /**
  * The files a build keeps in its cache folder, by what they hold. The version in a name changes
@@ -37,14 +35,8 @@ const kept = new Set<string>(Object.values(CACHE_FILES));
  * removeOldCacheFiles(cacheDir); // removes records-v4.jsonl and listing-v1.txt, keeps records-v5.jsonl
  */
 export function removeOldCacheFiles(dir: string): void {
-  let entries: string[];
-  try {
-    entries = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const e of entries) {
+  removeEntries(dir, (e) => {
     const m = OURS.exec(e);
-    if (m !== null && !kept.has(m[3] === undefined ? e : e.slice(0, -m[3].length))) removeQuietly(join(dir, e));
-  }
+    return m !== null && !kept.has(m[3] === undefined ? e : e.slice(0, -m[3].length));
+  });
 }

@@ -40,16 +40,21 @@ export function isAlive(pid: number): boolean {
  * Never throws.
  */
 export function sweepDeadTemps(dir: string, pidOf: (entry: string) => number | undefined): void {
+  removeEntries(dir, (e) => {
+    const pid = pidOf(e);
+    return pid !== undefined && Number.isInteger(pid) && !isAlive(pid);
+  });
+}
+
+/** Removes the entries of `dir` that `doomed` names (given each entry's name). Never throws. */
+export function removeEntries(dir: string, doomed: (entry: string) => boolean): void {
   let entries: string[];
   try {
     entries = readdirSync(dir);
   } catch {
     return;
   }
-  for (const e of entries) {
-    const pid = pidOf(e);
-    if (pid !== undefined && Number.isInteger(pid) && !isAlive(pid)) removeQuietly(join(dir, e));
-  }
+  for (const e of entries) if (doomed(e)) removeQuietly(join(dir, e));
 }
 
 /**
