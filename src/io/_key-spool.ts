@@ -94,10 +94,9 @@ export class KeySpool {
       return;
     }
     const buf = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(1, this.written)));
-    for (let at = 0; at < this.written; ) {
-      const n = readSync(this.fd as number, buf, 0, Math.min(buf.length, this.written - at), at);
-      if (n === 0) throw new TopicfeedsError("write-failed", "the spooled hidden keys ended early");
-      at += n;
+    for (let at = 0; at < this.written; at += buf.length) {
+      const n = Math.min(buf.length, this.written - at);
+      this.read(buf, n, at);
       yield buf.subarray(0, n);
     }
   }
@@ -108,12 +107,17 @@ export class KeySpool {
     if (this.memory !== undefined) return this.memory.slice();
     if (this.written === 0) return [];
     const bytes = Buffer.allocUnsafe(this.written);
-    for (let at = 0; at < this.written; ) {
-      const n = readSync(this.fd as number, bytes, at, this.written - at, at);
-      if (n === 0) throw new TopicfeedsError("write-failed", "the spooled hidden keys ended early");
-      at += n;
-    }
+    this.read(bytes, this.written, 0);
     return bytes.toString("utf8", 1).split("\n");
+  }
+
+  // Fills `into[0, length)` with the file's bytes from `position`.
+  private read(into: Buffer, length: number, position: number): void {
+    for (let got = 0; got < length; ) {
+      const n = readSync(this.fd as number, into, got, length - got, position + got);
+      if (n === 0) throw new TopicfeedsError("write-failed", "the spooled hidden keys ended early");
+      got += n;
+    }
   }
 
   /**

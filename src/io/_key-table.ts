@@ -64,15 +64,9 @@ export class KeyTable {
     } catch {
       return undefined;
     }
-    let made: KeyTable | undefined;
-    try {
-      made = KeyTable.read(fd, countOf, Math.max(1, chunkSize));
-      return made;
-    } catch {
-      return undefined;
-    } finally {
-      if (made === undefined) closeSync(fd);
-    }
+    const made = KeyTable.fromDescriptor(fd, countOf, chunkSize);
+    if (made === undefined) closeSync(fd);
+    return made;
   }
 
   /**
@@ -80,12 +74,17 @@ export class KeyTable {
    * then owns the descriptor (closed once the table is collected). Undefined, the descriptor left
    * to the caller, when the file is refused or cannot be read.
    *
+   * @param chunkSize - bytes read at a time (tests use a few)
    * @example
    * KeyTable.fromDescriptor(fd, (head) => (head === "" ? 2 : undefined))?.count // 2
    */
-  static fromDescriptor(fd: number, countOf: (head: string) => number | undefined): KeyTable | undefined {
+  static fromDescriptor(
+    fd: number,
+    countOf: (head: string) => number | undefined,
+    chunkSize = CHUNK,
+  ): KeyTable | undefined {
     try {
-      return KeyTable.read(fd, countOf, CHUNK);
+      return KeyTable.read(fd, countOf, Math.max(1, chunkSize));
     } catch {
       return undefined;
     }
